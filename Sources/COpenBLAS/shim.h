@@ -1,0 +1,15 @@
+#ifndef CASCADE_COPENBLAS_SHIM_H
+#define CASCADE_COPENBLAS_SHIM_H
+
+// CBLAS from Debian's libopenblas-dev (found through pkg-config `openblas`).
+#include <cblas.h>
+
+// Debian's OpenBLAS ships no lapacke.h, but libopenblas.so exports the Fortran LAPACK
+// symbols. Declare the few cascade uses. Fortran passes everything by reference and
+// matrices are column-major: a row-major lower Cholesky factor is the column-major
+// upper one, so callers pass uplo = "U" for it.
+
+/// Cholesky factorisation of a symmetric positive-definite matrix (LAPACK dpotrf).
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+
+#endif

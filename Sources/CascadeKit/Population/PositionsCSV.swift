@@ -1,0 +1,85 @@
+/// Reads explicit positions from CSV text:
+///
+///     side,quantity,entryPrice,leverage
+///     long,0.5,61250,20
+///     short,2,59800,5
+///
+/// The header line is required exactly as shown. Blank lines and lines starting with `#` are
+/// skipped. `side` is `long` or `short`; `quantity` (asset units) and `entryPrice` (USD) are
+/// positive; `leverage` is ≥ 1 and below the venue's maximum (1 / maintenance rate).
+public enum PositionsCSV {
+    public static let header = ["side", "quantity", "entryPrice", "leverage"]
+
+    /// A problem on one line (1-based).
+    public struct LineError: Error, Equatable, Sendable {
+        public var line: Int
+        public var message: String
+    }
+
+    /// Parses `text`; `maximumLeverage` is the exclusive upper bound of leverage.
+    public static func parse(_ text: String, maximumLeverage: Double) throws(LineError) -> [(position: Position, line: Int)] {
+        var result: [(position: Position, line: Int)] = []
+        var sawHeader = false
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            let trimmed = line.trimmingSpaces()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+            if !sawHeader {
+                guard fields == header else {
+                    throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))', found '\(trimmed)'")
+                }
+                sawHeader = true
+                continue
+            }
+            guard fields.count == header.count else {
+                throw LineError(line: lineNumber, message: "expected 4 fields (\(header.joined(separator: ","))), found \(fields.count) in '\(trimmed)'")
+            }
+            guard let side = Side(rawValue: fields[0]) else {
+                throw LineError(line: lineNumber, message: "side '\(fields[0])' is not allowed; expected long or short")
+            }
+            let quantity = try number(fields[1], "quantity", line: lineNumber)
+            let entry = try number(fields[2], "entryPrice", line: lineNumber)
+            let leverage = try number(fields[3], "leverage", line: lineNumber)
+            guard quantity > 0 else {
+                throw LineError(line: lineNumber, message: "quantity \(fields[1]) must be > 0")
+            }
+            guard entry > 0 else {
+                throw LineError(line: lineNumber, message: "entryPrice \(fields[2]) must be > 0")
+            }
+            guard leverage >= 1, leverage < maximumLeverage else {
+                throw LineError(line: lineNumber, message: "leverage \(fields[3]) is out of range; expected ≥ 1 and < \(formatLimit(maximumLeverage)) (1 / maintenanceMarginRate)")
+            }
+            result.append((Position(side: side, quantity: quantity, entryPrice: entry, leverage: leverage), lineNumber))
+        }
+        guard sawHeader else {
+            throw LineError(line: max(lineNumber, 1), message: "the file is empty; expected the header '\(header.joined(separator: ","))' and at least one position")
+        }
+        guard !result.isEmpty else {
+            throw LineError(line: lineNumber, message: "no positions after the header")
+        }
+        return result
+    }
+
+    private static func number(_ text: String, _ field: String, line: Int) throws(LineError) -> Double {
+        guard let value = Double(text), value.isFinite else {
+            throw LineError(line: line, message: "\(field) '\(text)' is not a finite number")
+        }
+        return value
+    }
+
+    private static func formatLimit(_ value: Double) -> String {
+        value == value.rounded() && value < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,18 @@
+/// How numbers are written in cascade's CSV files.
+public enum CSVFormat {
+    /// The shortest text that reads back as exactly `value` (so reports are byte-identical for
+    /// identical results); NaN (an undefined value) is an empty field, whole numbers have no
+    /// fractional part.
+    public static func number(_ value: Double) -> String {
+        if value.isNaN { return "" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded() && Swift.abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    /// The column name of a quantile level: 0.05 → `p5`, 0.5 → `p50`, 0.999 → `p99.9`.
+    public static func quantileName(_ level: Double) -> String {
+        let percent = (level * 100 * 1e9).rounded() / 1e9
+        return "p" + number(percent)
+    }
+}

@@ -1,0 +1,68 @@
+/// Turns a ``SimulationResult`` into the text of cascade's CSV reports. Pure: no I/O.
+/// Every column is documented in the README ("Reports").
+public struct ReportBuilder: Sendable {
+    public let result: SimulationResult
+    /// Quantile levels, ascending.
+    public let quantiles: [Double]
+
+    public init(result: SimulationResult, quantiles: [Double]) {
+        self.result = result
+        self.quantiles = quantiles
+    }
+
+    /// The summary of every ``PathMetric`` across paths.
+    public func summaries() -> [(metric: PathMetric, summary: SampleSummary)] {
+        PathMetric.allCases.map { ($0, SampleSummary(result.paths.column($0), quantileLevels: quantiles)) }
+    }
+
+    /// `summary.csv`: one row per metric with count, mean, standard deviation, standard error,
+    /// min, the quantiles and max across paths.
+    public func summaryCSV() -> String {
+        var lines = [(["metric", "count", "mean", "stddev", "stderr", "min"]
+            + quantiles.map(CSVFormat.quantileName) + ["max"]).joined(separator: ",")]
+        for (metric, s) in summaries() {
+            let fields = [metric.name, String(s.count), CSVFormat.number(s.mean), CSVFormat.number(s.standardDeviation),
+                          CSVFormat.number(s.standardError), CSVFormat.number(s.minimum)]
+                + s.quantiles.map(CSVFormat.number) + [CSVFormat.number(s.maximum)]
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `paths.csv`: one row per path, one column per metric.
+    public func pathsCSV() -> String {
+        let metrics = PathMetric.allCases
+        var text = (["path"] + metrics.map(\.name)).joined(separator: ",") + "\n"
+        text.reserveCapacity(result.paths.paths * metrics.count * 12)
+        for p in 0..<result.paths.paths {
+            text += String(p)
+            for m in metrics {
+                text += ","
+                text += CSVFormat.number(result.paths[m, p])
+            }
+            text += "\n"
+        }
+        return text
+    }
+
+    /// `timeseries.csv`: one row per recorded time, the quantiles across paths of each
+    /// ``TimeSeriesQuantity``.
+    public func timeSeriesCSV() -> String {
+        let layout = result.timeSeries.layout
+        let values = result.timeSeries.quantiles(quantiles)
+        var header = ["step", "time"]
+        for quantity in TimeSeriesQuantity.allCases {
+            header += quantiles.map { "\(quantity.name)_\(CSVFormat.quantileName($0))" }
+        }
+        var lines = [header.joined(separator: ",")]
+        for row in 0..<layout.rows {
+            let step = row * layout.stride
+            var fields = [String(step), CSVFormat.number(Double(step) * result.config.stepSeconds)]
+            for quantity in TimeSeriesQuantity.allCases {
+                fields += values[quantity.rawValue][row].map(CSVFormat.number)
+            }
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// A duration written in a scenario file as a number and a unit: `30s`, `1m`, `4h`, `7d`
+/// (also `1.5h`). Stored in seconds.
+public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
+    public var seconds: Double
+
+    public init(seconds: Double) { self.seconds = seconds }
+
+    /// The units a duration may use, with their length in seconds.
+    public static let units: [(suffix: String, seconds: Double)] = [("s", 1), ("m", 60), ("h", 3_600), ("d", 86_400)]
+
+    /// Parses `text` (`30s`, `1m`, `4h`, `7d`); nil when it is not such a duration.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let unit = Self.units.first(where: { trimmed.hasSuffix($0.suffix) }) else { return nil }
+        let number = trimmed.dropLast(unit.suffix.count)
+        guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }),
+              let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        seconds = value * unit.seconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text: String
+        do { text = try container.decode(String.self) } catch {
+            throw ScenarioIssue(decoder.codingPath, "expected a duration like 30s, 1m, 4h or 7d")
+        }
+        guard let span = TimeSpan(parsing: text) else {
+            throw ScenarioIssue(decoder.codingPath, "'\(text)' is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)")
+        }
+        self = span
+    }
+
+    /// The shortest exact rendering: `90s` → `90s`, `3600s` → `1h`.
+    public var description: String {
+        for unit in Self.units.reversed() where seconds >= unit.seconds {
+            let value = seconds / unit.seconds
+            if value == value.rounded() { return "\(Int(value))\(unit.suffix)" }
+        }
+        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+    }
+}

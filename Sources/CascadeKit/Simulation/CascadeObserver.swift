@@ -1,0 +1,21 @@
+/// Receives the details of a simulated path that the aggregate results leave out: every round of
+/// every cascade and the prices at the end of every step. Used by tests and tracing; the engine's
+/// production path uses ``NoCascadeObserver``, whose empty methods compile away.
+public protocol CascadeObserver {
+    /// A round of the cascade in `step` closed the ladder entries `range` of `side` at
+    /// `executionPrice`; `roundPrice` is the traded price at which they were found liquidatable.
+    mutating func roundClosed(path: Int, step: Int, round: Int, side: Side, range: Range<Int>,
+                              roundPrice: Double, executionPrice: Double)
+    /// The state of a path at the end of `step`, after its cascade.
+    mutating func stepEnded(path: Int, step: Int, logFundamental: Double, logImpact: Double)
+}
+
+/// An observer that records nothing.
+public struct NoCascadeObserver: CascadeObserver {
+    public init() {}
+    @inlinable @inline(__always)
+    public mutating func roundClosed(path: Int, step: Int, round: Int, side: Side, range: Range<Int>,
+                                     roundPrice: Double, executionPrice: Double) {}
+    @inlinable @inline(__always)
+    public mutating func stepEnded(path: Int, step: Int, logFundamental: Double, logImpact: Double) {}
+}

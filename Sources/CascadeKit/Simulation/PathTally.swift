@@ -1,0 +1,22 @@
+/// The running totals of one path that change only when it liquidates.
+public struct PathTally: Sendable {
+    public var fund: InsuranceFund
+    public var longEntryNotional = 0.0
+    public var shortEntryNotional = 0.0
+    public var longExecutedNotional = 0.0
+    public var shortExecutedNotional = 0.0
+    public var liquidations = 0
+    public var maxRounds = 0
+    public var roundCapHits = 0
+    public var marginLost = 0.0
+    public var fees = 0.0
+    /// Step of the first liquidation, or −1.
+    public var firstLiquidationStep = -1
+
+    public init(insuranceFund: Double) {
+        fund = InsuranceFund(initial: insuranceFund)
+    }
+
+    /// Liquidated notional at execution prices, both sides.
+    public var executedNotional: Double { longExecutedNotional + shortExecutedNotional }
+}

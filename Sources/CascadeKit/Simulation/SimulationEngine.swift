@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+
+/// The result of a run: per-path results and the time-series sketch.
+public struct SimulationResult: Sendable {
+    public let config: SimulationConfig
+    public let paths: PathResults
+    public let timeSeries: TimeSeriesRecorder
+}
+
+/// Runs a ``SimulationConfig``: paths in chunks, chunks in parallel over worker threads.
+///
+/// Results are bit-identical for any thread count and chunk size: each path's variates come from
+/// (seed, path, step) through Philox, each path's computation is the same sequence of operations
+/// whichever chunk holds it, per-path results are stored by path index, and the time-series
+/// sketch holds integer counts whose merge does not depend on grouping.
+public struct SimulationEngine: Sendable {
+    public let config: SimulationConfig
+
+    public init(config: SimulationConfig) {
+        self.config = config
+    }
+
+    /// The number of worker threads used by default: the active processor count.
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Runs all paths.
+    /// - Parameters:
+    ///   - threads: worker threads (≥ 1).
+    ///   - chunkSize: paths per chunk, the unit of work a thread takes at a time (≥ 1).
+    ///   - progress: called after each chunk with the number of paths done so far (from worker
+    ///     threads, so it must be thread-safe).
+    public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int = 256,
+                    progress: (@Sendable (Int) -> Void)? = nil) -> SimulationResult {
+        precondition(threads >= 1 && chunkSize >= 1)
+        let totalPaths = config.paths
+        let chunkCount = (totalPaths + chunkSize - 1) / chunkSize
+        let workers = max(1, min(threads, chunkCount))
+        var results = PathResults(paths: totalPaths)
+        let recorders = WorkerSlots<TimeSeriesRecorder>(count: workers)
+        let nextChunk = Atomic<Int>(0)
+        let pathsDone = Atomic<Int>(0)
+        let config = self.config
+        results.values.withUnsafeMutableBufferPointer { buffer in
+            let writer = PathResultsWriter(base: buffer.baseAddress!, paths: totalPaths)
+            let work: @Sendable (Int) -> Void = { worker in
+                var simulator = PathBlockSimulator<NoCascadeObserver>(config: config, capacity: min(chunkSize, totalPaths))
+                var recorder = TimeSeriesRecorder(layout: config.timeSeries)
+                var observer = NoCascadeObserver()
+                while true {
+                    let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if chunk >= chunkCount { break }
+                    let lower = chunk * chunkSize
+                    let upper = min(lower + chunkSize, totalPaths)
+                    simulator.simulate(paths: lower..<upper, into: writer, recorder: &recorder, observer: &observer)
+                    let done = pathsDone.wrappingAdd(upper - lower, ordering: .relaxed).newValue
+                    progress?(done)
+                }
+                recorders[worker] = recorder
+            }
+            if workers == 1 {
+                work(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+            }
+        }
+        var merged = recorders[0]!
+        for w in 1..<workers { merged.merge(recorders[w]!) }
+        return SimulationResult(config: config, paths: results, timeSeries: merged)
+    }
+
+    /// Simulates the single path `path` exactly as ``run(threads:chunkSize:progress:)`` would, and
+    /// reports its details to `observer`.
+    public func trace<Observer: CascadeObserver>(path: Int, observer: inout Observer) -> SimulationResult {
+        var single = config
+        single.paths = path + 1
+        var results = PathResults(paths: path + 1)
+        var recorder = TimeSeriesRecorder(layout: config.timeSeries)
+        results.values.withUnsafeMutableBufferPointer { buffer in
+            let writer = PathResultsWriter(base: buffer.baseAddress!, paths: path + 1)
+            var simulator = PathBlockSimulator<Observer>(config: single, capacity: 1)
+            simulator.simulate(paths: path..<(path + 1), into: writer, recorder: &recorder, observer: &observer)
+        }
+        return SimulationResult(config: single, paths: results, timeSeries: recorder)
+    }
+}
+
+/// One slot per worker thread, each written by its own worker only.
+final class WorkerSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+}

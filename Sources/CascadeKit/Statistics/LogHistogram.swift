@@ -1,0 +1,116 @@
+/// Integer counts over the buckets of a ``LogBucketMapping``, stored densely over the range of
+/// buckets seen, plus a count of exact zeros.
+///
+/// Counts are signed so that a histogram can also hold *changes* (a value leaving one bucket and
+/// entering another); a histogram used for quantiles has no negative count.
+public struct LogHistogram: Sendable, Equatable {
+    /// Largest number of dense buckets; values beyond it are clamped into the edge bucket.
+    /// With α = 0.0005 this spans a factor of e^1000 between the smallest and largest value.
+    public static let maximumWidth = 1 << 20
+
+    public private(set) var lowestBucket: Int32 = 0
+    public private(set) var counts: [Int64] = []
+    public private(set) var zeroCount: Int64 = 0
+
+    public init() {}
+
+    /// Total of all counts.
+    public var total: Int64 { counts.reduce(zeroCount, +) }
+
+    /// Adds `count` to `bucket` (which may be ``LogBucketMapping/zeroBucket``).
+    public mutating func add(_ bucket: Int32, count: Int64 = 1) {
+        if bucket == LogBucketMapping.zeroBucket {
+            zeroCount += count
+            return
+        }
+        var offset = Int(bucket) - Int(lowestBucket)
+        if offset < 0 || offset >= counts.count {
+            offset = grow(toInclude: bucket)
+        }
+        counts[offset] += count
+    }
+
+    /// Extends the dense range to include `bucket` (with slack, so growth is amortised) and returns
+    /// the bucket's offset, clamped to the edge when the range would exceed ``maximumWidth``.
+    @usableFromInline
+    mutating func grow(toInclude bucket: Int32) -> Int {
+        if counts.isEmpty {
+            lowestBucket = bucket - 32
+            counts = [Int64](repeating: 0, count: 64)
+            return 32
+        }
+        let low = Int(lowestBucket), high = low + counts.count  // [low, high)
+        let b = Int(bucket)
+        var newLow = low, newHigh = high
+        if b < low { newLow = max(b - (high - low) / 2 - 16, high - Self.maximumWidth) }
+        if b >= high { newHigh = min(b + (high - low) / 2 + 16, newLow + Self.maximumWidth) }
+        if newLow != low || newHigh != high {
+            var resized = [Int64](repeating: 0, count: newHigh - newLow)
+            resized.withUnsafeMutableBufferPointer { dst in
+                counts.withUnsafeBufferPointer { src in
+                    for i in 0..<src.count { dst[i + low - newLow] = src[i] }
+                }
+            }
+            counts = resized
+            lowestBucket = Int32(newLow)
+        }
+        return min(max(b, newLow), newHigh - 1) - newLow
+    }
+
+    /// Adds every count of `other` into this histogram.
+    public mutating func merge(_ other: LogHistogram) {
+        zeroCount += other.zeroCount
+        for (i, c) in other.counts.enumerated() where c != 0 {
+            add(other.lowestBucket + Int32(i), count: c)
+        }
+    }
+
+    /// Quantiles with the same definition as ``Quantiles/sorted(_:_:)`` (linear interpolation
+    /// between order statistics, "type 7"), each order statistic replaced by its bucket's
+    /// representative: within relative error α of the exact result. `levels` must be ascending.
+    public func quantiles(_ levels: [Double], mapping: LogBucketMapping) -> [Double] {
+        let n = total
+        guard n > 0 else { return levels.map { _ in .nan } }
+        // The k-th smallest value (0-based), walking the buckets once for all levels.
+        var results: [Double] = []
+        results.reserveCapacity(levels.count)
+        var cursor = BucketCursor(histogram: self)
+        for level in levels {
+            let h = level * Double(n - 1)
+            let k = Int64(h.rounded(.down))
+            let lower = cursor.value(atRank: k, mapping: mapping)
+            if Double(k) == h || k + 1 >= n {
+                results.append(lower)
+            } else {
+                let upper = cursor.value(atRank: k + 1, mapping: mapping)
+                results.append(lower + (h - Double(k)) * (upper - lower))
+            }
+        }
+        return results
+    }
+}
+
+/// Walks a histogram in increasing value order to find values by rank; ranks must not decrease.
+struct BucketCursor {
+    let histogram: LogHistogram
+    var index = -1            // -1: the zero bucket
+    var below: Int64 = 0      // count before the current bucket
+
+    init(histogram: LogHistogram) { self.histogram = histogram }
+
+    mutating func value(atRank rank: Int64, mapping: LogBucketMapping) -> Double {
+        while true {
+            let count = index < 0 ? histogram.zeroCount : histogram.counts[index]
+            if rank < below + count {
+                return index < 0 ? 0 : mapping.representative(histogram.lowestBucket + Int32(index))
+            }
+            below += count
+            index += 1
+            if index >= histogram.counts.count {
+                // Rank beyond the total cannot happen for rank < n; return the top bucket.
+                index = histogram.counts.count - 1
+                return mapping.representative(histogram.lowestBucket + Int32(index))
+            }
+        }
+    }
+}

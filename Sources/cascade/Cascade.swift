@@ -1,0 +1,110 @@
+import ArgumentParser
+import CascadeKit
+import Foundation
+
+@main
+struct Cascade: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cascade",
+        abstract: "Monte Carlo stress tests of cascading liquidations on leveraged perpetual futures.",
+        version: "0.1.0",
+        subcommands: [Run.self, Validate.self]
+    )
+}
+
+/// Prints a scenario error to standard error, one line per issue, and exits with status 1.
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data((message.split(separator: "\n").map { "error: \($0)" }.joined(separator: "\n") + "\n").utf8))
+    return ExitCode(1)
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a scenario file without running it.")
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    func run() throws {
+        let loaded: LoadedScenario
+        do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw fail(error.description) }
+        let c = loaded.config
+        print("\(scenario): valid")
+        print("  \(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds))")
+        print("  positions: \(c.ladder.positions.count) (\(loaded.syntheticPositions) synthetic, \(loaded.filePositions) from file), "
+              + "open interest \(Format.money(c.ladder.openInterest))")
+        if loaded.syntheticPositions > 0, let s = loaded.scenario.positions.synthetic {
+            let longs = SyntheticPopulation(count: s.count, openInterest: s.openInterest, longShare: s.longShare,
+                                            leverageMix: [], entrySpread: 0, sizeSigma: 0).longCount
+            let perLong = longs > 0 ? s.openInterest * s.longShare / Double(longs) : 0
+            print("  synthetic median long notional ≈ \(Format.money(perLong * Foundation.exp(-s.size.sigma * s.size.sigma / 2)))")
+        }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario and write its CSV reports.")
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(help: "Number of paths (overrides simulation.paths).")
+    var paths: Int?
+
+    @Option(help: "Random seed (overrides seed).")
+    var seed: UInt64?
+
+    @Option(help: "Directory for the reports (default: reports/<scenario file name>).")
+    var out: String?
+
+    @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
+    var threads: Int?
+
+    @Option(help: "Paths per unit of work (default 256). Results do not depend on it.")
+    var chunkSize: Int = 256
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is out of range; expected ≥ 1") }
+        if chunkSize < 1 { throw ValidationError("--chunk-size \(chunkSize) is out of range; expected ≥ 1") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let loaded: LoadedScenario
+        do {
+            loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(paths: paths, seed: seed))
+        } catch { throw fail(error.description) }
+        let config = loaded.config
+        let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent)
+        let engine = SimulationEngine(config: config)
+        let showProgress = !quiet && isatty(STDERR_FILENO) != 0
+        let total = config.paths
+        var progress: (@Sendable (Int) -> Void)? = nil
+        if showProgress {
+            progress = { done in
+                FileHandle.standardError.write(Data("\r  \(done)/\(total) paths".utf8))
+            }
+        }
+        let result = engine.run(threads: threads ?? SimulationEngine.defaultThreads, chunkSize: chunkSize,
+                                progress: progress)
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let simulated = Date().timeIntervalSince(started)
+
+        let builder = ReportBuilder(result: result, quantiles: loaded.quantiles)
+        var files: [(name: String, contents: String)] = []
+        if loaded.outputs.contains("summary") { files.append(("summary.csv", builder.summaryCSV())) }
+        if loaded.outputs.contains("paths") { files.append(("paths.csv", builder.pathsCSV())) }
+        if loaded.outputs.contains("timeseries") { files.append(("timeseries.csv", builder.timeSeriesCSV())) }
+        do {
+            try ReportDirectory.write(files, to: directory, replacing: ["summary.csv", "paths.csv", "timeseries.csv"])
+        } catch { throw fail(error.description) }
+        if !quiet {
+            print(HumanSummary(loaded: loaded, builder: builder, seconds: simulated,
+                               directory: directory.path, files: files.map(\.name)).text)
+        }
+    }
+}
