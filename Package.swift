@@ -34,8 +34,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CascadeKitTests",
-            dependencies: ["CascadeKit"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["CascadeKit"]
+        ),
+        .testTarget(
+            name: "CascadeCLITests",
+            dependencies: ["cascade"]
         ),
     ],
     swiftLanguageModes: [.v6]

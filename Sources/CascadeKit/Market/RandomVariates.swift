@@ -15,11 +15,12 @@ public enum RandomPurpose: UInt32, Sendable {
 ///
 /// All uniforms are strictly inside (0, 1), so logarithms and inverse CDFs never see 0 or 1.
 public enum RandomVariates {
-    /// A uniform variate on (0, 1) with 53 random bits taken from two words.
+    /// A uniform variate on (0, 1) with 52 random bits taken from two words: (k + ½)·2⁻⁵², which is
+    /// exactly representable for every k, so neither 0 nor 1 can occur.
     @inlinable @inline(__always)
-    public static func uniform53(_ high: UInt32, _ low: UInt32) -> Double {
-        let bits = (UInt64(high) << 21) ^ (UInt64(low) >> 11)  // 53 bits
-        return (Double(bits) + 0.5) * 0x1p-53
+    public static func uniform52(_ high: UInt32, _ low: UInt32) -> Double {
+        let bits = (UInt64(high) << 20) ^ (UInt64(low) >> 12)  // 52 bits
+        return (Double(bits) + 0.5) * 0x1p-52
     }
 
     /// A uniform variate on (0, 1) with 32 random bits.
@@ -31,11 +32,11 @@ public enum RandomVariates {
     /// Two independent standard normal variates from three words, by the Box–Muller transform:
     /// r = √(−2 ln u₁), θ = 2π u₂, returning (r cos θ, r sin θ).
     ///
-    /// u₁ has 53 bits, so |z| reaches up to √(−2 ln 2⁻⁵⁴) ≈ 8.6: the generator does not clip the
+    /// u₁ has 52 bits, so |z| reaches up to √(−2 ln 2⁻⁵³) ≈ 8.6: the generator does not clip the
     /// tails a stress test cares about (a 32-bit u₁ would stop at 6.7σ).
     @inlinable @inline(__always)
     public static func normalPair(_ w0: UInt32, _ w1: UInt32, _ w2: UInt32) -> (Double, Double) {
-        let u1 = uniform53(w0, w1)
+        let u1 = uniform52(w0, w1)
         let theta = 2 * Double.pi * uniform32(w2)
         let r = (-2 * Foundation.log(u1)).squareRoot()
         return (r * Foundation.cos(theta), r * Foundation.sin(theta))
@@ -77,9 +78,9 @@ public struct PhiloxStream: RandomNumberGenerator, Sendable {
         (UInt64(nextWord()) << 32) | UInt64(nextWord())
     }
 
-    /// A uniform variate on (0, 1), 53 bits.
+    /// A uniform variate on (0, 1), 52 bits.
     public mutating func uniform() -> Double {
-        RandomVariates.uniform53(nextWord(), nextWord())
+        RandomVariates.uniform52(nextWord(), nextWord())
     }
 
     /// A standard normal variate (one of a Box–Muller pair; the other is discarded so that the

@@ -20,10 +20,11 @@ public enum PositionsCSV {
     public static func parse(_ text: String, maximumLeverage: Double) throws(LineError) -> [(position: Position, line: Int)] {
         var result: [(position: Position, line: Int)] = []
         var sawHeader = false
+        var headerLine = 1
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, and a newline, so CRLF files split correctly.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.trimmingSpaces()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
@@ -32,6 +33,7 @@ public enum PositionsCSV {
                     throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))', found '\(trimmed)'")
                 }
                 sawHeader = true
+                headerLine = lineNumber
                 continue
             }
             guard fields.count == header.count else {
@@ -58,7 +60,7 @@ public enum PositionsCSV {
             throw LineError(line: max(lineNumber, 1), message: "the file is empty; expected the header '\(header.joined(separator: ","))' and at least one position")
         }
         guard !result.isEmpty else {
-            throw LineError(line: lineNumber, message: "no positions after the header")
+            throw LineError(line: headerLine, message: "no positions after the header")
         }
         return result
     }

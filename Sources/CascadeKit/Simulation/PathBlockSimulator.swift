@@ -168,6 +168,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             results.set(.maxCascadeRounds, p, Double(t.maxRounds))
             results.set(.roundCapHits, p, Double(t.roundCapHits))
             results.set(.marginLost, p, t.marginLost)
+            results.set(.fundReceipts, p, t.fund.netReceipts)
             results.set(.liquidationFees, p, t.fees)
             results.set(.minTradedPrice, p, Foundation.exp(minLogTraded[b]))
             results.set(.finalTradedPrice, p, Foundation.exp(logFundamental[b] + impact[b]))

@@ -10,6 +10,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case maxCascadeRounds
     case roundCapHits
     case marginLost
+    case fundReceipts
     case liquidationFees
     case minTradedPrice
     case finalTradedPrice
@@ -33,6 +34,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .maxCascadeRounds: "maxCascadeRounds"
         case .roundCapHits: "roundCapHits"
         case .marginLost: "marginLost"
+        case .fundReceipts: "fundReceipts"
         case .liquidationFees: "liquidationFees"
         case .minTradedPrice: "minTradedPrice"
         case .finalTradedPrice: "finalTradedPrice"
@@ -58,6 +60,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .maxCascadeRounds: "largest number of cascade rounds in one step"
         case .roundCapHits: "steps whose cascade stopped at simulation.maxCascadeRounds"
         case .marginLost: "USD margin lost by liquidated traders"
+        case .fundReceipts: "USD net receipts of the insurance fund, Σ s·q·(X − P_bk); marginLost − fundReceipts went to the counterparties"
         case .liquidationFees: "USD clearance fees (part of the fund's receipts; see docs/model.md)"
         case .minTradedPrice: "lowest traded price at the end of a step"
         case .finalTradedPrice: "traded price at the horizon"

@@ -1,26 +1,26 @@
-/// Integer counts over the buckets of a ``LogBucketMapping``, stored densely over the range of
+/// Integer counts (32-bit per bucket) over the buckets of a ``LogBucketMapping``, stored densely over the range of
 /// buckets seen, plus a count of exact zeros.
 ///
 /// Counts are signed so that a histogram can also hold *changes* (a value leaving one bucket and
 /// entering another); a histogram used for quantiles has no negative count.
 public struct LogHistogram: Sendable, Equatable {
     /// Largest number of dense buckets; values beyond it are clamped into the edge bucket.
-    /// With α = 0.0005 this spans a factor of e^1000 between the smallest and largest value.
+    /// With α = 0.0001 this spans a factor of e^200 between the smallest and largest value.
     public static let maximumWidth = 1 << 20
 
     public private(set) var lowestBucket: Int32 = 0
-    public private(set) var counts: [Int64] = []
+    public private(set) var counts: [Int32] = []
     public private(set) var zeroCount: Int64 = 0
 
     public init() {}
 
     /// Total of all counts.
-    public var total: Int64 { counts.reduce(zeroCount, +) }
+    public var total: Int64 { counts.reduce(zeroCount) { $0 + Int64($1) } }
 
     /// Adds `count` to `bucket` (which may be ``LogBucketMapping/zeroBucket``).
-    public mutating func add(_ bucket: Int32, count: Int64 = 1) {
+    public mutating func add(_ bucket: Int32, count: Int32 = 1) {
         if bucket == LogBucketMapping.zeroBucket {
-            zeroCount += count
+            zeroCount += Int64(count)
             return
         }
         var offset = Int(bucket) - Int(lowestBucket)
@@ -36,7 +36,7 @@ public struct LogHistogram: Sendable, Equatable {
     mutating func grow(toInclude bucket: Int32) -> Int {
         if counts.isEmpty {
             lowestBucket = bucket - 32
-            counts = [Int64](repeating: 0, count: 64)
+            counts = [Int32](repeating: 0, count: 64)
             return 32
         }
         let low = Int(lowestBucket), high = low + counts.count  // [low, high)
@@ -45,7 +45,7 @@ public struct LogHistogram: Sendable, Equatable {
         if b < low { newLow = max(b - (high - low) / 2 - 16, high - Self.maximumWidth) }
         if b >= high { newHigh = min(b + (high - low) / 2 + 16, newLow + Self.maximumWidth) }
         if newLow != low || newHigh != high {
-            var resized = [Int64](repeating: 0, count: newHigh - newLow)
+            var resized = [Int32](repeating: 0, count: newHigh - newLow)
             resized.withUnsafeMutableBufferPointer { dst in
                 counts.withUnsafeBufferPointer { src in
                     for i in 0..<src.count { dst[i + low - newLow] = src[i] }
@@ -100,7 +100,7 @@ struct BucketCursor {
 
     mutating func value(atRank rank: Int64, mapping: LogBucketMapping) -> Double {
         while true {
-            let count = index < 0 ? histogram.zeroCount : histogram.counts[index]
+            let count = index < 0 ? histogram.zeroCount : Int64(histogram.counts[index])
             if rank < below + count {
                 return index < 0 ? 0 : mapping.representative(histogram.lowestBucket + Int32(index))
             }

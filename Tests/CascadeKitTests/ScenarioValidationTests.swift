@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import CascadeKit
+
+@Suite("Scenario validation")
+struct ScenarioValidationTests {
+    struct Row: CustomTestStringConvertible, Sendable {
+        var change: (String, String)
+        var location: String
+        var message: String
+        var csv: String? = nil
+        var testDescription: String { "\(location): \(message)" }
+    }
+
+    /// Each rule: a change to the valid scenario, the key path the message must name, and the text
+    /// (what is wrong and what is allowed) it must contain.
+    static let rows: [Row] = [
+        Row(change: ("volatility: 0.5", "volatilty: 0.5"), location: "market.assets[0].model",
+            message: "unknown key 'volatilty'; allowed keys: type, volatility, drift, jumps (did you mean 'volatility'?)"),
+        Row(change: ("name: test", "name: test\ncolour: red"), location: "",
+            message: "unknown key 'colour'; allowed keys: name, description, seed"),
+        Row(change: ("volatility: 0.5", "volatility: -0.2"), location: "market.assets[0].model.volatility",
+            message: "-0.2 is negative; expected ≥ 0"),
+        Row(change: ("volatility: 0.5", "volatility: .inf"), location: "market.assets[0].model.volatility",
+            message: "is not a finite number"),
+        Row(change: ("volatility: 0.5", "volatility: high"), location: "market.assets[0].model.volatility",
+            message: "expected a number, found 'high'"),
+        Row(change: ("{5: 0.5, 20: 0.5}", "{0.5: 0.5, 20: 0.5}"), location: "positions.synthetic.leverageMix.0.5",
+            message: "leverage 0.5 is out of range; expected ≥ 1 and < 200"),
+        Row(change: ("{5: 0.5, 20: 0.5}", "{5: 0.5, 250: 0.5}"), location: "positions.synthetic.leverageMix.250",
+            message: "leverage 250 is out of range; expected ≥ 1 and < 200"),
+        Row(change: ("{5: 0.5, 20: 0.5}", "{5: 0.5, 20: 0.4}"), location: "positions.synthetic.leverageMix",
+            message: "weights add up to 0.9; expected them to add up to 1"),
+        Row(change: ("{5: 0.5, 20: 0.5}", "{5: 1.5, 20: -0.5}"), location: "positions.synthetic.leverageMix.20",
+            message: "weight -0.5 is out of range; expected a number ≥ 0"),
+        Row(change: ("{5: 0.5, 20: 0.5}", "{five: 1}"), location: "positions.synthetic.leverageMix.five",
+            message: "'five' is not a leverage; expected a number ≥ 1 as the key"),
+        Row(change: ("paths: 10", "paths: 0"), location: "simulation.paths", message: "0 is out of range; expected ≥ 1"),
+        Row(change: ("paths: 10", "paths: many"), location: "simulation.paths", message: "expected a whole number, found 'many'"),
+        Row(change: ("step: 1m", "step: 2h"), location: "simulation.step",
+            message: "2h is longer than the horizon 1h; expected a step ≤ horizon"),
+        Row(change: ("step: 1m", "step: 7m"), location: "simulation.horizon",
+            message: "1h is not a whole number of steps of 7m; expected a multiple of the step"),
+        Row(change: ("step: 1m", "step: 1 minute"), location: "simulation.step",
+            message: "'1 minute' is not a duration; expected a number ≥ 0 and a unit: s, m, h or d"),
+        Row(change: ("step: 1m", "step: 0s"), location: "simulation.step", message: "0s must be longer than 0s"),
+        Row(change: ("  step: 1m\n", "  step: 1m\n  maxCascadeRounds: 0\n"), location: "simulation.maxCascadeRounds",
+            message: "0 is out of range; expected ≥ 1"),
+        Row(change: ("  depth: 5000000\n", ""), location: "impact.depth", message: "missing required key"),
+        Row(change: ("depth: 5000000", "depth: -5"), location: "impact.depth", message: "-5 is out of range; expected > 0"),
+        Row(change: ("depth: 5000000", "depth: 0"), location: "impact.depth", message: "0 is out of range; expected > 0"),
+        Row(change: ("coefficient: 1", "coefficient: -1"), location: "impact.coefficient", message: "-1 is negative; expected ≥ 0"),
+        Row(change: ("model: squareRoot", "model: cubic"), location: "impact.model",
+            message: "'cubic' is not a known impact model; expected one of: linear, squareRoot"),
+        Row(change: ("type: gbm", "type: heston"), location: "market.assets[0].model.type",
+            message: "'heston' is not a known model; expected one of: gbm"),
+        Row(change: ("price: 100000", "price: 0"), location: "market.assets[0].price", message: "0 is out of range; expected > 0"),
+        Row(change: ("intensity: 10", "intensity: -1"), location: "market.assets[0].model.jumps.intensity",
+            message: "-1 is negative; expected ≥ 0"),
+        Row(change: ("stdev: 0.01", "stdev: -0.01"), location: "market.assets[0].model.jumps.stdev",
+            message: "-0.01 is negative; expected ≥ 0"),
+        Row(change: ("longShare: 0.6", "longShare: 1.5"), location: "positions.synthetic.longShare",
+            message: "1.5 is out of range; expected ≥ 0 and ≤ 1"),
+        Row(change: ("count: 100", "count: 0"), location: "positions.synthetic.count", message: "0 is out of range; expected ≥ 1"),
+        Row(change: ("openInterest: 10000000", "openInterest: -1"), location: "positions.synthetic.openInterest",
+            message: "-1 is out of range; expected > 0"),
+        Row(change: ("entrySpread: 0.03", "entrySpread: -0.03"), location: "positions.synthetic.entrySpread",
+            message: "-0.03 is negative; expected ≥ 0"),
+        Row(change: ("sigma: 1", "sigma: -1"), location: "positions.synthetic.size.sigma", message: "-1 is negative; expected ≥ 0"),
+        Row(change: ("maintenanceMarginRate: 0.005", "maintenanceMarginRate: 1"), location: "exchange.maintenanceMarginRate",
+            message: "1 is out of range; expected ≥ 0 and < 1"),
+        Row(change: ("liquidationFee: 0.003", "liquidationFee: -0.1"), location: "exchange.liquidationFee",
+            message: "-0.1 is out of range; expected ≥ 0 and < 1"),
+        Row(change: ("insuranceFund: 1000000", "insuranceFund: -5"), location: "exchange.insuranceFund",
+            message: "-5 is negative; expected ≥ 0"),
+        Row(change: ("seed: 1", "seed: -1"), location: "seed", message: "expected a whole number ≥ 0, found '-1'"),
+        Row(change: ("assets:\n", "assets:\n    - symbol: ETHUSDT\n      price: 3000\n      model: {type: gbm, volatility: 0.5}\n"),
+            location: "market.assets", message: "has 2 assets; expected exactly 1"),
+        Row(change: ("market:\n  assets:", "market:\n  assets: BTC\n  unused:"), location: "market",
+            message: "unknown key 'unused'; allowed keys: assets"),
+        Row(change: ("  synthetic:\n", "  unused:\n"), location: "positions",
+            message: "unknown key 'unused'; allowed keys: synthetic, file"),
+        Row(change: ("recoveryHalfLife: 5m", "recoveryHalfLife: 5m\nreport:\n  quantiles: [0.5, 1.2]"),
+            location: "report.quantiles[1]", message: "1.2 is out of range; expected ≥ 0 and ≤ 1"),
+        Row(change: ("recoveryHalfLife: 5m", "recoveryHalfLife: 5m\nreport:\n  outputs: [summary, pictures]"),
+            location: "report.outputs[1]", message: "'pictures' is not a report; expected one of: summary, paths, timeseries"),
+        Row(change: ("recoveryHalfLife: 5m", "recoveryHalfLife: 5m\nreport:\n  timeseriesInterval: 90s"),
+            location: "report.timeseriesInterval", message: "90s is not a whole number of steps of 1m"),
+        Row(change: ("  synthetic:\n", "  file: book.csv\n  synthetic:\n"), location: "positions.file",
+            message: "book.csv:3: quantity -1 must be > 0", csv: "side,quantity,entryPrice,leverage\nlong,1,100000,5\nlong,-1,100000,5\n"),
+        Row(change: ("  synthetic:\n", "  file: book.csv\n  synthetic:\n"), location: "positions.file",
+            message: "book.csv:2: this long is already liquidatable at the initial price 100000 (its liquidation price is",
+            csv: "side,quantity,entryPrice,leverage\nlong,1,130000,5\n"),
+        Row(change: ("  synthetic:\n", "  file: missing.csv\n  synthetic:\n"), location: "positions.file",
+            message: "'missing.csv'"),
+    ]
+
+    @Test("each broken rule names the key path and what is allowed", arguments: rows)
+    func rule(_ row: Row) throws {
+        let directory = ScenarioText.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        if let csv = row.csv { try csv.write(to: directory.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8) }
+        let yaml = ScenarioText.replacing(row.change.0, with: row.change.1)
+        do {
+            _ = try ScenarioLoader.load(yaml: yaml, file: "test.yaml", directory: directory)
+            Issue.record("accepted an invalid scenario")
+        } catch {
+            let prefix = row.location.isEmpty ? "test.yaml: " : "test.yaml: \(row.location): "
+            let lines = error.description.split(separator: "\n").map(String.init)
+            #expect(lines.contains { $0.hasPrefix(prefix) && $0.contains(row.message) },
+                    "got: \(error.description)")
+        }
+    }
+
+    @Test("all range problems are reported together")
+    func collectsAll() {
+        let yaml = ScenarioText.replacing("volatility: 0.5", with: "volatility: -1")
+            .replacingOccurrences(of: "depth: 5000000", with: "depth: -1")
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: yaml, file: "t.yaml", directory: URL(fileURLWithPath: "/")) }
+        do {
+            _ = try ScenarioLoader.load(yaml: yaml, file: "t.yaml", directory: URL(fileURLWithPath: "/"))
+        } catch {
+            #expect(error.issues.map(\.location) == ["market.assets[0].model.volatility", "impact.depth"])
+        }
+    }
+
+    @Test("syntax errors, empty files and missing files are reported with the file name")
+    func unreadable() {
+        func message(yaml: String, file: String) -> String {
+            do {
+                _ = try ScenarioLoader.load(yaml: yaml, file: file, directory: URL(fileURLWithPath: "/"))
+                return ""
+            } catch { return error.description }
+        }
+        #expect(message(yaml: "name: [unclosed\nseed: 1", file: "bad.yaml").hasPrefix("bad.yaml: not valid YAML:"))
+        #expect(message(yaml: "", file: "empty.yaml").contains("empty.yaml: the file is empty"))
+        do {
+            _ = try ScenarioLoader.load(path: "/nonexistent/scenario.yaml")
+            Issue.record("loaded a missing file")
+        } catch {
+            #expect(error.description == "/nonexistent/scenario.yaml: no such file")
+        }
+    }
+
+    @Test("the valid scenario loads, and overrides apply")
+    func valid() throws {
+        let loaded = try ScenarioLoader.load(yaml: ScenarioText.valid, file: "t.yaml", directory: URL(fileURLWithPath: "/"),
+                                             overrides: ScenarioOverrides(paths: 3, seed: 9))
+        #expect(loaded.config.paths == 3 && loaded.config.seed == 9)
+        #expect(loaded.config.steps == 60 && loaded.config.stepSeconds == 60)
+        #expect(loaded.config.ladder.positions.count == 100)
+        #expect(isClose(loaded.config.ladder.openInterest, 1e7, relative: 1e-9))
+        #expect(loaded.config.impact.recoveryHalfLife == 300)
+        #expect(loaded.quantiles == ReportSection.defaultQuantiles)
+        do {
+            _ = try ScenarioLoader.load(yaml: ScenarioText.valid, file: "t.yaml", directory: URL(fileURLWithPath: "/"),
+                                        overrides: ScenarioOverrides(paths: 0))
+            Issue.record("accepted --paths 0")
+        } catch {
+            #expect(error.description == "t.yaml: --paths: 0 is out of range; expected ≥ 1")
+        }
+    }
+
+    @Test("durations parse and print", arguments: [("30s", 30.0), ("1m", 60), ("4h", 14_400), ("7d", 604_800), ("1.5h", 5_400)])
+    func durations(_ text: String, _ seconds: Double) {
+        #expect(TimeSpan(parsing: text)?.seconds == seconds)
+    }
+
+    @Test("non-durations are refused", arguments: ["", "5", "m", "-1m", "1 m", "1w", "abc"])
+    func notDurations(_ text: String) {
+        #expect(TimeSpan(parsing: text) == nil)
+    }
+}

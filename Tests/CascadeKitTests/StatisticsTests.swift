@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+@testable import CascadeKit
+
+@Suite("Statistics")
+struct StatisticsTests {
+    @Test("exact quantiles interpolate between order statistics (type 7)")
+    func exactQuantiles() {
+        let x: [Double] = [1, 2, 3, 4]
+        #expect(Quantiles.sorted(x, 0) == 1)
+        #expect(Quantiles.sorted(x, 0.25) == 1.75)
+        #expect(Quantiles.sorted(x, 0.5) == 2.5)
+        #expect(Quantiles.sorted(x, 1) == 4)
+        #expect(Quantiles.sorted([7.0], 0.3) == 7)
+        #expect(Quantiles.sorted([Double](), 0.3).isNaN)
+    }
+
+    @Test("summary statistics: mean, sample deviation, standard error; NaN is skipped")
+    func summary() {
+        let s = SampleSummary([2, 4, 4, 4, 5, 5, 7, 9, .nan], quantileLevels: [0.5])
+        #expect(s.count == 8 && s.mean == 5)
+        #expect(isClose(s.standardDeviation, (32.0 / 7).squareRoot()))
+        #expect(isClose(s.standardError, s.standardDeviation / 8.0.squareRoot()))
+        #expect(s.minimum == 2 && s.maximum == 9 && s.quantiles == [4.5])
+    }
+
+    @Test("sketch quantiles are within relative accuracy α of the exact ones", arguments: [0.01, 0.001, 0.0001])
+    func sketchAccuracy(_ alpha: Double) {
+        let mapping = LogBucketMapping(relativeAccuracy: alpha)
+        var stream = PhiloxStream(generator: Philox4x32(seed: 3, domain: 3), item: 0, purpose: .testing)
+        var values: [Double] = []
+        var histogram = LogHistogram()
+        for i in 0..<20_000 {
+            let v = i % 10 == 0 ? 0 : exp(3 * stream.normal()) * 1e6
+            values.append(v)
+            histogram.add(mapping.bucket(value: v))
+        }
+        values.sort()
+        let levels = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.95, 0.99, 1]
+        let sketched = histogram.quantiles(levels, mapping: mapping)
+        for (level, estimate) in zip(levels, sketched) {
+            let exact = Quantiles.sorted(values, level)
+            #expect(abs(estimate - exact) <= alpha * exact * (1 + 1e-9), "level \(level): \(estimate) vs \(exact)")
+        }
+    }
+
+    @Test("merging sketches gives the same counts whatever the grouping")
+    func mergeIsExact() {
+        let mapping = LogBucketMapping(relativeAccuracy: 0.001)
+        let values = (1...5_000).map { Double($0) * 1.37 }
+        var whole = LogHistogram()
+        for v in values { whole.add(mapping.bucket(value: v)) }
+        var parts = [LogHistogram(), LogHistogram(), LogHistogram()]
+        for (i, v) in values.enumerated() { parts[(i * 7) % 3].add(mapping.bucket(value: v)) }
+        var merged = parts[2]
+        merged.merge(parts[0])
+        merged.merge(parts[1])
+        #expect(merged.quantiles([0.1, 0.5, 0.9], mapping: mapping) == whole.quantiles([0.1, 0.5, 0.9], mapping: mapping))
+        #expect(merged.total == 5_000)
+    }
+
+    @Test("the time series' last row agrees with the per-path results within α")
+    func timeSeriesMatchesPaths() {
+        let rule = FlatMarginRule(maintenanceMarginRate: 0.005)
+        let config = TestBooks.config(
+            positions: TestBooks.randomBook(count: 2_000, rule: rule), volatility: 1.0,
+            jumps: MertonJumps(intensity: 2_000, mean: -0.02, stdev: 0.02),
+            impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 300),
+            insuranceFund: 5e4, paths: 300, steps: 100)
+        let result = SimulationEngine(config: config).run(threads: 2, chunkSize: 37)
+        let levels = [0.05, 0.5, 0.95]
+        let series = result.timeSeries.quantiles(levels)
+        let last = config.timeSeries.rows - 1
+        let alpha = config.timeSeries.mapping.relativeAccuracy
+        let pairs: [(TimeSeriesQuantity, PathMetric)] = [
+            (.tradedPrice, .finalTradedPrice), (.fundamentalPrice, .finalFundamentalPrice),
+            (.cumulativeLiquidatedNotional, .liquidatedNotional), (.insuranceFund, .insuranceFundEnd)]
+        for (quantity, metric) in pairs {
+            let exact = result.paths.column(metric).sorted()
+            for (i, level) in levels.enumerated() {
+                let e = Quantiles.sorted(exact, level)
+                #expect(abs(series[quantity.rawValue][last][i] - e) <= alpha * e * (1 + 1e-9) + 1e-9,
+                        "\(quantity.name) \(level)")
+            }
+        }
+        // Row 0 is the starting state on every path.
+        #expect(abs(series[TimeSeriesQuantity.tradedPrice.rawValue][0][1] - 100) <= alpha * 100)
+        #expect(series[TimeSeriesQuantity.cumulativeLiquidatedNotional.rawValue][0] == [0, 0, 0])
+    }
+}
+
+@Suite("OpenBLAS")
+struct OpenBLASTests {
+    @Test("Cholesky (dpotrf) factors a correlation matrix, and dgemm multiplies the factor back")
+    func choleskyRoundTrip() throws {
+        let a: [Double] = [1, 0.8, 0.3,
+                           0.8, 1, 0.5,
+                           0.3, 0.5, 1]
+        let l = try DenseLinearAlgebra.choleskyLower(a, order: 3)
+        // Hand-computed: L11 = 1, L21 = 0.8, L22 = 0.6, L31 = 0.3, L32 = (0.5 − 0.24)/0.6, L33 = √(1 − 0.09 − L32²).
+        let l32 = 0.26 / 0.6
+        let expected: [Double] = [1, 0, 0, 0.8, 0.6, 0, 0.3, l32, (1 - 0.09 - l32 * l32).squareRoot()]
+        for (x, y) in zip(l, expected) { #expect(isClose(x, y, relative: 1e-14, absolute: 1e-15)) }
+        var lt = [Double](repeating: 0, count: 9)
+        for i in 0..<3 { for j in 0..<3 { lt[j * 3 + i] = l[i * 3 + j] } }
+        let back = DenseLinearAlgebra.multiply(l, lt, m: 3, k: 3, n: 3)
+        for (x, y) in zip(back, a) { #expect(isClose(x, y, relative: 1e-14, absolute: 1e-15)) }
+    }
+
+    @Test("a matrix that is not positive definite is refused")
+    func notPositiveDefinite() {
+        #expect(throws: DenseLinearAlgebra.Failure.notPositiveDefinite(order: 2)) {
+            _ = try DenseLinearAlgebra.choleskyLower([1, 2, 2, 1], order: 2)
+        }
+    }
+
+    @Test("dgemm agrees with a naive product on a rectangular case")
+    func gemm() {
+        let a: [Double] = (0..<6).map { Double($0) + 1 }      // 2×3
+        let b: [Double] = (0..<12).map { Double($0) - 4 }     // 3×4
+        let c = DenseLinearAlgebra.multiply(a, b, m: 2, k: 3, n: 4)
+        for i in 0..<2 {
+            for j in 0..<4 {
+                let naive = (0..<3).reduce(0.0) { $0 + a[i * 3 + $1] * b[$1 * 4 + j] }
+                #expect(c[i * 4 + j] == naive)
+            }
+        }
+    }
+}
+
+@Suite("Reports")
+struct ReportTests {
+    @Test("numbers and quantile names are written exactly")
+    func formatting() {
+        #expect(CSVFormat.number(60_000) == "60000")
+        #expect(CSVFormat.number(0.005) == "0.005")
+        #expect(CSVFormat.number(.nan) == "")
+        #expect(CSVFormat.quantileName(0.05) == "p5")
+        #expect(CSVFormat.quantileName(0.5) == "p50")
+        #expect(CSVFormat.quantileName(0.999) == "p99.9")
+        #expect(CSVFormat.quantileName(0.01) == "p1")
+    }
+
+    @Test("each report has its documented header and one row per metric, path or time")
+    func shapes() {
+        let rule = FlatMarginRule(maintenanceMarginRate: 0.005)
+        var config = TestBooks.config(positions: TestBooks.randomBook(count: 200, rule: rule), volatility: 0.8, paths: 5, steps: 30)
+        config.timeSeries = TimeSeriesLayout(steps: 30, stride: 10, relativeAccuracy: 0.001)
+        let builder = ReportBuilder(result: SimulationEngine(config: config).run(threads: 1), quantiles: [0.1, 0.9])
+        let summary = builder.summaryCSV().split(separator: "\n")
+        #expect(summary[0] == "metric,count,mean,stddev,stderr,min,p10,p90,max")
+        #expect(summary.count == 1 + PathMetric.allCases.count)
+        let paths = builder.pathsCSV().split(separator: "\n")
+        #expect(paths[0].hasPrefix("path,liquidatedNotional,"))
+        #expect(paths.count == 6)
+        let series = builder.timeSeriesCSV().split(separator: "\n")
+        #expect(series[0].hasPrefix("step,time,tradedPrice_p10,tradedPrice_p90,fundamentalPrice_p10"))
+        #expect(series.map { $0.split(separator: ",", omittingEmptySubsequences: false).first! } == ["step", "0", "10", "20", "30"])
+        #expect(series[2].hasPrefix("10,600,"))
+    }
+
+    @Test("writing reports leaves no partial files and removes stale reports")
+    func directoryWrites() throws {
+        let directory = ScenarioText.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try ReportDirectory.write([("summary.csv", "a\n"), ("paths.csv", "b\n")], to: directory)
+        try ReportDirectory.write([("summary.csv", "c\n")], to: directory, replacing: ["summary.csv", "paths.csv"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names == ["summary.csv"])
+        #expect(try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8) == "c\n")
+    }
+}

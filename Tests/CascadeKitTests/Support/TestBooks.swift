@@ -1,0 +1,72 @@
+import Foundation
+@testable import CascadeKit
+
+/// Builders of small configurations for tests.
+enum TestBooks {
+    /// A configuration with the given book and deterministic or random price moves.
+    static func config(
+        positions: [Position], maintenanceMarginRate: Double = 0.005, liquidationFee: Double = 0,
+        price: Double = 100, volatility: Double = 0, drift: Double = 0, jumps: MertonJumps? = nil,
+        impact: ImpactModel = ImpactModel(shape: .squareRoot, depth: 1e6, coefficient: 1, recoveryHalfLife: 300),
+        insuranceFund: Double = 0, paths: Int = 1, steps: Int = 1, stepSeconds: Double = 60,
+        maxRounds: Int = 1000, seed: UInt64 = 1
+    ) -> SimulationConfig {
+        SimulationConfig(
+            seed: seed, paths: paths, steps: steps, stepSeconds: stepSeconds, initialPrice: price,
+            priceModel: JumpDiffusionModel(drift: drift, volatility: volatility, jumps: jumps),
+            impact: impact, insuranceFund: insuranceFund,
+            ladder: LiquidationLadder(positions: positions,
+                                      rule: FlatMarginRule(maintenanceMarginRate: maintenanceMarginRate, liquidationFee: liquidationFee)),
+            maxCascadeRounds: maxRounds)
+    }
+
+    /// The annual drift that moves a zero-volatility price by the factor `factor` per step.
+    static func drift(movingBy factor: Double, stepSeconds: Double = 60) -> Double {
+        Foundation.log(factor) / (stepSeconds / (365 * 86_400))
+    }
+
+    /// A position whose liquidation price under `rule` is exactly `liquidationPrice`.
+    static func position(_ side: Side, liquidationPrice: Double, quantity: Double, leverage: Double = 10,
+                         rule: FlatMarginRule) -> Position {
+        let m = rule.maintenanceMarginRate
+        let entry = side == .long
+            ? liquidationPrice * (1 - m) / (1 - 1 / leverage)
+            : liquidationPrice * (1 + m) / (1 + 1 / leverage)
+        return Position(side: side, quantity: quantity, entryPrice: entry, leverage: leverage)
+    }
+
+    /// A random book around `price`, solvent there.
+    static func randomBook(count: Int, price: Double = 100, seed: UInt64 = 3, rule: FlatMarginRule) -> [Position] {
+        let population = SyntheticPopulation(
+            count: count, openInterest: 1e8, longShare: 0.55,
+            leverageMix: [(2, 0.2), (5, 0.3), (10, 0.3), (25, 0.15), (50, 0.05)],
+            entrySpread: 0.05, sizeSigma: 1)
+        return try! population.generate(price: price, rule: rule, seed: seed)
+    }
+}
+
+/// Records every round and every step end of traced paths.
+struct RecordingObserver: CascadeObserver {
+    struct Round: Equatable {
+        var path: Int, step: Int, round: Int, side: Side, range: Range<Int>, roundPrice: Double, executionPrice: Double
+    }
+    var rounds: [Round] = []
+    var logFundamental: [Double] = []
+    var logImpact: [Double] = []
+
+    mutating func roundClosed(path: Int, step: Int, round: Int, side: Side, range: Range<Int>,
+                              roundPrice: Double, executionPrice: Double) {
+        rounds.append(Round(path: path, step: step, round: round, side: side, range: range,
+                            roundPrice: roundPrice, executionPrice: executionPrice))
+    }
+
+    mutating func stepEnded(path: Int, step: Int, logFundamental: Double, logImpact: Double) {
+        self.logFundamental.append(logFundamental)
+        self.logImpact.append(logImpact)
+    }
+}
+
+/// Relative closeness for money and prices.
+func isClose(_ a: Double, _ b: Double, relative: Double = 1e-12, absolute: Double = 1e-9) -> Bool {
+    abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
+}
