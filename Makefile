@@ -1,0 +1,49 @@
+# cascade — the two set-up commands of the README are `make demo` and `make test`.
+# Both install Debian's libopenblas-dev (and pkg-config, which SwiftPM uses to find it) first
+# when they are missing.
+
+SWIFT    ?= swift
+SCENARIO ?= Scenarios/flash-crash.yaml
+OUT      ?= reports/$(basename $(notdir $(SCENARIO)))
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# cascade parallelises over paths itself; OpenBLAS's own threads would only compete.
+export OPENBLAS_NUM_THREADS ?= 1
+# Debian's OpenBLAS 0.3.21 misdetects some AVX-512 CPUs and falls back to a kernel ~5× slower;
+# name the core only where AVX-512 exists (on other CPUs SkylakeX kernels would crash).
+ifeq ($(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes),yes)
+export OPENBLAS_CORETYPE ?= SkylakeX
+endif
+
+.PHONY: demo test build release bench deps validate clean
+
+## demo: run the bundled flash-crash scenario and write its reports to reports/flash-crash/
+demo: release
+	.build/release/cascade run $(SCENARIO) --out $(OUT)
+
+## test: build and run the test suite
+test: deps
+	$(SWIFT) test
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product cascade
+
+## validate: check every bundled scenario
+validate: release
+	@for s in Scenarios/*.yaml; do .build/release/cascade validate $$s || exit 1; done
+
+## bench: the performance benchmarks (release build, separate package under Benchmarks/)
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+deps:
+	@if ! pkg-config --exists openblas 2>/dev/null; then \
+		echo "Installing libopenblas-dev and pkg-config (needed to build cascade)…"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libopenblas-dev pkg-config >/dev/null; \
+	fi
+
+clean:
+	rm -rf .build Benchmarks/.build reports
