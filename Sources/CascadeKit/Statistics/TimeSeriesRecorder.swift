@@ -108,10 +108,19 @@ public struct TimeSeriesRecorder: Sendable {
     }
 
     /// Rebuilds each row's histogram from the change events (stable counting sort by row, then a
-    /// running histogram) and takes its quantiles.
+    /// running count in a ``BucketFenwickTree``) and takes its quantiles.
+    /// - Complexity: O((E + R·Q)·log W) for E events, R rows, Q levels and W buckets.
     static func replay(_ changes: [SIMD3<Int32>], rows: Int, levels: [Double], mapping: LogBucketMapping) -> [[Double]] {
         var start = [Int](repeating: 0, count: rows + 1)
-        for c in changes { start[Int(c.x) + 1] += 1 }
+        var lowest = Int32.max, highest = Int32.min
+        for c in changes {
+            start[Int(c.x) + 1] += 1
+            for b in [c.y, c.z] where b != noBucket && b != LogBucketMapping.zeroBucket {
+                lowest = min(lowest, b)
+                highest = max(highest, b)
+            }
+        }
+        if lowest > highest { lowest = 0; highest = 0 }
         for r in 0..<rows { start[r + 1] += start[r] }
         var ordered = [SIMD3<Int32>](repeating: .zero, count: changes.count)
         var next = start
@@ -119,16 +128,16 @@ public struct TimeSeriesRecorder: Sendable {
             ordered[next[Int(c.x)]] = c
             next[Int(c.x)] += 1
         }
-        var histogram = LogHistogram()
+        var counts = BucketFenwickTree(lowest: lowest, highest: highest)
         var result: [[Double]] = []
         result.reserveCapacity(rows)
         for r in 0..<rows {
             for i in start[r]..<start[r + 1] {
                 let c = ordered[i]
-                if c.y != noBucket { histogram.add(c.y, count: -1) }
-                histogram.add(c.z, count: 1)
+                if c.y != noBucket { counts.add(c.y, count: -1) }
+                counts.add(c.z, count: 1)
             }
-            result.append(histogram.quantiles(levels, mapping: mapping))
+            result.append(counts.quantiles(levels, mapping: mapping))
         }
         return result
     }
