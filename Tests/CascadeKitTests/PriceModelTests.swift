@@ -54,18 +54,52 @@ struct PriceModelTests {
         #expect(abs(variance - expectedVariance) < 5 * varianceSE)
     }
 
-    @Test("the Poisson jump count inverts its CDF")
-    func poissonInversion() {
-        let step = JumpDiffusionModel(drift: 0, volatility: 0, jumps: MertonJumps(intensity: 365 * 2, mean: 0, stdev: 0))
-            .discretised(stepYears: 1.0 / 365)
-        // λΔt = 2: P(0) = e⁻², P(≤1) = 3e⁻², P(≤2) = 5e⁻².
-        let e2 = exp(-2.0)
-        #expect(isClose(step.noJumpProbability, e2))
-        #expect(step.jumpCount(uniform: e2 * 0.999) == 0)
-        #expect(step.jumpCount(uniform: e2 * 1.001) == 1)
-        #expect(step.jumpCount(uniform: 3 * e2 * 1.001) == 2)
-        #expect(step.jumpCount(uniform: 5 * e2 * 1.001) == 3)
-        #expect(step.poissonCumulative.last == 1)
+    @Test("jumps per step are Poisson(λΔt): frequencies of 0, 1, 2, 3 jumps within 5 standard errors")
+    func poissonJumpCounts() {
+        // Zero volatility and fixed jump size 0.01: each step's log-return is exactly 0.01·N.
+        let lambdaDt = 0.5
+        let model = JumpDiffusionModel(drift: 0, volatility: 0, jumps: MertonJumps(intensity: lambdaDt * 365, mean: 0.01, stdev: 0))
+        var generator = BlockPathGenerator(model: model, stepYears: 1.0 / 365, seed: 5, capacity: 1_000)
+        var counts = [Int](repeating: 0, count: 6)
+        var total = 0
+        for block in 0..<10 {
+            generator.start(paths: (block * 1_000)..<((block + 1) * 1_000))
+            var logF = [Double](repeating: 0, count: 1_000)
+            for step in 0..<20 {
+                let before = logF
+                logF.withUnsafeMutableBufferPointer { generator.advance(step: step, logF: $0) }
+                for (a, b) in zip(before, logF) {
+                    counts[min(5, Int(((b - a) / 0.01).rounded()))] += 1
+                    total += 1
+                }
+            }
+        }
+        var pmf = exp(-lambdaDt)
+        for k in 0..<4 {
+            let observed = Double(counts[k]) / Double(total)
+            #expect(abs(observed - pmf) < 5 * (pmf * (1 - pmf) / Double(total)).squareRoot(), "P(N = \(k))")
+            pmf *= lambdaDt / Double(k + 1)
+        }
+    }
+
+    @Test("a path's price does not depend on the block it is generated in")
+    func blockIndependence() {
+        let model = JumpDiffusionModel(drift: 0.1, volatility: 0.9, jumps: MertonJumps(intensity: 5_000, mean: -0.01, stdev: 0.02))
+        func finalLogs(blockSize: Int) -> [Double] {
+            var generator = BlockPathGenerator(model: model, stepYears: 1.0 / 8_760, seed: 77, capacity: blockSize)
+            var result: [Double] = []
+            for start in stride(from: 0, to: 30, by: blockSize) {
+                let paths = start..<min(start + blockSize, 30)
+                generator.start(paths: paths)
+                var logF = [Double](repeating: 0, count: paths.count)
+                for step in 0..<25 { logF.withUnsafeMutableBufferPointer { generator.advance(step: step, logF: $0) } }
+                result += logF
+            }
+            return result
+        }
+        let reference = finalLogs(blockSize: 30)
+        #expect(finalLogs(blockSize: 1) == reference)
+        #expect(finalLogs(blockSize: 7) == reference)
     }
 
     @Test("with zero volatility the price follows the drift exactly")

@@ -3,10 +3,10 @@ import Foundation
 /// What a block of random bits is used for. It is the last word of every Philox counter, so
 /// variates drawn for different purposes never overlap, whatever else the counter holds.
 public enum RandomPurpose: UInt32, Sendable {
-    /// Innovations of the price process: (step, path) → diffusion normal, jump count, jump size.
-    case priceInnovation = 1
-    /// The synthetic position population: (position, attempt) → side, leverage, entry, size.
+    /// The synthetic position population: (position, draw) → leverage, entry, size.
     case population = 2
+    /// Jumps of the price process: (jump index, path) → gap to the jump and its size.
+    case jumps = 3
     /// Statistical self-checks in the tests.
     case testing = 15
 }

@@ -1,24 +1,31 @@
 import Foundation
 
 /// Simulates a block of paths step by step, with per-path state kept as one contiguous array per
-/// field (struct of arrays), so the per-step price update and the threshold check are plain
-/// loops over the block. Only the paths whose price crossed their next liquidation threshold
-/// take the scalar ``CascadeResolver``.
+/// field (struct of arrays), so the per-step work runs as plain loops over the block that the
+/// compiler vectorises. Only the paths whose price crossed their next liquidation threshold take
+/// the scalar ``CascadeResolver``.
 ///
-/// Per path and step the common case costs: one Philox block (the path's variates for that step
-/// depend only on seed, path and step), one log-return, one recovery multiplication and two
-/// comparisons: the cost does not grow with the number of positions.
+/// Per step:
+/// 1. ``BlockPathGenerator`` adds the exogenous log-return to ln F (vectorised; jumps rare);
+/// 2. impact recovers, J ← J·decay, and ln P = ln F + J is compared with each path's next long and
+///    short threshold (vectorised, with an any-crossed reduction);
+/// 3. only if some path crossed: a scan finds those paths and resolves their cascades;
+/// 4. end-of-step extremes and drawdowns (vectorised), and on recorded rows the time-series
+///    buckets.
+///
+/// None of this depends on the number of positions, except the cascades, which cost O(log d) per
+/// round for d newly liquidated positions.
 struct PathBlockSimulator<Observer: CascadeObserver> {
     let config: SimulationConfig
     let resolver: CascadeResolver
-    let kernel: JumpDiffusionStep
     let decay: Double
-    let generator: Philox4x32
     let capacity: Int
+    var generator: BlockPathGenerator
 
     // Per-path state of the block, one array per field.
     var logFundamental: [Double]
     var impact: [Double]
+    var logTraded: [Double]
     var longCursor: [Int]
     var shortCursor: [Int]
     var nextLongKey: [Double]
@@ -28,33 +35,36 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var peakLogFundamental: [Double]
     var drawdownLogFundamental: [Double]
     var minLogTraded: [Double]
+    var tradedBucket: [Int32]
+    var fundamentalBucket: [Int32]
     var notionalBucket: [Int32]
     var fundBucket: [Int32]
     var tallies: [PathTally]
-    var triggered: [Int]
 
     init(config: SimulationConfig, capacity: Int) {
         self.config = config
         self.capacity = capacity
         resolver = CascadeResolver(ladder: config.ladder, impact: config.impact, maxRounds: config.maxCascadeRounds)
-        kernel = config.priceModel.discretised(stepYears: config.stepYears)
         decay = config.impact.decayFactor(stepSeconds: config.stepSeconds)
-        generator = Philox4x32(seed: config.seed, domain: UInt64(RandomPurpose.priceInnovation.rawValue))
+        generator = BlockPathGenerator(model: config.priceModel, stepYears: config.stepYears, seed: config.seed,
+                                       capacity: capacity)
         logFundamental = Array(repeating: 0, count: capacity)
-        impact = Array(repeating: 0, count: capacity)
+        impact = logFundamental
+        logTraded = logFundamental
         longCursor = Array(repeating: 0, count: capacity)
-        shortCursor = Array(repeating: 0, count: capacity)
-        nextLongKey = Array(repeating: 0, count: capacity)
-        nextShortKey = Array(repeating: 0, count: capacity)
-        peakLogTraded = Array(repeating: 0, count: capacity)
-        drawdownLogTraded = Array(repeating: 0, count: capacity)
-        peakLogFundamental = Array(repeating: 0, count: capacity)
-        drawdownLogFundamental = Array(repeating: 0, count: capacity)
-        minLogTraded = Array(repeating: 0, count: capacity)
-        notionalBucket = Array(repeating: 0, count: capacity)
-        fundBucket = Array(repeating: 0, count: capacity)
+        shortCursor = longCursor
+        nextLongKey = logFundamental
+        nextShortKey = logFundamental
+        peakLogTraded = logFundamental
+        drawdownLogTraded = logFundamental
+        peakLogFundamental = logFundamental
+        drawdownLogFundamental = logFundamental
+        minLogTraded = logFundamental
+        tradedBucket = Array(repeating: 0, count: capacity)
+        fundamentalBucket = tradedBucket
+        notionalBucket = tradedBucket
+        fundBucket = tradedBucket
         tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund), count: capacity)
-        triggered = Array(repeating: 0, count: capacity)
     }
 
     /// Simulates `paths` (at most `capacity` of them), writes their results and records their
@@ -63,14 +73,18 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                            recorder: inout TimeSeriesRecorder, observer: inout Observer) {
         let n = paths.count
         precondition(n <= capacity)
+        let first = paths.lowerBound
         let logP0 = Foundation.log(config.initialPrice)
         let longs = config.ladder.longs, shorts = config.ladder.shorts
         let layout = recorder.layout
         let mapping = layout.mapping
         let initialFundBucket = mapping.bucket(value: config.insuranceFund)
+        let initialPriceBucket = mapping.bucket(logValue: logP0)
+        generator.start(paths: paths)
         for b in 0..<n {
             logFundamental[b] = logP0
             impact[b] = 0
+            logTraded[b] = logP0
             longCursor[b] = 0
             shortCursor[b] = 0
             nextLongKey[b] = longs.keys[0]
@@ -83,75 +97,87 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             tallies[b] = PathTally(insuranceFund: config.insuranceFund)
             notionalBucket[b] = LogBucketMapping.zeroBucket
             fundBucket[b] = initialFundBucket
-            recorder.recordPrices(row: 0, logTraded: logP0, logFundamental: logP0)
+            tradedBucket[b] = initialPriceBucket
+            fundamentalBucket[b] = initialPriceBucket
             recorder.recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: LogBucketMapping.zeroBucket)
             recorder.recordFundChange(row: 0, from: TimeSeriesRecorder.noBucket, to: initialFundBucket)
         }
-        let purpose = RandomPurpose.priceInnovation.rawValue
-        let first = paths.lowerBound
-        let kernel = self.kernel, decay = self.decay, generator = self.generator
+        recorder.recordPrices(row: 0, traded: tradedBucket[0..<n], fundamental: fundamentalBucket[0..<n])
+        let decay = self.decay
+        let inverseLogGamma = mapping.inverseLogGamma
 
         for step in 0..<config.steps {
-            let counter = UInt32(truncatingIfNeeded: step)
-            // 1. Recovery of impact, exogenous move, threshold check.
-            var triggeredCount = 0
+            // 1–2. Exogenous move, recovery, threshold check.
+            var anyCrossed = false
             logFundamental.withUnsafeMutableBufferPointer { logF in
-            impact.withUnsafeMutableBufferPointer { j in
-            nextLongKey.withUnsafeBufferPointer { longKey in
-            nextShortKey.withUnsafeBufferPointer { shortKey in
-            triggered.withUnsafeMutableBufferPointer { hit in
-                for b in 0..<n {
-                    let path = UInt64(first + b)
-                    let w = generator.block(counter, UInt32(truncatingIfNeeded: path),
-                                            UInt32(truncatingIfNeeded: path >> 32), purpose)
-                    let (z, zJump) = RandomVariates.normalPair(w[0], w[1], w[2])
-                    let u = RandomVariates.uniform32(w[3])
-                    logF[b] += kernel.logReturn(z: z, uniform: u, zJump: zJump)
-                    j[b] *= decay
-                    let logPrice = logF[b] + j[b]
-                    if logPrice <= longKey[b] || -logPrice <= shortKey[b] {
-                        hit[triggeredCount] = b
-                        triggeredCount += 1
+                generator.advance(step: step, logF: logF)
+                impact.withUnsafeMutableBufferPointer { j in
+                logTraded.withUnsafeMutableBufferPointer { logP in
+                nextLongKey.withUnsafeBufferPointer { longKey in
+                nextShortKey.withUnsafeBufferPointer { shortKey in
+                    var crossed = false
+                    for b in 0..<n {
+                        let jb = j[b] * decay
+                        j[b] = jb
+                        let x = logF[b] + jb
+                        logP[b] = x
+                        crossed = crossed || (x <= longKey[b]) || (-x <= shortKey[b])
                     }
+                    anyCrossed = crossed
+                }}}}
+            }
+
+            // 3. Cascades, only where a threshold was crossed.
+            if anyCrossed {
+                let row = layout.firstRow(afterStep: step)
+                for b in 0..<n where logTraded[b] <= nextLongKey[b] || -logTraded[b] <= nextShortKey[b] {
+                    let j = resolver.resolve(
+                        path: first + b, step: step, logFundamental: logFundamental[b], startImpact: impact[b],
+                        longCursor: &longCursor[b], shortCursor: &shortCursor[b], tally: &tallies[b],
+                        observer: &observer)
+                    impact[b] = j
+                    logTraded[b] = logFundamental[b] + j
+                    nextLongKey[b] = longs.keys[longCursor[b]]
+                    nextShortKey[b] = shorts.keys[shortCursor[b]]
+                    let newNotional = mapping.bucket(value: tallies[b].executedNotional)
+                    recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
+                    notionalBucket[b] = newNotional
+                    let newFund = mapping.bucket(value: tallies[b].fund.balance)
+                    recorder.recordFundChange(row: row, from: fundBucket[b], to: newFund)
+                    fundBucket[b] = newFund
                 }
-            }}}}}
-
-            // 2. Cascades, only where a threshold was crossed.
-            let row = layout.firstRow(afterStep: step)
-            for i in 0..<triggeredCount {
-                let b = triggered[i]
-                impact[b] = resolver.resolve(
-                    path: first + b, step: step, logFundamental: logFundamental[b], startImpact: impact[b],
-                    longCursor: &longCursor[b], shortCursor: &shortCursor[b], tally: &tallies[b],
-                    observer: &observer)
-                nextLongKey[b] = longs.keys[longCursor[b]]
-                nextShortKey[b] = shorts.keys[shortCursor[b]]
-                let newNotional = mapping.bucket(value: tallies[b].executedNotional)
-                recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
-                notionalBucket[b] = newNotional
-                let newFund = mapping.bucket(value: tallies[b].fund.balance)
-                recorder.recordFundChange(row: row, from: fundBucket[b], to: newFund)
-                fundBucket[b] = newFund
             }
 
-            // 3. End-of-step extremes and drawdowns.
-            for b in 0..<n {
-                let logPrice = logFundamental[b] + impact[b]
-                if logPrice < minLogTraded[b] { minLogTraded[b] = logPrice }
-                if logPrice > peakLogTraded[b] { peakLogTraded[b] = logPrice }
-                let ddTraded = peakLogTraded[b] - logPrice
-                if ddTraded > drawdownLogTraded[b] { drawdownLogTraded[b] = ddTraded }
-                let logF = logFundamental[b]
-                if logF > peakLogFundamental[b] { peakLogFundamental[b] = logF }
-                let ddFundamental = peakLogFundamental[b] - logF
-                if ddFundamental > drawdownLogFundamental[b] { drawdownLogFundamental[b] = ddFundamental }
-                observer.stepEnded(path: first + b, step: step, logFundamental: logF, logImpact: impact[b])
-            }
-            if (step + 1) % layout.stride == 0 {
-                let r = (step + 1) / layout.stride
+            // 4. End-of-step extremes, drawdowns and time-series buckets.
+            logTraded.withUnsafeBufferPointer { logP in
+            logFundamental.withUnsafeBufferPointer { logF in
+            minLogTraded.withUnsafeMutableBufferPointer { low in
+            peakLogTraded.withUnsafeMutableBufferPointer { peakP in
+            drawdownLogTraded.withUnsafeMutableBufferPointer { ddP in
+            peakLogFundamental.withUnsafeMutableBufferPointer { peakF in
+            drawdownLogFundamental.withUnsafeMutableBufferPointer { ddF in
+            tradedBucket.withUnsafeMutableBufferPointer { bucketP in
+            fundamentalBucket.withUnsafeMutableBufferPointer { bucketF in
                 for b in 0..<n {
-                    recorder.recordPrices(row: r, logTraded: logFundamental[b] + impact[b],
-                                          logFundamental: logFundamental[b])
+                    let x = logP[b], f = logF[b]
+                    low[b] = min(low[b], x)
+                    let pp = max(peakP[b], x)
+                    peakP[b] = pp
+                    ddP[b] = max(ddP[b], pp - x)
+                    let pf = max(peakF[b], f)
+                    peakF[b] = pf
+                    ddF[b] = max(ddF[b], pf - f)
+                    bucketP[b] = LogBucketMapping.bucket(logValue: x, inverseLogGamma: inverseLogGamma)
+                    bucketF[b] = LogBucketMapping.bucket(logValue: f, inverseLogGamma: inverseLogGamma)
+                }
+            }}}}}}}}}
+            if (step + 1) % layout.stride == 0 {
+                recorder.recordPrices(row: (step + 1) / layout.stride,
+                                      traded: tradedBucket[0..<n], fundamental: fundamentalBucket[0..<n])
+            }
+            if Observer.self != NoCascadeObserver.self {
+                for b in 0..<n {
+                    observer.stepEnded(path: first + b, step: step, logFundamental: logFundamental[b], logImpact: impact[b])
                 }
             }
         }

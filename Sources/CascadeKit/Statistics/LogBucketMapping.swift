@@ -30,6 +30,12 @@ public struct LogBucketMapping: Sendable, Equatable {
     /// simulated in log space). Clamped to ±2³⁰ so extreme values cannot overflow.
     @inlinable @inline(__always)
     public func bucket(logValue: Double) -> Int32 {
+        Self.bucket(logValue: logValue, inverseLogGamma: inverseLogGamma)
+    }
+
+    /// The same as a static function of 1/ln γ, for vectorised loops.
+    @inlinable @inline(__always)
+    public static func bucket(logValue: Double, inverseLogGamma: Double) -> Int32 {
         let raw = (logValue * inverseLogGamma).rounded(.up)
         return Int32(max(-1_073_741_824, min(1_073_741_824, raw)))
     }

@@ -30,6 +30,29 @@ public struct LogHistogram: Sendable, Equatable {
         counts[offset] += count
     }
 
+    /// Adds one count for each bucket of `buckets` (none of them the zero bucket): the range is
+    /// grown once for the whole batch, then counted in a tight loop.
+    public mutating func add(contentsOf buckets: ArraySlice<Int32>) {
+        guard let first = buckets.first else { return }
+        var low = first, high = first
+        for b in buckets {
+            low = min(low, b)
+            high = max(high, b)
+        }
+        if counts.isEmpty || Int(low) < Int(lowestBucket) || Int(high) >= Int(lowestBucket) + counts.count {
+            _ = grow(toInclude: low)
+            _ = grow(toInclude: high)
+        }
+        let base = Int(lowestBucket), width = counts.count
+        counts.withUnsafeMutableBufferPointer { c in
+            for b in buckets {
+                // Clamped into the edge buckets only beyond maximumWidth.
+                let offset = min(max(Int(b) - base, 0), width - 1)
+                c[offset] &+= 1
+            }
+        }
+    }
+
     /// Extends the dense range to include `bucket` (with slack, so growth is amortised) and returns
     /// the bucket's offset, clamped to the edge when the range would exceed ``maximumWidth``.
     @usableFromInline

@@ -66,10 +66,10 @@ public struct TimeSeriesRecorder: Sendable {
         fundamental = Array(repeating: LogHistogram(), count: layout.rows)
     }
 
-    @inlinable
-    public mutating func recordPrices(row: Int, logTraded: Double, logFundamental: Double) {
-        traded[row].add(layout.mapping.bucket(logValue: logTraded))
-        fundamental[row].add(layout.mapping.bucket(logValue: logFundamental))
+    /// Records the price buckets of a block of paths in `row`.
+    public mutating func recordPrices(row: Int, traded tradedBuckets: ArraySlice<Int32>, fundamental fundamentalBuckets: ArraySlice<Int32>) {
+        traded[row].add(contentsOf: tradedBuckets)
+        fundamental[row].add(contentsOf: fundamentalBuckets)
     }
 
     /// Records that a path's liquidated-notional bucket moved from `from` to `to` as of `row`.

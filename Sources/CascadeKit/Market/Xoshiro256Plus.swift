@@ -1,0 +1,50 @@
+/// xoshiro256+ (Blackman and Vigna, "Scrambled linear pseudorandom number generators", 2021):
+/// 256 bits of state, period 2²⁵⁶ − 1, a handful of 64-bit shifts, xors and one add per output.
+/// Its lowest bits are weak, so cascade uses only the top 52 bits, as its authors recommend for
+/// floating-point output.
+///
+/// The price paths use one xoshiro256+ stream *per path*, seeded from (scenario seed, path) by
+/// SplitMix64 and advanced once per step, so the n-th output of path p is the same whichever
+/// block, chunk or thread computes it. The streams of a block are stored as four arrays (struct
+/// of arrays) and advanced together in one vectorisable loop.
+public struct Xoshiro256Plus: RandomNumberGenerator, Sendable, Equatable {
+    public var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    /// The stream of `path` under `seed`: the state is four successive SplitMix64 outputs from a
+    /// start that mixes both, never all zero.
+    public init(seed: UInt64, path: UInt64) {
+        var x = SplitMix64.mix(seed ^ 0x5851_F42D_4C95_7F2D) ^ SplitMix64.mix(path &+ 0x2545_F491_4F6C_DD1D)
+        func next() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            return SplitMix64.mix(x)
+        }
+        s0 = next(); s1 = next(); s2 = next(); s3 = next()
+        if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
+    }
+
+    @inlinable @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = s0 &+ s3
+        Self.advance(&s0, &s1, &s2, &s3)
+        return result
+    }
+
+    /// The state transition, shared by the scalar generator and the block loops.
+    @inlinable @inline(__always)
+    public static func advance(_ s0: inout UInt64, _ s1: inout UInt64, _ s2: inout UInt64, _ s3: inout UInt64) {
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+    }
+
+    /// A uniform on (0, 1) from the top 52 bits of an output: (k + ½)·2⁻⁵², built from the bits
+    /// directly (1.m − 1), so the conversion vectorises.
+    @inlinable @inline(__always)
+    public static func uniform(_ output: UInt64) -> Double {
+        Double(bitPattern: 0x3FF0_0000_0000_0000 | (output >> 12)) - (1 - 0x1p-53)
+    }
+}
