@@ -67,6 +67,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Print the time each phase took (load, simulate, reports, write) to standard error.")
+    var timings = false
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads \(threads) is out of range; expected ≥ 1") }
         if chunkSize < 1 { throw ValidationError("--chunk-size \(chunkSize) is out of range; expected ≥ 1") }
@@ -78,6 +81,12 @@ struct Run: ParsableCommand {
         do {
             loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(paths: paths, seed: seed))
         } catch { throw fail(error.description) }
+        var phases: [(String, Double)] = [("load", Date().timeIntervalSince(started))]
+        var mark = Date()
+        func phase(_ name: String) {
+            phases.append((name, Date().timeIntervalSince(mark)))
+            mark = Date()
+        }
         let config = loaded.config
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent)
         let engine = SimulationEngine(config: config)
@@ -92,6 +101,7 @@ struct Run: ParsableCommand {
         let result = engine.run(threads: threads ?? SimulationEngine.defaultThreads, chunkSize: chunkSize,
                                 progress: progress)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        phase("simulate")
         let simulated = Date().timeIntervalSince(started)
 
         let builder = ReportBuilder(result: result, quantiles: loaded.quantiles)
@@ -99,9 +109,15 @@ struct Run: ParsableCommand {
         if loaded.outputs.contains("summary") { files.append(("summary.csv", builder.summaryCSV())) }
         if loaded.outputs.contains("paths") { files.append(("paths.csv", builder.pathsCSV())) }
         if loaded.outputs.contains("timeseries") { files.append(("timeseries.csv", builder.timeSeriesCSV())) }
+        phase("reports")
         do {
             try ReportDirectory.write(files, to: directory, replacing: ["summary.csv", "paths.csv", "timeseries.csv"])
         } catch { throw fail(error.description) }
+        phase("write")
+        if timings {
+            let text = phases.map { String(format: "%@ %.3f s", $0.0, $0.1) }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
+        }
         if !quiet {
             print(HumanSummary(loaded: loaded, builder: builder, seconds: simulated,
                                directory: directory.path, files: files.map(\.name)).text)

@@ -17,7 +17,7 @@ struct LiquidationLadderTests {
                 for start in [0, s.count / 3, s.count - 1, s.count] {
                     let survivor = s.firstSurvivor(from: start, logPrice: x)
                     var expected = start
-                    while expected < s.count && s.keys[expected] >= s.sign * x { expected += 1 }
+                    while expected < s.count && s.key(expected) >= s.sign * x { expected += 1 }
                     #expect(survivor == expected, "\(side) price \(price) start \(start)")
                 }
             }
@@ -38,10 +38,17 @@ struct LiquidationLadderTests {
             }
             let members = s.positionIndex.map { positions[$0] }
             #expect(members.allSatisfy { $0.side == side })
-            #expect(isClose(s.cumulativeQuantity.last!, members.reduce(0) { $0 + $1.quantity }, relative: 1e-12))
-            #expect(isClose(s.cumulativeMargin.last!, members.reduce(0) { $0 + $1.margin }, relative: 1e-12))
-            #expect(isClose(s.cumulativeEntryNotional.last!, members.reduce(0) { $0 + $1.entryNotional }, relative: 1e-12))
-            #expect(s.keys.last == -.infinity)
+            let all = s.totals(0, s.count)
+            #expect(isClose(all.quantity, members.reduce(0) { $0 + $1.quantity }, relative: 1e-12))
+            #expect(isClose(all.margin, members.reduce(0) { $0 + $1.margin }, relative: 1e-9))
+            #expect(isClose(all.entryNotional, members.reduce(0) { $0 + $1.entryNotional }, relative: 1e-12))
+            #expect(s.key(s.count) == -.infinity)
+            // A middle range: sums of its members, margin included.
+            let range = (s.count / 3)..<(s.count / 2)
+            let part = s.totals(range.lowerBound, range.upperBound)
+            let slice = range.map { positions[s.positionIndex[$0]] }
+            #expect(isClose(part.margin, slice.reduce(0) { $0 + $1.margin }, relative: 1e-6))
+            #expect(isClose(part.bankruptcyQuantity, slice.reduce(0) { $0 + $1.quantity * rule.bankruptcyPrice(of: $1) }, relative: 1e-9))
         }
     }
 }

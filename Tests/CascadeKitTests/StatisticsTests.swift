@@ -171,17 +171,19 @@ struct ReportTests {
     }
 }
 
-@Suite("Time-series replay")
-struct TimeSeriesReplayTests {
-    @Test("replaying change events gives each row the quantiles of its full histogram")
-    func replayMatchesNaiveRebuild() {
-        let mapping = LogBucketMapping(relativeAccuracy: 0.001)
+@Suite("Time-series changes")
+struct TimeSeriesChangeTests {
+    @Test("rows rebuilt from recorded changes have the quantiles of their full histograms, however paths are split")
+    func changesMatchNaiveRebuild() {
+        let layout = TimeSeriesLayout(steps: 29, stride: 1, relativeAccuracy: 0.001)
+        let mapping = layout.mapping
         var stream = PhiloxStream(generator: Philox4x32(seed: 8, domain: 8), item: 0, purpose: .testing)
-        let rows = 30, paths = 200
+        let rows = layout.rows, paths = 200
         // Each path's value rises at random rows (like a cumulative notional), starting at 0.
         var current = [Int32](repeating: LogBucketMapping.zeroBucket, count: paths)
         var values = [Double](repeating: 0, count: paths)
-        var events: [SIMD3<Int32>] = current.map { SIMD3(0, TimeSeriesRecorder.noBucket, $0) }
+        var workers = [TimeSeriesRecorder(layout: layout), TimeSeriesRecorder(layout: layout)]
+        for p in 0..<paths { workers[p % 2].recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: current[p]) }
         var expected: [[Double]] = []
         let levels = [0, 0.1, 0.5, 0.77, 1]
         for row in 0..<rows {
@@ -189,7 +191,7 @@ struct TimeSeriesReplayTests {
                 for p in 0..<paths where stream.uniform() < 0.3 {
                     values[p] += exp(8 * stream.uniform())
                     let b = mapping.bucket(value: values[p])
-                    events.append(SIMD3(Int32(row), current[p], b))
+                    workers[p % 2].recordNotionalChange(row: row, from: current[p], to: b)
                     current[p] = b
                 }
             }
@@ -197,8 +199,8 @@ struct TimeSeriesReplayTests {
             for b in current { histogram.add(b) }
             expected.append(histogram.quantiles(levels, mapping: mapping))
         }
-        // Events arrive grouped by worker, not by row: shuffle whole paths' histories together.
-        let replayed = TimeSeriesRecorder.replay(events.reversed().sorted { $0.x < $1.x }, rows: rows, levels: levels, mapping: mapping)
-        #expect(replayed == expected)
+        var merged = workers[1]
+        merged.merge(workers[0])
+        #expect(merged.quantiles(levels)[TimeSeriesQuantity.cumulativeLiquidatedNotional.rawValue] == expected)
     }
 }

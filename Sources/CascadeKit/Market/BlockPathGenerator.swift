@@ -4,21 +4,22 @@
 /// **Diffusion.** Each path has its own ``Xoshiro256Plus`` stream. On even steps the block's
 /// streams are advanced twice and Box–Muller turns the two uniforms into two normals: one for this
 /// step, one kept for the next (odd) step. The normal of step t of path p is therefore a fixed
-/// function of (seed, p, t). The loop runs over the block's arrays with branch-free
-/// ``FastMath`` functions, so it vectorises.
+/// function of (seed, p, t), whatever block the path is in. The loop works on four paths at a time
+/// (`SIMD4`) with the branch-free ``FastMath`` functions.
 ///
 /// **Jumps.** Each path's jumps come from Philox4x32 with counter (jump index, path, purpose): an
 /// exponential gap to the next jump (in steps, mean 1/(λΔt)) and a normal size. A jump at time
-/// τ (in steps from the start) belongs to step ⌊τ⌋. The block keeps the earliest pending jump
-/// time, so steps without a jump anywhere in the block cost nothing extra.
-public struct BlockPathGenerator: Sendable {
+/// τ (in steps from the start) belongs to step ⌊τ⌋, so the number in a step is exactly
+/// Poisson(λΔt). The block keeps its earliest pending jump time, so steps without a jump anywhere
+/// in the block cost nothing extra.
+public struct BlockPathGenerator {
     public let step: JumpDiffusionStep
     public let seed: UInt64
     public let capacity: Int
     let jumpGenerator: Philox4x32
 
-    var s0: [UInt64], s1: [UInt64], s2: [UInt64], s3: [UInt64]
-    var spareNormal: [Double]
+    let s0: LaneBuffer<UInt64>, s1: LaneBuffer<UInt64>, s2: LaneBuffer<UInt64>, s3: LaneBuffer<UInt64>
+    let spareNormal: LaneBuffer<Double>
     var nextJumpTime: [Double]
     var jumpIndex: [UInt32]
     var earliestJump: Double = .infinity
@@ -30,9 +31,11 @@ public struct BlockPathGenerator: Sendable {
         self.seed = seed
         self.capacity = capacity
         jumpGenerator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.jumps.rawValue))
-        s0 = Array(repeating: 0, count: capacity)
-        s1 = s0; s2 = s0; s3 = s0
-        spareNormal = Array(repeating: 0, count: capacity)
+        s0 = LaneBuffer(lanes: capacity, value: 1)
+        s1 = LaneBuffer(lanes: capacity, value: 0)
+        s2 = LaneBuffer(lanes: capacity, value: 0)
+        s3 = LaneBuffer(lanes: capacity, value: 0)
+        spareNormal = LaneBuffer(lanes: capacity, value: 0)
         nextJumpTime = Array(repeating: .infinity, count: capacity)
         jumpIndex = Array(repeating: 0, count: capacity)
     }
@@ -52,7 +55,7 @@ public struct BlockPathGenerator: Sendable {
         }
     }
 
-    /// The gap to jump `index` of `path` (in steps) and that jump's log-size.
+    /// The gap before jump `index` of `path` (in steps) and that jump's log-size.
     @inline(__always)
     func drawJump(path: Int, index: UInt32) -> (gap: Double, size: Double) {
         let p = UInt64(path)
@@ -63,44 +66,48 @@ public struct BlockPathGenerator: Sendable {
         return (gap, step.jumpMean + step.jumpStdev * z)
     }
 
-    /// Adds step `t`'s log-return to `logF[0..<count]`.
-    public mutating func advance(step t: Int, logF: UnsafeMutableBufferPointer<Double>) {
-        let n = count
+    /// Adds step `t`'s log-return to the first `count` lanes of `logF` (whose padding lanes are
+    /// computed too and must be ignored).
+    mutating func advance(step t: Int, logF: LaneBuffer<Double>) {
+        let vectors = (count + 3) >> 2
         let drift = step.driftTerm, scale = step.diffusionScale
+        let spare = spareNormal
         if t & 1 == 0 {
-            s0.withUnsafeMutableBufferPointer { a in
-            s1.withUnsafeMutableBufferPointer { b in
-            s2.withUnsafeMutableBufferPointer { c in
-            s3.withUnsafeMutableBufferPointer { d in
-            spareNormal.withUnsafeMutableBufferPointer { spare in
-                for i in 0..<n {
-                    var x0 = a[i], x1 = b[i], x2 = c[i], x3 = d[i]
-                    let r1 = x0 &+ x3
-                    Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-                    let r2 = x0 &+ x3
-                    Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-                    a[i] = x0; b[i] = x1; c[i] = x2; d[i] = x3
-                    let (z, zNext) = FastMath.boxMuller(Xoshiro256Plus.uniform(r1), Xoshiro256Plus.uniform(r2))
-                    spare[i] = zNext
-                    logF[i] += drift + scale * z
-                }
-            }}}}}
+            let a = s0, b = s1, c = s2, d = s3
+            for k in 0..<vectors {
+                var x0 = a.vector(k), x1 = b.vector(k), x2 = c.vector(k), x3 = d.vector(k)
+                let r1 = x0 &+ x3
+                Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
+                let r2 = x0 &+ x3
+                Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
+                a.setVector(k, x0); b.setVector(k, x1); c.setVector(k, x2); d.setVector(k, x3)
+                let (z, zNext) = FastMath.boxMuller(Xoshiro256Plus.uniform(r1), Xoshiro256Plus.uniform(r2))
+                spare.setVector(k, zNext)
+                logF.setVector(k, logF.vector(k) + (drift + scale * z))
+            }
         } else {
-            spareNormal.withUnsafeBufferPointer { spare in
-                for i in 0..<n { logF[i] += drift + scale * spare[i] }
+            for k in 0..<vectors {
+                logF.setVector(k, logF.vector(k) + (drift + scale * spare.vector(k)))
             }
         }
         let end = Double(t + 1)
         if earliestJump < end { applyJumps(before: end, logF: logF) }
     }
 
+    /// The same on a plain buffer of `count` values (for callers outside the engine).
+    public mutating func advance(step t: Int, logF: UnsafeMutableBufferPointer<Double>) {
+        let lanes = LaneBuffer<Double>(lanes: count, value: 0)
+        for b in 0..<count { lanes[b] = logF[b] }
+        advance(step: t, logF: lanes)
+        for b in 0..<count { logF[b] = lanes[b] }
+    }
+
     /// Applies every pending jump with time < `end` and draws the next ones.
-    mutating func applyJumps(before end: Double, logF: UnsafeMutableBufferPointer<Double>) {
+    mutating func applyJumps(before end: Double, logF: LaneBuffer<Double>) {
         var earliest = Double.infinity
         for b in 0..<count {
             while nextJumpTime[b] < end {
-                let jump = drawJump(path: first + b, index: jumpIndex[b])
-                logF[b] += jump.size
+                logF[b] += drawJump(path: first + b, index: jumpIndex[b]).size
                 jumpIndex[b] &+= 1
                 nextJumpTime[b] += drawJump(path: first + b, index: jumpIndex[b]).gap
             }

@@ -42,9 +42,28 @@ public struct Xoshiro256Plus: RandomNumberGenerator, Sendable, Equatable {
     }
 
     /// A uniform on (0, 1) from the top 52 bits of an output: (k + ½)·2⁻⁵², built from the bits
-    /// directly (1.m − 1), so the conversion vectorises.
+    /// directly (1.m − (1 − 2⁻⁵³), exact), so the conversion vectorises.
     @inlinable @inline(__always)
     public static func uniform(_ output: UInt64) -> Double {
-        Double(bitPattern: 0x3FF0_0000_0000_0000 | (output >> 12)) - (1 - 0x1p-53)
+        uniform(SIMD4(repeating: output))[0]
+    }
+
+    /// Four uniforms at once; see ``uniform(_:)-(UInt64)``.
+    @inlinable @inline(__always)
+    public static func uniform(_ output: SIMD4<UInt64>) -> SIMD4<Double> {
+        unsafeBitCast(0x3FF0_0000_0000_0000 | (output &>> 12), to: SIMD4<Double>.self) - (1 - 0x1p-53)
+    }
+
+    /// The state transition on four streams at once (lanes are independent streams).
+    @inlinable @inline(__always)
+    public static func advance(_ s0: inout SIMD4<UInt64>, _ s1: inout SIMD4<UInt64>,
+                               _ s2: inout SIMD4<UInt64>, _ s3: inout SIMD4<UInt64>) {
+        let t = s1 &<< 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 &<< 45) | (s3 &>> 19)
     }
 }

@@ -55,11 +55,16 @@ public struct ReportBuilder: Sendable {
             header += quantiles.map { "\(quantity.name)_\(CSVFormat.quantileName($0))" }
         }
         var lines = [header.joined(separator: ",")]
+        // Row 0 is the start, where every path has the same, exactly known values.
+        let config = result.config
+        let start: [TimeSeriesQuantity: Double] = [.tradedPrice: config.initialPrice, .fundamentalPrice: config.initialPrice,
+                                                   .cumulativeLiquidatedNotional: 0, .insuranceFund: config.insuranceFund]
         for row in 0..<layout.rows {
             let step = row * layout.stride
-            var fields = [String(step), CSVFormat.number(Double(step) * result.config.stepSeconds)]
+            var fields = [String(step), CSVFormat.number(Double(step) * config.stepSeconds)]
             for quantity in TimeSeriesQuantity.allCases {
-                fields += values[quantity.rawValue][row].map(CSVFormat.number)
+                fields += row == 0 ? quantiles.map { _ in CSVFormat.number(start[quantity]!) }
+                                   : values[quantity.rawValue][row].map(CSVFormat.number)
             }
             lines.append(fields.joined(separator: ","))
         }

@@ -221,7 +221,7 @@ public struct ReportSection: Sendable, Decodable {
     public var quantiles: [Double]
     /// Time between time-series rows (default: one step).
     public var timeseriesInterval: TimeSpan?
-    /// Relative accuracy α of the time-series quantiles (default 0.0001).
+    /// Relative accuracy α of the time-series quantiles (default 0.001).
     public var timeseriesAccuracy: Double
 
     public static let outputNames = ["summary", "paths", "timeseries"]
@@ -233,7 +233,7 @@ public struct ReportSection: Sendable, Decodable {
         outputs = Self.outputNames
         quantiles = Self.defaultQuantiles
         timeseriesInterval = nil
-        timeseriesAccuracy = 0.0001
+        timeseriesAccuracy = 0.001
     }
 
     public init(from decoder: any Decoder) throws {
@@ -242,6 +242,6 @@ public struct ReportSection: Sendable, Decodable {
         outputs = try c.decodeIfPresent([String].self, forKey: .outputs) ?? Self.outputNames
         quantiles = try c.decodeIfPresent([Double].self, forKey: .quantiles) ?? Self.defaultQuantiles
         timeseriesInterval = try c.decodeIfPresent(TimeSpan.self, forKey: .timeseriesInterval)
-        timeseriesAccuracy = try c.decodeIfPresent(Double.self, forKey: .timeseriesAccuracy) ?? 0.0001
+        timeseriesAccuracy = try c.decodeIfPresent(Double.self, forKey: .timeseriesAccuracy) ?? 0.001
     }
 }

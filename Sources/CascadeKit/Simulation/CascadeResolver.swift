@@ -56,29 +56,28 @@ public struct CascadeResolver: Sendable {
             }
             rounds += 1
             let roundPrice = Foundation.exp(logPrice)
-            let qLong = longs.sum(longs.cumulativeQuantity, longCursor, newLong)
-            let qShort = shorts.sum(shorts.cumulativeQuantity, shortCursor, newShort)
+            let closedLongs = longs.totals(longCursor, newLong)
+            let closedShorts = shorts.totals(shortCursor, newShort)
+            let qLong = closedLongs.quantity, qShort = closedShorts.quantity
             flow += (qShort - qLong) * roundPrice
             j = startImpact + impact.logImpact(cumulativeFlow: flow)
             let execution = Foundation.exp(logFundamental + j)
 
             if newLong > longCursor {
-                let receipt = execution * qLong - longs.sum(longs.cumulativeBankruptcyQuantity, longCursor, newLong)
-                tally.fund.settle(receipt)
-                tally.longEntryNotional += longs.sum(longs.cumulativeEntryNotional, longCursor, newLong)
+                tally.fund.settle(execution * qLong - closedLongs.bankruptcyQuantity)
+                tally.longEntryNotional += closedLongs.entryNotional
                 tally.longExecutedNotional += execution * qLong
-                tally.marginLost += longs.sum(longs.cumulativeMargin, longCursor, newLong)
+                tally.marginLost += closedLongs.margin
                 tally.liquidations += newLong - longCursor
                 observer.roundClosed(path: path, step: step, round: rounds, side: .long,
                                      range: longCursor..<newLong, roundPrice: roundPrice, executionPrice: execution)
                 longCursor = newLong
             }
             if newShort > shortCursor {
-                let receipt = shorts.sum(shorts.cumulativeBankruptcyQuantity, shortCursor, newShort) - execution * qShort
-                tally.fund.settle(receipt)
-                tally.shortEntryNotional += shorts.sum(shorts.cumulativeEntryNotional, shortCursor, newShort)
+                tally.fund.settle(closedShorts.bankruptcyQuantity - execution * qShort)
+                tally.shortEntryNotional += closedShorts.entryNotional
                 tally.shortExecutedNotional += execution * qShort
-                tally.marginLost += shorts.sum(shorts.cumulativeMargin, shortCursor, newShort)
+                tally.marginLost += closedShorts.margin
                 tally.liquidations += newShort - shortCursor
                 observer.roundClosed(path: path, step: step, round: rounds, side: .short,
                                      range: shortCursor..<newShort, roundPrice: roundPrice, executionPrice: execution)

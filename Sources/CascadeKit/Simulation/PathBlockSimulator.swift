@@ -22,21 +22,23 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     let capacity: Int
     var generator: BlockPathGenerator
 
-    // Per-path state of the block, one array per field.
-    var logFundamental: [Double]
-    var impact: [Double]
-    var logTraded: [Double]
+    // Per-path state of the block, one buffer per field, four paths per vector.
+    let logFundamental: LaneBuffer<Double>
+    let impact: LaneBuffer<Double>
+    let logTraded: LaneBuffer<Double>
+    let nextLongKey: LaneBuffer<Double>
+    let nextShortKey: LaneBuffer<Double>
+    let peakLogTraded: LaneBuffer<Double>
+    let drawdownLogTraded: LaneBuffer<Double>
+    let peakLogFundamental: LaneBuffer<Double>
+    let drawdownLogFundamental: LaneBuffer<Double>
+    let minLogTraded: LaneBuffer<Double>
+    /// Time-series buckets of the current step (32-bit integers in the low half of each lane).
+    let tradedBucket: LaneBuffer<UInt64>
+    let fundamentalBucket: LaneBuffer<UInt64>
+    // Touched only by cascades.
     var longCursor: [Int]
     var shortCursor: [Int]
-    var nextLongKey: [Double]
-    var nextShortKey: [Double]
-    var peakLogTraded: [Double]
-    var drawdownLogTraded: [Double]
-    var peakLogFundamental: [Double]
-    var drawdownLogFundamental: [Double]
-    var minLogTraded: [Double]
-    var tradedBucket: [Int32]
-    var fundamentalBucket: [Int32]
     var notionalBucket: [Int32]
     var fundBucket: [Int32]
     var tallies: [PathTally]
@@ -48,22 +50,17 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         decay = config.impact.decayFactor(stepSeconds: config.stepSeconds)
         generator = BlockPathGenerator(model: config.priceModel, stepYears: config.stepYears, seed: config.seed,
                                        capacity: capacity)
-        logFundamental = Array(repeating: 0, count: capacity)
-        impact = logFundamental
-        logTraded = logFundamental
+        func lanes() -> LaneBuffer<Double> { LaneBuffer(lanes: capacity, value: 0) }
+        logFundamental = lanes(); impact = lanes(); logTraded = lanes()
+        nextLongKey = lanes(); nextShortKey = lanes()
+        peakLogTraded = lanes(); drawdownLogTraded = lanes()
+        peakLogFundamental = lanes(); drawdownLogFundamental = lanes(); minLogTraded = lanes()
+        tradedBucket = LaneBuffer(lanes: capacity, value: 0)
+        fundamentalBucket = LaneBuffer(lanes: capacity, value: 0)
         longCursor = Array(repeating: 0, count: capacity)
         shortCursor = longCursor
-        nextLongKey = logFundamental
-        nextShortKey = logFundamental
-        peakLogTraded = logFundamental
-        drawdownLogTraded = logFundamental
-        peakLogFundamental = logFundamental
-        drawdownLogFundamental = logFundamental
-        minLogTraded = logFundamental
-        tradedBucket = Array(repeating: 0, count: capacity)
-        fundamentalBucket = tradedBucket
-        notionalBucket = tradedBucket
-        fundBucket = tradedBucket
+        notionalBucket = Array(repeating: 0, count: capacity)
+        fundBucket = notionalBucket
         tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund), count: capacity)
     }
 
@@ -73,72 +70,66 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                            recorder: inout TimeSeriesRecorder, observer: inout Observer) {
         let n = paths.count
         precondition(n <= capacity)
+        let vectors = (n + 3) >> 2
         let first = paths.lowerBound
         let logP0 = Foundation.log(config.initialPrice)
         let longs = config.ladder.longs, shorts = config.ladder.shorts
         let layout = recorder.layout
         let mapping = layout.mapping
         let initialFundBucket = mapping.bucket(value: config.insuranceFund)
-        let initialPriceBucket = mapping.bucket(logValue: logP0)
         generator.start(paths: paths)
+        for buffer in [logFundamental, logTraded, peakLogTraded, peakLogFundamental, minLogTraded] { buffer.fill(logP0) }
+        for buffer in [impact, drawdownLogTraded, drawdownLogFundamental] { buffer.fill(0) }
+        // Padding lanes never cross a threshold.
+        nextLongKey.fill(-.infinity)
+        nextShortKey.fill(-.infinity)
+        tradedBucket.fill(UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0))))
+        fundamentalBucket.fill(UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0))))
         for b in 0..<n {
-            logFundamental[b] = logP0
-            impact[b] = 0
-            logTraded[b] = logP0
             longCursor[b] = 0
             shortCursor[b] = 0
-            nextLongKey[b] = longs.keys[0]
-            nextShortKey[b] = shorts.keys[0]
-            peakLogTraded[b] = logP0
-            drawdownLogTraded[b] = 0
-            peakLogFundamental[b] = logP0
-            drawdownLogFundamental[b] = 0
-            minLogTraded[b] = logP0
+            nextLongKey[b] = longs.key(0)
+            nextShortKey[b] = shorts.key(0)
             tallies[b] = PathTally(insuranceFund: config.insuranceFund)
             notionalBucket[b] = LogBucketMapping.zeroBucket
             fundBucket[b] = initialFundBucket
-            tradedBucket[b] = initialPriceBucket
-            fundamentalBucket[b] = initialPriceBucket
             recorder.recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: LogBucketMapping.zeroBucket)
             recorder.recordFundChange(row: 0, from: TimeSeriesRecorder.noBucket, to: initialFundBucket)
         }
-        recorder.recordPrices(row: 0, traded: tradedBucket[0..<n], fundamental: fundamentalBucket[0..<n])
+        recorder.recordPrices(row: 0, traded: tradedBucket.pointer, fundamental: fundamentalBucket.pointer, count: n)
         let decay = self.decay
         let inverseLogGamma = mapping.inverseLogGamma
+        let logF = logFundamental, j = impact, logP = logTraded, longKey = nextLongKey, shortKey = nextShortKey
+        let low = minLogTraded, peakP = peakLogTraded, ddP = drawdownLogTraded
+        let peakF = peakLogFundamental, ddF = drawdownLogFundamental
+        let bucketP = tradedBucket, bucketF = fundamentalBucket
 
         for step in 0..<config.steps {
-            // 1–2. Exogenous move, recovery, threshold check.
-            var anyCrossed = false
-            logFundamental.withUnsafeMutableBufferPointer { logF in
-                generator.advance(step: step, logF: logF)
-                impact.withUnsafeMutableBufferPointer { j in
-                logTraded.withUnsafeMutableBufferPointer { logP in
-                nextLongKey.withUnsafeBufferPointer { longKey in
-                nextShortKey.withUnsafeBufferPointer { shortKey in
-                    var crossed = false
-                    for b in 0..<n {
-                        let jb = j[b] * decay
-                        j[b] = jb
-                        let x = logF[b] + jb
-                        logP[b] = x
-                        crossed = crossed || (x <= longKey[b]) || (-x <= shortKey[b])
-                    }
-                    anyCrossed = crossed
-                }}}}
+            // 1. Exogenous move.
+            generator.advance(step: step, logF: logF)
+
+            // 2. Recovery of impact and the threshold check, as an any-crossed reduction.
+            var crossed = SIMDMask<SIMD4<Int64>>(repeating: false)
+            for k in 0..<vectors {
+                let jk = j.vector(k) * decay
+                j.setVector(k, jk)
+                let x = logF.vector(k) + jk
+                logP.setVector(k, x)
+                crossed .|= (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
             }
 
             // 3. Cascades, only where a threshold was crossed.
-            if anyCrossed {
+            if any(crossed) {
                 let row = layout.firstRow(afterStep: step)
-                for b in 0..<n where logTraded[b] <= nextLongKey[b] || -logTraded[b] <= nextShortKey[b] {
-                    let j = resolver.resolve(
-                        path: first + b, step: step, logFundamental: logFundamental[b], startImpact: impact[b],
+                for b in 0..<n where logP[b] <= longKey[b] || -logP[b] <= shortKey[b] {
+                    let jb = resolver.resolve(
+                        path: first + b, step: step, logFundamental: logF[b], startImpact: j[b],
                         longCursor: &longCursor[b], shortCursor: &shortCursor[b], tally: &tallies[b],
                         observer: &observer)
-                    impact[b] = j
-                    logTraded[b] = logFundamental[b] + j
-                    nextLongKey[b] = longs.keys[longCursor[b]]
-                    nextShortKey[b] = shorts.keys[shortCursor[b]]
+                    j[b] = jb
+                    logP[b] = logF[b] + jb
+                    longKey[b] = longs.key(longCursor[b])
+                    shortKey[b] = shorts.key(shortCursor[b])
                     let newNotional = mapping.bucket(value: tallies[b].executedNotional)
                     recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
                     notionalBucket[b] = newNotional
@@ -149,35 +140,25 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             }
 
             // 4. End-of-step extremes, drawdowns and time-series buckets.
-            logTraded.withUnsafeBufferPointer { logP in
-            logFundamental.withUnsafeBufferPointer { logF in
-            minLogTraded.withUnsafeMutableBufferPointer { low in
-            peakLogTraded.withUnsafeMutableBufferPointer { peakP in
-            drawdownLogTraded.withUnsafeMutableBufferPointer { ddP in
-            peakLogFundamental.withUnsafeMutableBufferPointer { peakF in
-            drawdownLogFundamental.withUnsafeMutableBufferPointer { ddF in
-            tradedBucket.withUnsafeMutableBufferPointer { bucketP in
-            fundamentalBucket.withUnsafeMutableBufferPointer { bucketF in
-                for b in 0..<n {
-                    let x = logP[b], f = logF[b]
-                    low[b] = min(low[b], x)
-                    let pp = max(peakP[b], x)
-                    peakP[b] = pp
-                    ddP[b] = max(ddP[b], pp - x)
-                    let pf = max(peakF[b], f)
-                    peakF[b] = pf
-                    ddF[b] = max(ddF[b], pf - f)
-                    bucketP[b] = LogBucketMapping.bucket(logValue: x, inverseLogGamma: inverseLogGamma)
-                    bucketF[b] = LogBucketMapping.bucket(logValue: f, inverseLogGamma: inverseLogGamma)
-                }
-            }}}}}}}}}
+            for k in 0..<vectors {
+                let x = logP.vector(k), f = logF.vector(k)
+                low.setVector(k, FastMath.minimum(low.vector(k), x))
+                let pp = FastMath.maximum(peakP.vector(k), x)
+                peakP.setVector(k, pp)
+                ddP.setVector(k, FastMath.maximum(ddP.vector(k), pp - x))
+                let pf = FastMath.maximum(peakF.vector(k), f)
+                peakF.setVector(k, pf)
+                ddF.setVector(k, FastMath.maximum(ddF.vector(k), pf - f))
+                bucketP.setVector(k, LogBucketMapping.buckets(logValues: x, inverseLogGamma: inverseLogGamma))
+                bucketF.setVector(k, LogBucketMapping.buckets(logValues: f, inverseLogGamma: inverseLogGamma))
+            }
             if (step + 1) % layout.stride == 0 {
                 recorder.recordPrices(row: (step + 1) / layout.stride,
-                                      traded: tradedBucket[0..<n], fundamental: fundamentalBucket[0..<n])
+                                      traded: bucketP.pointer, fundamental: bucketF.pointer, count: n)
             }
             if Observer.self != NoCascadeObserver.self {
                 for b in 0..<n {
-                    observer.stepEnded(path: first + b, step: step, logFundamental: logFundamental[b], logImpact: impact[b])
+                    observer.stepEnded(path: first + b, step: step, logFundamental: logF[b], logImpact: j[b])
                 }
             }
         }
@@ -196,11 +177,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             results.set(.marginLost, p, t.marginLost)
             results.set(.fundReceipts, p, t.fund.netReceipts)
             results.set(.liquidationFees, p, t.fees)
-            results.set(.minTradedPrice, p, Foundation.exp(minLogTraded[b]))
-            results.set(.finalTradedPrice, p, Foundation.exp(logFundamental[b] + impact[b]))
-            results.set(.finalFundamentalPrice, p, Foundation.exp(logFundamental[b]))
-            results.set(.maxDrawdownTraded, p, -Foundation.expm1(-drawdownLogTraded[b]))
-            results.set(.maxDrawdownFundamental, p, -Foundation.expm1(-drawdownLogFundamental[b]))
+            results.set(.minTradedPrice, p, Foundation.exp(low[b]))
+            results.set(.finalTradedPrice, p, Foundation.exp(logF[b] + j[b]))
+            results.set(.finalFundamentalPrice, p, Foundation.exp(logF[b]))
+            results.set(.maxDrawdownTraded, p, -Foundation.expm1(-ddP[b]))
+            results.set(.maxDrawdownFundamental, p, -Foundation.expm1(-ddF[b]))
             results.set(.insuranceFundEnd, p, t.fund.balance)
             results.set(.insuranceFundMin, p, t.fund.lowest)
             results.set(.badDebt, p, t.fund.badDebt)

@@ -39,7 +39,7 @@ public struct SimulationConfig: Sendable {
         self.insuranceFund = insuranceFund
         self.ladder = ladder
         self.maxCascadeRounds = maxCascadeRounds
-        self.timeSeries = timeSeries ?? TimeSeriesLayout(steps: steps, stride: 1, relativeAccuracy: 0.0001)
+        self.timeSeries = timeSeries ?? TimeSeriesLayout(steps: steps, stride: 1, relativeAccuracy: 0.001)
     }
 
     /// One step as a fraction of a year of 365 days: Δt in the price model.

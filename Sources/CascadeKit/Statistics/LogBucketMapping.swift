@@ -33,11 +33,18 @@ public struct LogBucketMapping: Sendable, Equatable {
         Self.bucket(logValue: logValue, inverseLogGamma: inverseLogGamma)
     }
 
-    /// The same as a static function of 1/ln γ, for vectorised loops.
+    /// The same as a static function of 1/ln γ.
     @inlinable @inline(__always)
     public static func bucket(logValue: Double, inverseLogGamma: Double) -> Int32 {
-        let raw = (logValue * inverseLogGamma).rounded(.up)
-        return Int32(max(-1_073_741_824, min(1_073_741_824, raw)))
+        Int32(truncatingIfNeeded: buckets(logValues: SIMD4(repeating: logValue), inverseLogGamma: inverseLogGamma)[0])
+    }
+
+    /// The buckets of four values given by their logarithms, as 32-bit integers in the low half of
+    /// each lane (branch-free, for the engine's vector loops).
+    @inlinable @inline(__always)
+    public static func buckets(logValues: SIMD4<Double>, inverseLogGamma: Double) -> SIMD4<UInt64> {
+        let raw = FastMath.maximum(SIMD4(repeating: -1_073_741_824), FastMath.minimum(SIMD4(repeating: 1_073_741_824), logValues * inverseLogGamma))
+        return FastMath.int32Bits(integral: FastMath.ceilSmall(raw))
     }
 
     /// The bucket of a value ≥ 0 (zero has its own bucket).

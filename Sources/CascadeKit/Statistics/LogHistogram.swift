@@ -30,24 +30,32 @@ public struct LogHistogram: Sendable, Equatable {
         counts[offset] += count
     }
 
-    /// Adds one count for each bucket of `buckets` (none of them the zero bucket): the range is
-    /// grown once for the whole batch, then counted in a tight loop.
-    public mutating func add(contentsOf buckets: ArraySlice<Int32>) {
-        guard let first = buckets.first else { return }
-        var low = first, high = first
-        for b in buckets {
+    /// Adds one count for each of `count` buckets (none of them the zero bucket), given as 32-bit
+    /// integers in the low half of 64-bit words: the range is grown once for the whole batch, then
+    /// counted in a tight loop.
+    public mutating func add(lowBitsOf buckets: UnsafePointer<UInt64>, count: Int) {
+        guard count > 0 else { return }
+        var low = Int32(truncatingIfNeeded: buckets[0]), high = low
+        for i in 0..<count {
+            let b = Int32(truncatingIfNeeded: buckets[i])
             low = min(low, b)
             high = max(high, b)
         }
-        if counts.isEmpty || Int(low) < Int(lowestBucket) || Int(high) >= Int(lowestBucket) + counts.count {
+        if counts.isEmpty {
+            // The first batch sets a range with room for the rest: four times its own spread.
+            let spread = Int(high) - Int(low) + 64
+            lowestBucket = Int32(max(Int(low) - 2 * spread, Int(Int32.min) + 1))
+            counts = [Int32](repeating: 0, count: min(5 * spread, Self.maximumWidth))
+        }
+        if Int(low) < Int(lowestBucket) || Int(high) >= Int(lowestBucket) + counts.count {
             _ = grow(toInclude: low)
             _ = grow(toInclude: high)
         }
         let base = Int(lowestBucket), width = counts.count
         counts.withUnsafeMutableBufferPointer { c in
-            for b in buckets {
+            for i in 0..<count {
                 // Clamped into the edge buckets only beyond maximumWidth.
-                let offset = min(max(Int(b) - base, 0), width - 1)
+                let offset = min(max(Int(Int32(truncatingIfNeeded: buckets[i])) - base, 0), width - 1)
                 c[offset] &+= 1
             }
         }
@@ -65,8 +73,8 @@ public struct LogHistogram: Sendable, Equatable {
         let low = Int(lowestBucket), high = low + counts.count  // [low, high)
         let b = Int(bucket)
         var newLow = low, newHigh = high
-        if b < low { newLow = max(b - (high - low) / 2 - 16, high - Self.maximumWidth) }
-        if b >= high { newHigh = min(b + (high - low) / 2 + 16, newLow + Self.maximumWidth) }
+        if b < low { newLow = max(b - (high - low) - 16, high - Self.maximumWidth) }
+        if b >= high { newHigh = min(b + (high - low) + 16, newLow + Self.maximumWidth) }
         if newLow != low || newHigh != high {
             var resized = [Int32](repeating: 0, count: newHigh - newLow)
             resized.withUnsafeMutableBufferPointer { dst in
@@ -80,11 +88,27 @@ public struct LogHistogram: Sendable, Equatable {
         return min(max(b, newLow), newHigh - 1) - newLow
     }
 
-    /// Adds every count of `other` into this histogram.
+    /// Adds every count of `other` into this histogram: one range extension, then a dense add.
     public mutating func merge(_ other: LogHistogram) {
         zeroCount += other.zeroCount
-        for (i, c) in other.counts.enumerated() where c != 0 {
-            add(other.lowestBucket + Int32(i), count: c)
+        guard !other.counts.isEmpty else { return }
+        if counts.isEmpty {
+            lowestBucket = other.lowestBucket
+            counts = other.counts
+            return
+        }
+        let otherLow = Int(other.lowestBucket), otherHigh = otherLow + other.counts.count - 1
+        if otherLow < Int(lowestBucket) || otherHigh >= Int(lowestBucket) + counts.count {
+            _ = grow(toInclude: Int32(otherLow))
+            _ = grow(toInclude: Int32(otherHigh))
+        }
+        let base = Int(lowestBucket), width = counts.count
+        counts.withUnsafeMutableBufferPointer { c in
+            other.counts.withUnsafeBufferPointer { o in
+                for i in 0..<o.count where o[i] != 0 {
+                    c[min(max(otherLow + i - base, 0), width - 1)] &+= o[i]
+                }
+            }
         }
     }
 

@@ -38,14 +38,15 @@ public struct TimeSeriesLayout: Sendable, Equatable {
 }
 
 /// Records, for each time-series row, the distribution across paths of the four
-/// ``TimeSeriesQuantity`` values, with bounded memory and exact merging.
+/// ``TimeSeriesQuantity`` values, with memory bounded by rows × bucket range (never by the number
+/// of paths) and exact merging.
 ///
-/// - Prices change every step, so each row has a ``LogHistogram`` per price quantity, filled
-///   with one count per path.
+/// - Prices change every step, so each row has a ``LogHistogram`` per price quantity, filled with
+///   one count per path.
 /// - The cumulative liquidated notional and the insurance fund change only when a path
-///   liquidates, so they are recorded as *changes*: (row, old bucket, new bucket) events. A row's
-///   histogram is the running sum of all changes up to it, rebuilt once in ``quantiles(_:)``.
-///   Memory follows the number of liquidating steps, not paths × steps.
+///   liquidates, so each row holds the *changes* of that row: −1 in the bucket a path leaves, +1
+///   in the bucket it enters. A row's distribution is the running sum of the changes up to it,
+///   rebuilt once in ``quantiles(_:)``. Recording costs nothing on steps without liquidations.
 ///
 /// Everything is an integer count, so the merged result is identical for any split of paths
 /// among workers.
@@ -53,37 +54,44 @@ public struct TimeSeriesRecorder: Sendable {
     public let layout: TimeSeriesLayout
     @usableFromInline var traded: [LogHistogram]
     @usableFromInline var fundamental: [LogHistogram]
-    /// Changes of the stepwise quantities: row, from-bucket (or `noBucket` for the initial value),
-    /// to-bucket. One array per quantity.
-    @usableFromInline var notionalChanges: [SIMD3<Int32>] = []
-    @usableFromInline var fundChanges: [SIMD3<Int32>] = []
+    @usableFromInline var notionalChanges: [LogHistogram]
+    @usableFromInline var fundChanges: [LogHistogram]
 
+    /// "No bucket": the value a path had before its first recording.
     public static let noBucket = Int32.max
 
     public init(layout: TimeSeriesLayout) {
         self.layout = layout
         traded = Array(repeating: LogHistogram(), count: layout.rows)
-        fundamental = Array(repeating: LogHistogram(), count: layout.rows)
+        fundamental = traded
+        notionalChanges = traded
+        fundChanges = traded
     }
 
-    /// Records the price buckets of a block of paths in `row`.
-    public mutating func recordPrices(row: Int, traded tradedBuckets: ArraySlice<Int32>, fundamental fundamentalBuckets: ArraySlice<Int32>) {
-        traded[row].add(contentsOf: tradedBuckets)
-        fundamental[row].add(contentsOf: fundamentalBuckets)
+    /// Records the price buckets of `count` paths in `row` (buckets as 32-bit integers in the
+    /// low half of each 64-bit word).
+    public mutating func recordPrices(row: Int, traded tradedBuckets: UnsafePointer<UInt64>,
+                                      fundamental fundamentalBuckets: UnsafePointer<UInt64>, count: Int) {
+        traded[row].add(lowBitsOf: tradedBuckets, count: count)
+        fundamental[row].add(lowBitsOf: fundamentalBuckets, count: count)
     }
 
-    /// Records that a path's liquidated-notional bucket moved from `from` to `to` as of `row`.
+    /// Records that a path's liquidated-notional bucket moved from `from` (or ``noBucket``) to
+    /// `to` as of `row`.
     @inlinable
     public mutating func recordNotionalChange(row: Int, from: Int32, to: Int32) {
         guard row < layout.rows, from != to else { return }
-        notionalChanges.append(SIMD3(Int32(row), from, to))
+        if from != Self.noBucket { notionalChanges[row].add(from, count: -1) }
+        notionalChanges[row].add(to, count: 1)
     }
 
-    /// Records that a path's insurance-fund bucket moved from `from` to `to` as of `row`.
+    /// Records that a path's insurance-fund bucket moved from `from` (or ``noBucket``) to `to` as
+    /// of `row`.
     @inlinable
     public mutating func recordFundChange(row: Int, from: Int32, to: Int32) {
         guard row < layout.rows, from != to else { return }
-        fundChanges.append(SIMD3(Int32(row), from, to))
+        if from != Self.noBucket { fundChanges[row].add(from, count: -1) }
+        fundChanges[row].add(to, count: 1)
     }
 
     /// Adds another recorder's counts (same layout) into this one.
@@ -92,53 +100,28 @@ public struct TimeSeriesRecorder: Sendable {
         for r in 0..<layout.rows {
             traded[r].merge(other.traded[r])
             fundamental[r].merge(other.fundamental[r])
+            notionalChanges[r].merge(other.notionalChanges[r])
+            fundChanges[r].merge(other.fundChanges[r])
         }
-        notionalChanges.append(contentsOf: other.notionalChanges)
-        fundChanges.append(contentsOf: other.fundChanges)
     }
 
     /// Quantiles per row: result[quantity][row][level].
     public func quantiles(_ levels: [Double]) -> [[[Double]]] {
         let mapping = layout.mapping
-        let tradedQ = traded.map { $0.quantiles(levels, mapping: mapping) }
-        let fundamentalQ = fundamental.map { $0.quantiles(levels, mapping: mapping) }
-        return [tradedQ, fundamentalQ,
-                Self.replay(notionalChanges, rows: layout.rows, levels: levels, mapping: mapping),
-                Self.replay(fundChanges, rows: layout.rows, levels: levels, mapping: mapping)]
+        return [traded.map { $0.quantiles(levels, mapping: mapping) },
+                fundamental.map { $0.quantiles(levels, mapping: mapping) },
+                Self.accumulate(notionalChanges, levels: levels, mapping: mapping),
+                Self.accumulate(fundChanges, levels: levels, mapping: mapping)]
     }
 
-    /// Rebuilds each row's histogram from the change events (stable counting sort by row, then a
-    /// running count in a ``BucketFenwickTree``) and takes its quantiles.
-    /// - Complexity: O((E + R·Q)·log W) for E events, R rows, Q levels and W buckets.
-    static func replay(_ changes: [SIMD3<Int32>], rows: Int, levels: [Double], mapping: LogBucketMapping) -> [[Double]] {
-        var start = [Int](repeating: 0, count: rows + 1)
-        var lowest = Int32.max, highest = Int32.min
-        for c in changes {
-            start[Int(c.x) + 1] += 1
-            for b in [c.y, c.z] where b != noBucket && b != LogBucketMapping.zeroBucket {
-                lowest = min(lowest, b)
-                highest = max(highest, b)
-            }
+    /// Each row's distribution as the running sum of the change histograms up to it, and its
+    /// quantiles.
+    /// - Complexity: O(R·W) for R rows over a bucket range of W.
+    static func accumulate(_ changes: [LogHistogram], levels: [Double], mapping: LogBucketMapping) -> [[Double]] {
+        var running = LogHistogram()
+        return changes.map { row in
+            running.merge(row)
+            return running.quantiles(levels, mapping: mapping)
         }
-        if lowest > highest { lowest = 0; highest = 0 }
-        for r in 0..<rows { start[r + 1] += start[r] }
-        var ordered = [SIMD3<Int32>](repeating: .zero, count: changes.count)
-        var next = start
-        for c in changes {
-            ordered[next[Int(c.x)]] = c
-            next[Int(c.x)] += 1
-        }
-        var counts = BucketFenwickTree(lowest: lowest, highest: highest)
-        var result: [[Double]] = []
-        result.reserveCapacity(rows)
-        for r in 0..<rows {
-            for i in start[r]..<start[r + 1] {
-                let c = ordered[i]
-                if c.y != noBucket { counts.add(c.y, count: -1) }
-                counts.add(c.z, count: 1)
-            }
-            result.append(counts.quantiles(levels, mapping: mapping))
-        }
-        return result
     }
 }
