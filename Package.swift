@@ -18,10 +18,12 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .target(name: "CVectorMath"),
         .target(
             name: "CascadeKit",
             dependencies: [
                 "COpenBLAS",
+                "CVectorMath",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

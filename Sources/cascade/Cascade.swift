@@ -61,8 +61,8 @@ struct Run: ParsableCommand {
     @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
     var threads: Int?
 
-    @Option(help: "Paths per unit of work (default 256). Results do not depend on it.")
-    var chunkSize: Int = 256
+    @Option(help: "Paths per unit of work (default 1024). Results do not depend on it.")
+    var chunkSize: Int = 1024
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -105,8 +105,9 @@ struct Run: ParsableCommand {
         let simulated = Date().timeIntervalSince(started)
 
         let builder = ReportBuilder(result: result, quantiles: loaded.quantiles)
+        let summaries = builder.summaries()
         var files: [(name: String, contents: String)] = []
-        if loaded.outputs.contains("summary") { files.append(("summary.csv", builder.summaryCSV())) }
+        if loaded.outputs.contains("summary") { files.append(("summary.csv", builder.summaryCSV(summaries))) }
         if loaded.outputs.contains("paths") { files.append(("paths.csv", builder.pathsCSV())) }
         if loaded.outputs.contains("timeseries") { files.append(("timeseries.csv", builder.timeSeriesCSV())) }
         phase("reports")
@@ -119,7 +120,7 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
         }
         if !quiet {
-            print(HumanSummary(loaded: loaded, builder: builder, seconds: simulated,
+            print(HumanSummary(loaded: loaded, builder: builder, summaries: summaries, seconds: simulated,
                                directory: directory.path, files: files.map(\.name)).text)
         }
     }

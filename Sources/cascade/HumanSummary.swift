@@ -23,6 +23,7 @@ enum Format {
 struct HumanSummary {
     let loaded: LoadedScenario
     let builder: ReportBuilder
+    let summaries: [(metric: PathMetric, summary: SampleSummary)]
     let seconds: Double
     let directory: String
     let files: [String]
@@ -30,24 +31,32 @@ struct HumanSummary {
     var text: String {
         let c = loaded.config
         let paths = builder.result.paths
-        func column(_ m: PathMetric) -> [Double] { Array(paths.column(m)) }
-        func mean(_ m: PathMetric) -> SampleSummary { SampleSummary(column(m), quantileLevels: [0.5, 0.99]) }
-        let notional = mean(.liquidatedNotional)
-        let ddTraded = mean(.maxDrawdownTraded)
-        let ddFundamental = mean(.maxDrawdownFundamental)
-        let badDebtPaths = column(.badDebt).filter { $0 > 0 }.count
-        let depleted = column(.insuranceFundMin).filter { $0 <= 0 }.count
-        let liquidatingPaths = column(.liquidations).filter { $0 > 0 }.count
+        func count(_ m: PathMetric, where test: (Double) -> Bool) -> Int {
+            paths.column(m).reduce(0) { test($1) ? $0 + 1 : $0 }
+        }
+        // The median and 99th percentile, exact, from the ascending sample of one metric.
+        func summary(_ m: PathMetric) -> (mean: Double, standardError: Double, median: Double, p99: Double) {
+            let s = summaries.first { $0.metric == m }!.summary
+            let sorted = RadixSort.sorted(paths.column(m).filter { !$0.isNaN })
+            return (s.mean, s.standardError, Quantiles.sorted(sorted, 0.5), Quantiles.sorted(sorted, 0.99))
+        }
+        let notional = summary(.liquidatedNotional)
+        let ddTraded = summary(.maxDrawdownTraded)
+        let ddFundamental = summary(.maxDrawdownFundamental)
+        let badDebt = summary(.badDebt)
+        let badDebtPaths = count(.badDebt) { $0 > 0 }
+        let depleted = count(.insuranceFundMin) { $0 <= 0 }
+        let liquidatingPaths = count(.liquidations) { $0 > 0 }
         var lines: [String] = []
         lines.append("\(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds)), "
                      + "\(c.ladder.positions.count) positions, open interest \(Format.money(c.ladder.openInterest))")
         lines.append("  liquidated notional      mean \(Format.money(notional.mean)) ± \(Format.money(notional.standardError)) (s.e.), "
-                     + "median \(Format.money(notional.quantiles[0])), p99 \(Format.money(notional.quantiles[1]))")
+                     + "median \(Format.money(notional.median)), p99 \(Format.money(notional.p99))")
         lines.append("  paths with liquidations  \(liquidatingPaths) of \(c.paths)")
-        lines.append("  max drawdown (median)    traded \(Format.percent(ddTraded.quantiles[0])), fundamental \(Format.percent(ddFundamental.quantiles[0])); "
-                     + "p99 traded \(Format.percent(ddTraded.quantiles[1])), fundamental \(Format.percent(ddFundamental.quantiles[1]))")
+        lines.append("  max drawdown (median)    traded \(Format.percent(ddTraded.median)), fundamental \(Format.percent(ddFundamental.median)); "
+                     + "p99 traded \(Format.percent(ddTraded.p99)), fundamental \(Format.percent(ddFundamental.p99))")
         lines.append("  insurance fund           depleted on \(depleted) paths, bad debt on \(badDebtPaths) paths "
-                     + "(mean bad debt \(Format.money(mean(.badDebt).mean)))")
+                     + "(mean bad debt \(Format.money(badDebt.mean)))")
         lines.append("  wrote \(files.joined(separator: ", ")) to \(directory)/ in \(String(format: "%.2f", seconds)) s")
         return lines.joined(separator: "\n")
     }

@@ -204,3 +204,23 @@ struct TimeSeriesChangeTests {
         #expect(merged.quantiles(levels)[TimeSeriesQuantity.cumulativeLiquidatedNotional.rawValue] == expected)
     }
 }
+
+@Suite("Radix sort")
+struct RadixSortTests {
+    @Test("sorts doubles like the standard library, including negatives, zeros and infinities")
+    func matchesStandardSort() {
+        var stream = PhiloxStream(generator: Philox4x32(seed: 5, domain: 5), item: 0, purpose: .testing)
+        var values = (0..<50_000).map { _ in (stream.uniform() - 0.5) * exp(40 * (stream.uniform() - 0.5)) }
+        values += [0, -0.0, .infinity, -.infinity, 1, 1, 1, -1e-300, 1e300]
+        #expect(RadixSort.sorted(values) == values.sorted())
+    }
+
+    @Test("is stable: equal keys keep their input order")
+    func stable() {
+        var keys: [UInt64] = [5, 3, 5, 1, 3, 5, 0, 1 << 40, 1 << 40]
+        var payloads: [UInt32] = Array(0..<9)
+        RadixSort.sort(&keys, payloads: &payloads)
+        #expect(keys == [0, 1, 3, 3, 5, 5, 5, 1 << 40, 1 << 40])
+        #expect(payloads == [6, 3, 1, 4, 0, 2, 5, 7, 8])
+    }
+}

@@ -1,7 +1,19 @@
 import Foundation
 
+/// A path's place on one ladder side: the index of its next live position and that entry
+/// (key and the prefix sums before it).
+public struct LadderCursor: Sendable, Equatable {
+    public var index: Int
+    public var entry: SIMD4<Double>
+
+    /// s·ln(P_liq) of the next live position (−∞ when none is left).
+    public var key: Double { entry[0] }
+}
+
 /// Sums over a range of ladder entries.
 public struct LadderTotals: Sendable, Equatable {
+    public static let zero = LadderTotals(quantity: 0, bankruptcyQuantity: 0, entryNotional: 0, margin: 0)
+
     /// Σ q (asset units).
     public var quantity: Double
     /// Σ q·P_bk.
@@ -35,6 +47,9 @@ public struct LadderSide: Sendable {
     public let entries: [SIMD4<Double>]
     /// Index of each entry in the book's position list.
     public let positionIndex: [Int]
+    /// The key of every 64th entry (entry 64·b for block b), then −∞ past the end: the upper
+    /// level of the search in ``survivor(afterLiquidated:target:)``.
+    @usableFromInline let blockKeys: [Double]
 
     /// Number of positions on this side.
     public var count: Int { positionIndex.count }
@@ -45,22 +60,37 @@ public struct LadderSide: Sendable {
     init(side: Side, positions: [Position], indices: [Int], rule: FlatMarginRule) {
         self.side = side
         let s = side.sign
-        var order: [(key: Double, index: Int)] = indices.map { i in
-            (s * Foundation.log(rule.liquidationPrice(of: positions[i])), i)
+        // Decreasing key, ties by position index: sort ~orderedBits(key) ascending, stably,
+        // starting from increasing index.
+        var logLiquidation = indices.map { rule.liquidationPrice(of: positions[$0]) }
+        let vectors = logLiquidation.count / 4
+        logLiquidation.withUnsafeMutableBufferPointer { x in
+            let raw = UnsafeMutableRawPointer(x.baseAddress!)
+            for k in 0..<vectors {
+                let v = raw.loadUnaligned(fromByteOffset: 32 * k, as: SIMD4<Double>.self)
+                raw.storeBytes(of: FastMath.log(v), toByteOffset: 32 * k, as: SIMD4<Double>.self)
+            }
+            for i in (4 * vectors)..<x.count { x[i] = FastMath.log(x[i]) }
         }
-        // Decreasing key; ties by position index so the order is fully determined.
-        order.sort { $0.key != $1.key ? $0.key > $1.key : $0.index < $1.index }
+        // A liquidation price of 0 (an unlevered long) never triggers: key −∞.
+        var sortKeys = zip(indices, logLiquidation).map { i, logPrice in
+            ~RadixSort.orderedBits(rule.liquidationPrice(of: positions[i]) > 0 ? s * logPrice : -.infinity)
+        }
+        var order = indices.map { UInt32($0) }
+        RadixSort.sort(&sortKeys, payloads: &order)
         var entries: [SIMD4<Double>] = []
         entries.reserveCapacity(order.count + 1)
         var sums = SIMD4<Double>.zero
-        for entry in order {
-            let p = positions[entry.index]
-            entries.append(SIMD4(entry.key, sums[1], sums[2], sums[3]))
+        for (k, index) in zip(sortKeys, order) {
+            let p = positions[Int(index)]
+            entries.append(SIMD4(RadixSort.double(orderedBits: ~k), sums[1], sums[2], sums[3]))
             sums += SIMD4(0, p.quantity, p.quantity * rule.bankruptcyPrice(of: p), p.entryNotional)
         }
         entries.append(SIMD4(-.infinity, sums[1], sums[2], sums[3]))
         self.entries = entries
-        positionIndex = order.map(\.index)
+        let blocks = order.count >> 6 + 1
+        blockKeys = (0...(blocks + 1)).map { b in b << 6 < order.count ? entries[b << 6][0] : -.infinity }
+        positionIndex = order.map { Int($0) }
     }
 
     /// The key s·ln(P_liq) of entry `index` (−∞ for the sentinel at `count`).
@@ -75,24 +105,77 @@ public struct LadderSide: Sendable {
     @inlinable
     public func firstSurvivor(from start: Int, logPrice: Double) -> Int {
         let target = sign * logPrice
+        if !(key(start) >= target) { return start }
+        return survivor(afterLiquidated: start, target: target)
+    }
+
+    /// The first index after `start` (whose position is known to be liquidated) with key < `target`.
+    ///
+    /// The next entry is checked first (most rounds liquidate a few positions); beyond it the
+    /// search runs on ``blockKeys`` — every 64th key, small enough to stay in cache — and then
+    /// within one block of 64 entries, so a long jump costs a handful of cache misses rather than
+    /// one per step of a binary search over the whole ladder.
+    @inlinable
+    func survivor(afterLiquidated start: Int, target: Double) -> Int {
+        let n = count
+        if start + 1 >= n { return n }
         return entries.withUnsafeBufferPointer { e in
-            if !(e[start][0] >= target) { return start }
-            // Gallop: e[low] is liquidated; find a high that survives (the sentinel does).
-            var low = start
-            var stride = 1
-            var high = min(start + 1, count)
-            while high < count && e[high][0] >= target {
-                low = high
-                stride &*= 2
-                high = min(low + stride, count)
+            if !(e[start + 1][0] >= target) { return start + 1 }
+            return blockKeys.withUnsafeBufferPointer { blocks in
+                // Block b starts at entry 64·b; blocks[b] is its key (−∞ from the sentinel on).
+                var block = (start + 1) >> 6 + 1
+                if blocks[block] >= target {
+                    // Gallop over the blocks to one whose first key survives.
+                    var low = block, stride = 1
+                    var high = block + 1
+                    while blocks[high] >= target {
+                        low = high
+                        stride &*= 2
+                        high = min(low + stride, blocks.count - 1)
+                    }
+                    while high - low > 1 {
+                        let mid = low + (high - low) / 2
+                        if blocks[mid] >= target { low = mid } else { high = mid }
+                    }
+                    block = high
+                }
+                // The survivor is in (max(start + 1, 64·(block − 1)), min(64·block, n)].
+                var low = max(start + 1, (block - 1) << 6)
+                var high = min(block << 6, n)
+                while high - low > 1 {
+                    let mid = low + (high - low) / 2
+                    if e[mid][0] >= target { low = mid } else { high = mid }
+                }
+                return high
             }
-            // Invariant: e[low] liquidated, e[high] survives (or is the sentinel).
-            while high - low > 1 {
-                let mid = low + (high - low) / 2
-                if e[mid][0] >= target { low = mid } else { high = mid }
-            }
-            return high
         }
+    }
+
+    /// The key of the entry after `cursor`: the first memory the next search reads. Loading it
+    /// early for many paths at once overlaps their cache misses.
+    @inline(__always)
+    public func probe(after cursor: LadderCursor) -> Double {
+        entries[min(cursor.index + 1, count)][0]
+    }
+
+    /// A path's place on this side at the start: nothing liquidated.
+    public var start: LadderCursor { LadderCursor(index: 0, entry: entries[0]) }
+
+    /// Moves `cursor` past every position liquidated at log price `logPrice` and returns their
+    /// sums (zero when none is).
+    ///
+    /// The cursor carries its entry, so the sums need only the entry where the search stops,
+    /// which the search has just read: a round costs the search's memory accesses and nothing
+    /// more.
+    @inline(__always)
+    public func advance(_ cursor: inout LadderCursor, logPrice: Double) -> LadderTotals {
+        let target = sign * logPrice
+        guard cursor.entry[0] >= target else { return .zero }
+        let index = survivor(afterLiquidated: cursor.index, target: target)
+        let entry = entries[index]
+        let d = entry - cursor.entry
+        cursor = LadderCursor(index: index, entry: entry)
+        return LadderTotals(quantity: d[1], bankruptcyQuantity: d[2], entryNotional: d[3], margin: sign * (d[3] - d[2]))
     }
 
     /// The sums over entries `lower..<upper`.
@@ -119,8 +202,14 @@ public struct LiquidationLadder: Sendable {
         for (i, p) in positions.enumerated() {
             if p.side == .long { longIndices.append(i) } else { shortIndices.append(i) }
         }
-        longs = LadderSide(side: .long, positions: positions, indices: longIndices, rule: rule)
-        shorts = LadderSide(side: .short, positions: positions, indices: shortIndices, rule: rule)
+        // The two sides are independent: build them on two threads.
+        let sides = WorkerSlots<LadderSide>(count: 2)
+        let indices = [longIndices, shortIndices]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            sides[i] = LadderSide(side: i == 0 ? .long : .short, positions: positions, indices: indices[i], rule: rule)
+        }
+        longs = sides[0]!
+        shorts = sides[1]!
     }
 
     /// The ladder of one side.

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Branch-free transcendental functions for the hot loop, written on `SIMD4<Double>` so that each
 /// call computes four lanes with vector instructions (libm calls cannot be vectorised, and the
 /// compiler's auto-vectoriser gives up on loops over many arrays). They are built from exact
@@ -129,7 +131,7 @@ public enum FastMath {
     /// ρ = √(−2 ln u₁), returning (ρ cos 2πu₂, ρ sin 2πu₂).
     @inlinable @inline(__always)
     public static func boxMuller(_ u1: Vector, _ u2: Vector) -> (Vector, Vector) {
-        let radius = (-2 * log(u1)).squareRoot()
+        let radius = cascade_sqrt4(-2 * log(u1))
         let (s, c) = sinCosTurn(u2)
         return (radius * c, radius * s)
     }

@@ -86,6 +86,6 @@ public struct PhiloxStream: RandomNumberGenerator, Sendable {
     /// A standard normal variate (one of a Box–Muller pair; the other is discarded so that the
     /// stream position after each call does not depend on earlier calls' parity).
     public mutating func normal() -> Double {
-        RandomVariates.normalPair(nextWord(), nextWord(), nextWord()).0
+        FastMath.boxMuller(RandomVariates.uniform52(nextWord(), nextWord()), RandomVariates.uniform32(nextWord())).0
     }
 }

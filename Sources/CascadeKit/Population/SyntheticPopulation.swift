@@ -70,45 +70,74 @@ public struct SyntheticPopulation: Sendable, Equatable {
     }
 
     /// Generates the positions at initial price `price` under `rule`, from `seed`.
+    ///
+    /// Positions are drawn in parallel over `threads` threads; each comes from its own stream, so
+    /// the book is the same for any thread count.
     /// - Complexity: O(count), one Philox stream per position.
-    public func generate(price: Double, rule: FlatMarginRule, seed: UInt64) throws -> [Position] {
+    public func generate(price: Double, rule: FlatMarginRule, seed: UInt64,
+                         threads: Int = SimulationEngine.defaultThreads) throws -> [Position] {
         let generator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.population.rawValue))
         let longs = longCount
-        var cumulative: [Double] = []
-        var total = 0.0
-        for entry in leverageMix {
-            total += entry.weight
-            cumulative.append(total)
-        }
-        var positions: [Position] = []
-        positions.reserveCapacity(count)
-        var sideNotional = [0.0, 0.0]
-        for i in 0..<count {
-            var stream = PhiloxStream(generator: generator, item: UInt64(i), purpose: .population)
-            let side: Side = i < longs ? .long : .short
-            let u = stream.uniform() * total
-            let mixIndex = cumulative.firstIndex(where: { u < $0 }) ?? (leverageMix.count - 1)
-            let leverage = leverageMix[mixIndex].leverage
-            var entry = 0.0
-            var solvent = false
-            for _ in 0..<Self.maximumRedraws {
-                entry = price * Foundation.exp(entrySpread * stream.normal())
-                let liquidation = rule.liquidationPrice(side: side, entryPrice: entry, leverage: leverage)
-                if side == .long ? liquidation < price : liquidation > price {
-                    solvent = true
-                    break
+        var running = 0.0
+        let cumulative = leverageMix.map { running += $0.weight; return running }
+        let total = running
+        let mix = leverageMix.map(\.leverage)
+        let entrySpread = self.entrySpread, sizeSigma = self.sizeSigma
+        let placeholder = Position(side: .long, quantity: 0, entryPrice: price, leverage: 1)
+        var positions = [Position](repeating: placeholder, count: count)
+        var notionals = [Double](repeating: 0, count: count)
+        let chunkSize = 16_384
+        let chunks = (count + chunkSize - 1) / chunkSize
+        // The first failing position of each chunk (Int.max when none), so the error reported
+        // does not depend on scheduling.
+        var failures = [Int](repeating: .max, count: chunks)
+        positions.withUnsafeMutableBufferPointer { positionBuffer in
+        notionals.withUnsafeMutableBufferPointer { notionalBuffer in
+        failures.withUnsafeMutableBufferPointer { failureBuffer in
+            let out = SendablePointer(base: positionBuffer.baseAddress!)
+            let sizes = SendablePointer(base: notionalBuffer.baseAddress!)
+            let failed = SendablePointer(base: failureBuffer.baseAddress!)
+            let work: @Sendable (Int) -> Void = { chunk in
+                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) {
+                    var stream = PhiloxStream(generator: generator, item: UInt64(i), purpose: .population)
+                    let side: Side = i < longs ? .long : .short
+                    let u = stream.uniform() * total
+                    let leverage = mix[cumulative.firstIndex(where: { u < $0 }) ?? (mix.count - 1)]
+                    var entry = 0.0
+                    var solvent = false
+                    for _ in 0..<Self.maximumRedraws {
+                        entry = price * Foundation.exp(entrySpread * stream.normal())
+                        let liquidation = rule.liquidationPrice(side: side, entryPrice: entry, leverage: leverage)
+                        if side == .long ? liquidation < price : liquidation > price {
+                            solvent = true
+                            break
+                        }
+                    }
+                    if !solvent {
+                        failed.base[chunk] = i
+                        return
+                    }
+                    let notional = Foundation.exp(sizeSigma * stream.normal())
+                    sizes.base[i] = notional
+                    out.base[i] = Position(side: side, quantity: notional / entry, entryPrice: entry, leverage: leverage)
                 }
             }
-            guard solvent else { throw GenerationError.noSolventEntry(position: i, leverage: leverage) }
-            let notional = Foundation.exp(sizeSigma * stream.normal())
-            sideNotional[side == .long ? 0 : 1] += notional
-            positions.append(Position(side: side, quantity: notional / entry, entryPrice: entry, leverage: leverage))
+            if threads <= 1 || chunks == 1 {
+                for chunk in 0..<chunks { work(chunk) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
+            }
+        }}}
+        if let first = failures.min(), first != .max {
+            throw GenerationError.noSolventEntry(position: first, leverage: positions[first].leverage)
         }
-        // Scale each side to its share of the open interest.
+        // Scale each side to its share of the open interest (sums in index order: deterministic).
+        var sideNotional = [0.0, 0.0]
+        for i in 0..<count { sideNotional[i < longs ? 0 : 1] += notionals[i] }
         let scale = [openInterest * longShare / max(sideNotional[0], .leastNormalMagnitude),
                      openInterest * (1 - longShare) / max(sideNotional[1], .leastNormalMagnitude)]
         for i in positions.indices {
-            positions[i].quantity *= scale[positions[i].side == .long ? 0 : 1]
+            positions[i].quantity *= scale[i < longs ? 0 : 1]
         }
         return positions
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a ``SimulationResult`` into the text of cascade's CSV reports. Pure: no I/O.
 /// Every column is documented in the README ("Reports").
 public struct ReportBuilder: Sendable {
@@ -10,17 +12,24 @@ public struct ReportBuilder: Sendable {
         self.quantiles = quantiles
     }
 
-    /// The summary of every ``PathMetric`` across paths.
+    /// The summary of every ``PathMetric`` across paths, computed in parallel (one metric per
+    /// task; each is a deterministic function of its column).
     public func summaries() -> [(metric: PathMetric, summary: SampleSummary)] {
-        PathMetric.allCases.map { ($0, SampleSummary(result.paths.column($0), quantileLevels: quantiles)) }
+        let metrics = PathMetric.allCases
+        let slots = WorkerSlots<SampleSummary>(count: metrics.count)
+        let paths = result.paths, levels = quantiles
+        DispatchQueue.concurrentPerform(iterations: metrics.count) { i in
+            slots[i] = SampleSummary(paths.column(metrics[i]), quantileLevels: levels)
+        }
+        return metrics.enumerated().map { ($0.element, slots[$0.offset]!) }
     }
 
     /// `summary.csv`: one row per metric with count, mean, standard deviation, standard error,
     /// min, the quantiles and max across paths.
-    public func summaryCSV() -> String {
+    public func summaryCSV(_ summaries: [(metric: PathMetric, summary: SampleSummary)]? = nil) -> String {
         var lines = [(["metric", "count", "mean", "stddev", "stderr", "min"]
             + quantiles.map(CSVFormat.quantileName) + ["max"]).joined(separator: ",")]
-        for (metric, s) in summaries() {
+        for (metric, s) in summaries ?? self.summaries() {
             let fields = [metric.name, String(s.count), CSVFormat.number(s.mean), CSVFormat.number(s.standardDeviation),
                           CSVFormat.number(s.standardError), CSVFormat.number(s.minimum)]
                 + s.quantiles.map(CSVFormat.number) + [CSVFormat.number(s.maximum)]
@@ -29,19 +38,30 @@ public struct ReportBuilder: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `paths.csv`: one row per path, one column per metric.
+    /// `paths.csv`: one row per path, one column per metric. Rows are formatted in parallel
+    /// blocks and joined in order.
     public func pathsCSV() -> String {
         let metrics = PathMetric.allCases
-        var text = (["path"] + metrics.map(\.name)).joined(separator: ",") + "\n"
-        text.reserveCapacity(result.paths.paths * metrics.count * 12)
-        for p in 0..<result.paths.paths {
-            text += String(p)
-            for m in metrics {
-                text += ","
-                text += CSVFormat.number(result.paths[m, p])
+        let paths = result.paths
+        let blockSize = 8_192
+        let blocks = (paths.paths + blockSize - 1) / blockSize
+        let parts = WorkerSlots<String>(count: blocks)
+        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+            var text = ""
+            text.reserveCapacity(blockSize * metrics.count * 16)
+            for p in (block * blockSize)..<min((block + 1) * blockSize, paths.paths) {
+                text += String(p)
+                for m in metrics {
+                    text += ","
+                    text += CSVFormat.number(paths[m, p])
+                }
+                text += "\n"
             }
-            text += "\n"
+            parts[block] = text
         }
+        var text = (["path"] + metrics.map(\.name)).joined(separator: ",") + "\n"
+        text.reserveCapacity(paths.paths * metrics.count * 16)
+        for block in 0..<blocks { text += parts[block]! }
         return text
     }
 

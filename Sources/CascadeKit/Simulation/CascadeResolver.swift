@@ -33,57 +33,56 @@ public struct CascadeResolver: Sendable {
     /// - Parameters:
     ///   - logFundamental: ln F after the exogenous move.
     ///   - startImpact: J₀, the log-impact after recovery.
-    ///   - longCursor, shortCursor: the next live ladder index of each side; advanced.
+    ///   - longCursor, shortCursor: the path's place on each ladder side; advanced.
     ///   - tally: the path's running totals; updated.
-    @inlinable
+    @inline(__always)
     public func resolve<Observer: CascadeObserver>(
         path: Int, step: Int, logFundamental: Double, startImpact: Double,
-        longCursor: inout Int, shortCursor: inout Int, tally: inout PathTally,
+        longCursor: inout LadderCursor, shortCursor: inout LadderCursor, tally: inout PathTally,
         observer: inout Observer
     ) -> Double {
         let longs = ladder.longs, shorts = ladder.shorts
         var j = startImpact
         var flow = 0.0
         var rounds = 0
-        while true {
-            let logPrice = logFundamental + j
-            let newLong = longs.firstSurvivor(from: longCursor, logPrice: logPrice)
-            let newShort = shorts.firstSurvivor(from: shortCursor, logPrice: logPrice)
-            if newLong == longCursor && newShort == shortCursor { break }
+        var logPrice = logFundamental + j
+        var price = Foundation.exp(logPrice)
+        while longCursor.key >= logPrice || shortCursor.key >= -logPrice {
             if rounds == maxRounds {
                 tally.roundCapHits += 1
                 break
             }
             rounds += 1
-            let roundPrice = Foundation.exp(logPrice)
-            let closedLongs = longs.totals(longCursor, newLong)
-            let closedShorts = shorts.totals(shortCursor, newShort)
+            let firstLong = longCursor.index, firstShort = shortCursor.index
+            let closedLongs = longs.advance(&longCursor, logPrice: logPrice)
+            let closedShorts = shorts.advance(&shortCursor, logPrice: logPrice)
             let qLong = closedLongs.quantity, qShort = closedShorts.quantity
-            flow += (qShort - qLong) * roundPrice
+            flow += (qShort - qLong) * price
             j = startImpact + impact.logImpact(cumulativeFlow: flow)
-            let execution = Foundation.exp(logFundamental + j)
+            logPrice = logFundamental + j
+            let execution = Foundation.exp(logPrice)
 
-            if newLong > longCursor {
+            if longCursor.index > firstLong {
                 tally.fund.settle(execution * qLong - closedLongs.bankruptcyQuantity)
                 tally.longEntryNotional += closedLongs.entryNotional
                 tally.longExecutedNotional += execution * qLong
                 tally.marginLost += closedLongs.margin
-                tally.liquidations += newLong - longCursor
+                tally.liquidations += longCursor.index - firstLong
                 observer.roundClosed(path: path, step: step, round: rounds, side: .long,
-                                     range: longCursor..<newLong, roundPrice: roundPrice, executionPrice: execution)
-                longCursor = newLong
+                                     range: firstLong..<longCursor.index, roundPrice: price, executionPrice: execution)
             }
-            if newShort > shortCursor {
+            if shortCursor.index > firstShort {
                 tally.fund.settle(closedShorts.bankruptcyQuantity - execution * qShort)
                 tally.shortEntryNotional += closedShorts.entryNotional
                 tally.shortExecutedNotional += execution * qShort
                 tally.marginLost += closedShorts.margin
-                tally.liquidations += newShort - shortCursor
+                tally.liquidations += shortCursor.index - firstShort
                 observer.roundClosed(path: path, step: step, round: rounds, side: .short,
-                                     range: shortCursor..<newShort, roundPrice: roundPrice, executionPrice: execution)
-                shortCursor = newShort
+                                     range: firstShort..<shortCursor.index, roundPrice: price, executionPrice: execution)
             }
             tally.fees += feeRate * execution * (qLong + qShort)
+            // The next round starts at this round's execution price.
+            price = execution
         }
         if rounds > 0 {
             if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }

@@ -37,11 +37,15 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     let tradedBucket: LaneBuffer<UInt64>
     let fundamentalBucket: LaneBuffer<UInt64>
     // Touched only by cascades.
-    var longCursor: [Int]
-    var shortCursor: [Int]
+    var longCursor: [LadderCursor]
+    var shortCursor: [LadderCursor]
     var notionalBucket: [Int32]
     var fundBucket: [Int32]
     var tallies: [PathTally]
+    /// Indices of the paths whose threshold was crossed in the current step.
+    var crossing: [Int]
+    /// Receives the prefetching loads so they are not optimised away; never read.
+    var prefetchSink = 0.0
 
     init(config: SimulationConfig, capacity: Int) {
         self.config = config
@@ -57,11 +61,12 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         peakLogFundamental = lanes(); drawdownLogFundamental = lanes(); minLogTraded = lanes()
         tradedBucket = LaneBuffer(lanes: capacity, value: 0)
         fundamentalBucket = LaneBuffer(lanes: capacity, value: 0)
-        longCursor = Array(repeating: 0, count: capacity)
-        shortCursor = longCursor
+        longCursor = Array(repeating: config.ladder.longs.start, count: capacity)
+        shortCursor = Array(repeating: config.ladder.shorts.start, count: capacity)
         notionalBucket = Array(repeating: 0, count: capacity)
         fundBucket = notionalBucket
         tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund), count: capacity)
+        crossing = Array(repeating: 0, count: capacity)
     }
 
     /// Simulates `paths` (at most `capacity` of them), writes their results and records their
@@ -86,17 +91,18 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         tradedBucket.fill(UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0))))
         fundamentalBucket.fill(UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0))))
         for b in 0..<n {
-            longCursor[b] = 0
-            shortCursor[b] = 0
-            nextLongKey[b] = longs.key(0)
-            nextShortKey[b] = shorts.key(0)
+            longCursor[b] = longs.start
+            shortCursor[b] = shorts.start
+            nextLongKey[b] = longs.start.key
+            nextShortKey[b] = shorts.start.key
             tallies[b] = PathTally(insuranceFund: config.insuranceFund)
             notionalBucket[b] = LogBucketMapping.zeroBucket
             fundBucket[b] = initialFundBucket
             recorder.recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: LogBucketMapping.zeroBucket)
             recorder.recordFundChange(row: 0, from: TimeSeriesRecorder.noBucket, to: initialFundBucket)
         }
-        recorder.recordPrices(row: 0, traded: tradedBucket.pointer, fundamental: fundamentalBucket.pointer, count: n)
+        recorder.recordPrices(row: 0, traded: tradedBucket.pointer, fundamental: fundamentalBucket.pointer, count: n,
+                              tradedRange: logP0...logP0, fundamentalRange: logP0...logP0)
         let decay = self.decay
         let inverseLogGamma = mapping.inverseLogGamma
         let logF = logFundamental, j = impact, logP = logTraded, longKey = nextLongKey, shortKey = nextShortKey
@@ -120,16 +126,33 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
 
             // 3. Cascades, only where a threshold was crossed.
             if any(crossed) {
+                // Find the crossing paths vector by vector, and touch each one's next ladder
+                // entry before resolving any: with a ladder larger than the cache, these are
+                // cache misses, and issuing them together lets the memory system overlap them.
+                var hits = 0
+                for k in 0..<vectors {
+                    let x = logP.vector(k)
+                    let mask = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
+                    if any(mask) {
+                        for lane in 0..<4 where mask[lane] && 4 * k + lane < n {
+                            let b = 4 * k + lane
+                            crossing[hits] = b
+                            hits += 1
+                            prefetchSink += logP[b] <= longKey[b] ? longs.probe(after: longCursor[b]) : shorts.probe(after: shortCursor[b])
+                        }
+                    }
+                }
                 let row = layout.firstRow(afterStep: step)
-                for b in 0..<n where logP[b] <= longKey[b] || -logP[b] <= shortKey[b] {
+                for i in 0..<hits {
+                    let b = crossing[i]
                     let jb = resolver.resolve(
                         path: first + b, step: step, logFundamental: logF[b], startImpact: j[b],
                         longCursor: &longCursor[b], shortCursor: &shortCursor[b], tally: &tallies[b],
                         observer: &observer)
                     j[b] = jb
                     logP[b] = logF[b] + jb
-                    longKey[b] = longs.key(longCursor[b])
-                    shortKey[b] = shorts.key(shortCursor[b])
+                    longKey[b] = longCursor[b].key
+                    shortKey[b] = shortCursor[b].key
                     let newNotional = mapping.bucket(value: tallies[b].executedNotional)
                     recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
                     notionalBucket[b] = newNotional
@@ -139,9 +162,13 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 }
             }
 
-            // 4. End-of-step extremes, drawdowns and time-series buckets.
+            // 4. End-of-step extremes, drawdowns and time-series buckets (with the block's range of
+            //    each price, so the histogram is sized once per row and block).
+            var lowP = SIMD4<Double>(repeating: .infinity), highP = -lowP, lowF = lowP, highF = -lowP
             for k in 0..<vectors {
                 let x = logP.vector(k), f = logF.vector(k)
+                lowP = FastMath.minimum(lowP, x); highP = FastMath.maximum(highP, x)
+                lowF = FastMath.minimum(lowF, f); highF = FastMath.maximum(highF, f)
                 low.setVector(k, FastMath.minimum(low.vector(k), x))
                 let pp = FastMath.maximum(peakP.vector(k), x)
                 peakP.setVector(k, pp)
@@ -154,7 +181,8 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             }
             if (step + 1) % layout.stride == 0 {
                 recorder.recordPrices(row: (step + 1) / layout.stride,
-                                      traded: bucketP.pointer, fundamental: bucketF.pointer, count: n)
+                                      traded: bucketP.pointer, fundamental: bucketF.pointer, count: n,
+                                      tradedRange: lowP.min()...highP.max(), fundamentalRange: lowF.min()...highF.max())
             }
             if Observer.self != NoCascadeObserver.self {
                 for b in 0..<n {

@@ -30,7 +30,7 @@ public struct SimulationEngine: Sendable {
     ///   - chunkSize: paths per chunk, the unit of work a thread takes at a time (≥ 1).
     ///   - progress: called after each chunk with the number of paths done so far (from worker
     ///     threads, so it must be thread-safe).
-    public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int = 256,
+    public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int = 1024,
                     progress: (@Sendable (Int) -> Void)? = nil) -> SimulationResult {
         precondition(threads >= 1 && chunkSize >= 1)
         let totalPaths = config.paths
@@ -95,4 +95,44 @@ final class WorkerSlots<Value>: @unchecked Sendable {
         get { slots[index] }
         set { slots[index] = newValue }
     }
+}
+
+extension SimulationEngine {
+    /// Generates the fundamental price paths alone — no positions, no impact, no reports — and
+    /// returns each path's final fundamental price. The same generator and parallel layout as
+    /// ``run(threads:chunkSize:progress:)``: the floor the engine's cost is measured against.
+    public func generateFundamentalPaths(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int = 1024) -> [Double] {
+        let config = self.config
+        let totalPaths = config.paths
+        let chunkCount = (totalPaths + chunkSize - 1) / chunkSize
+        let workers = max(1, min(threads, chunkCount))
+        var finals = [Double](repeating: 0, count: totalPaths)
+        let nextChunk = Atomic<Int>(0)
+        let logP0 = Foundation.log(config.initialPrice)
+        finals.withUnsafeMutableBufferPointer { buffer in
+            let out = SendablePointer(base: buffer.baseAddress!)
+            let work: @Sendable (Int) -> Void = { _ in
+                let capacity = min(chunkSize, totalPaths)
+                var generator = BlockPathGenerator(model: config.priceModel, stepYears: config.stepYears,
+                                                   seed: config.seed, capacity: capacity)
+                let logF = LaneBuffer<Double>(lanes: capacity, value: 0)
+                while true {
+                    let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if chunk >= chunkCount { break }
+                    let paths = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, totalPaths)
+                    generator.start(paths: paths)
+                    logF.fill(logP0)
+                    for step in 0..<config.steps { generator.advance(step: step, logF: logF) }
+                    for b in 0..<paths.count { out.base[paths.lowerBound + b] = Foundation.exp(logF[b]) }
+                }
+            }
+            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        }
+        return finals
+    }
+}
+
+/// A pointer shared by workers that write disjoint elements.
+struct SendablePointer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
 }

@@ -31,32 +31,30 @@ public struct LogHistogram: Sendable, Equatable {
     }
 
     /// Adds one count for each of `count` buckets (none of them the zero bucket), given as 32-bit
-    /// integers in the low half of 64-bit words: the range is grown once for the whole batch, then
-    /// counted in a tight loop.
-    public mutating func add(lowBitsOf buckets: UnsafePointer<UInt64>, count: Int) {
+    /// integers in the low half of 64-bit words, all within `low...high`: the range is grown once
+    /// for the whole batch, then counted in a tight loop.
+    public mutating func add(lowBitsOf buckets: UnsafePointer<UInt64>, count: Int, low: Int32, high: Int32) {
         guard count > 0 else { return }
-        var low = Int32(truncatingIfNeeded: buckets[0]), high = low
-        for i in 0..<count {
-            let b = Int32(truncatingIfNeeded: buckets[i])
-            low = min(low, b)
-            high = max(high, b)
-        }
         if counts.isEmpty {
-            // The first batch sets a range with room for the rest: four times its own spread.
-            let spread = Int(high) - Int(low) + 64
-            lowestBucket = Int32(max(Int(low) - 2 * spread, Int(Int32.min) + 1))
-            counts = [Int32](repeating: 0, count: min(5 * spread, Self.maximumWidth))
+            // The first batch sets a range with room for the rest: three times its own spread.
+            let spread = Int(high) - Int(low) + 16
+            lowestBucket = Int32(max(Int(low) - spread, Int(Int32.min) + 1))
+            counts = [Int32](repeating: 0, count: min(3 * spread, Self.maximumWidth))
         }
         if Int(low) < Int(lowestBucket) || Int(high) >= Int(lowestBucket) + counts.count {
             _ = grow(toInclude: low)
             _ = grow(toInclude: high)
         }
         let base = Int(lowestBucket), width = counts.count
+        let fits = Int(low) >= base && Int(high) < base + width
         counts.withUnsafeMutableBufferPointer { c in
-            for i in 0..<count {
-                // Clamped into the edge buckets only beyond maximumWidth.
-                let offset = min(max(Int(Int32(truncatingIfNeeded: buckets[i])) - base, 0), width - 1)
-                c[offset] &+= 1
+            if fits {
+                for i in 0..<count { c[Int(Int32(truncatingIfNeeded: buckets[i])) &- base] &+= 1 }
+            } else {
+                // Only beyond maximumWidth: clamp into the edge buckets.
+                for i in 0..<count {
+                    c[min(max(Int(Int32(truncatingIfNeeded: buckets[i])) - base, 0), width - 1)] &+= 1
+                }
             }
         }
     }

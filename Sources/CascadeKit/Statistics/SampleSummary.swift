@@ -18,8 +18,8 @@ public struct SampleSummary: Sendable, Equatable {
     /// of a path without liquidations). Sums run in the order given, so the result is
     /// deterministic for a given order.
     public init(_ values: some Sequence<Double>, quantileLevels: [Double]) {
-        var sample = values.filter { !$0.isNaN }
-        count = sample.count
+        let finite = values.filter { !$0.isNaN }
+        count = finite.count
         guard count > 0 else {
             mean = .nan; standardDeviation = .nan; standardError = .nan
             minimum = .nan; maximum = .nan
@@ -27,17 +27,17 @@ public struct SampleSummary: Sendable, Equatable {
             return
         }
         // Two-pass mean and variance: accurate for large money values.
-        let m = sample.reduce(0, +) / Double(count)
+        let m = finite.reduce(0, +) / Double(count)
         mean = m
         if count > 1 {
-            let ss = sample.reduce(0) { $0 + ($1 - m) * ($1 - m) }
+            let ss = finite.reduce(0) { $0 + ($1 - m) * ($1 - m) }
             standardDeviation = (ss / Double(count - 1)).squareRoot()
             standardError = standardDeviation / Double(count).squareRoot()
         } else {
             standardDeviation = .nan
             standardError = .nan
         }
-        sample.sort()
+        let sample = RadixSort.sorted(finite)
         minimum = sample.first!
         maximum = sample.last!
         quantiles = quantileLevels.map { Quantiles.sorted(sample, $0) }

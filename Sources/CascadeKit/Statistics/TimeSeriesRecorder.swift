@@ -69,11 +69,15 @@ public struct TimeSeriesRecorder: Sendable {
     }
 
     /// Records the price buckets of `count` paths in `row` (buckets as 32-bit integers in the
-    /// low half of each 64-bit word).
+    /// low half of each 64-bit word), given the lowest and highest log-price of each quantity.
     public mutating func recordPrices(row: Int, traded tradedBuckets: UnsafePointer<UInt64>,
-                                      fundamental fundamentalBuckets: UnsafePointer<UInt64>, count: Int) {
-        traded[row].add(lowBitsOf: tradedBuckets, count: count)
-        fundamental[row].add(lowBitsOf: fundamentalBuckets, count: count)
+                                      fundamental fundamentalBuckets: UnsafePointer<UInt64>, count: Int,
+                                      tradedRange: ClosedRange<Double>, fundamentalRange: ClosedRange<Double>) {
+        let m = layout.mapping
+        traded[row].add(lowBitsOf: tradedBuckets, count: count,
+                        low: m.bucket(logValue: tradedRange.lowerBound), high: m.bucket(logValue: tradedRange.upperBound))
+        fundamental[row].add(lowBitsOf: fundamentalBuckets, count: count,
+                             low: m.bucket(logValue: fundamentalRange.lowerBound), high: m.bucket(logValue: fundamentalRange.upperBound))
     }
 
     /// Records that a path's liquidated-notional bucket moved from `from` (or ``noBucket``) to
@@ -123,5 +127,12 @@ public struct TimeSeriesRecorder: Sendable {
             running.merge(row)
             return running.quantiles(levels, mapping: mapping)
         }
+    }
+}
+
+extension TimeSeriesRecorder {
+    /// Total dense buckets held per quantity (diagnostics).
+    public var debugWidths: [Int] {
+        [traded, fundamental, notionalChanges, fundChanges].map { $0.reduce(0) { $0 + $1.counts.count } }
     }
 }

@@ -1,0 +1,16 @@
+#ifndef CASCADE_CVECTORMATH_H
+#define CASCADE_CVECTORMATH_H
+
+// Vector operations Swift cannot yet express as single instructions. Swift's squareRoot() on
+// Linux lowers to a scalar sqrt with a libm fallback for errno, so it never vectorises;
+// clang's element-wise builtin is IEEE sqrt on every lane (correctly rounded, deterministic).
+// `double4` is imported into Swift as SIMD4<Double>.
+
+typedef double cascade_double4 __attribute__((ext_vector_type(4)));
+
+/// √x on four lanes (one vsqrtpd with AVX, two sqrtpd otherwise).
+static inline __attribute__((always_inline)) cascade_double4 cascade_sqrt4(cascade_double4 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
+#endif
