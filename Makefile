@@ -7,6 +7,10 @@ SCENARIO ?= Scenarios/flash-crash.yaml
 OUT      ?= reports/$(basename $(notdir $(SCENARIO)))
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# Compile the engine for this machine's CPU (AVX2 where it has it). The binary is for this machine;
+# set CASCADE_TARGET_CPU= (empty) for a portable baseline build. Results are identical either way.
+export CASCADE_TARGET_CPU ?= native
+
 # cascade parallelises over paths itself; OpenBLAS's own threads would only compete.
 export OPENBLAS_NUM_THREADS ?= 1
 # Debian's OpenBLAS 0.3.21 misdetects some AVX-512 CPUs and falls back to a kernel ~5× slower;

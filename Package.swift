@@ -1,6 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
+// Release builds are vectorised for the baseline x86-64 (SSE2) unless CASCADE_TARGET_CPU names a
+// CPU to compile the engine for, e.g. `native` (the Makefile sets it for `make demo` and
+// `make bench`). Results are identical either way: the code never lets the compiler fuse or
+// reorder floating-point operations.
+let targetCPU = ProcessInfo.processInfo.environment["CASCADE_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 }
+let engineSettings: [SwiftSetting] = targetCPU.map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
+
 let package = Package(
     name: "cascade",
     platforms: [.macOS(.v15)],
@@ -25,7 +34,8 @@ let package = Package(
                 "COpenBLAS",
                 "CVectorMath",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: engineSettings
         ),
         .executableTarget(
             name: "cascade",

@@ -39,3 +39,25 @@ struct PhiloxTests {
         #expect(keys.count == 4)
     }
 }
+
+@Suite("Vector Philox and uniforms")
+struct VectorPhiloxTests {
+    @Test("four-lane blocks equal the scalar blocks lane by lane")
+    func lanesMatchScalar() {
+        let g = Philox4x32(seed: 123, domain: 4)
+        var stream = PhiloxStream(generator: g, item: 0, purpose: .testing)
+        for _ in 0..<200 {
+            let c = (0..<4).map { _ in SIMD4<UInt32>(stream.nextWord(), stream.nextWord(), stream.nextWord(), stream.nextWord()) }
+            let (a, b, d, e) = g.blocks(c[0], c[1], c[2], c[3])
+            for lane in 0..<4 {
+                let scalar = g.block(c[0][lane], c[1][lane], c[2][lane], c[3][lane])
+                #expect(SIMD4(a[lane], b[lane], d[lane], e[lane]) == scalar)
+            }
+            let u = RandomVariates.uniform52(a, b), v = RandomVariates.uniform32(d)
+            for lane in 0..<4 {
+                #expect(u[lane] == RandomVariates.uniform52(a[lane], b[lane]))
+                #expect(v[lane] == RandomVariates.uniform32(d[lane]))
+            }
+        }
+    }
+}

@@ -47,6 +47,8 @@ public struct LadderSide: Sendable {
     public let entries: [SIMD4<Double>]
     /// Index of each entry in the book's position list.
     public let positionIndex: [Int]
+    /// The keys alone (count + 1, ending with the sentinel), for the search.
+    @usableFromInline let keys: [Double]
     /// The key of every 64th entry (entry 64·b for block b), then −∞ past the end: the upper
     /// level of the search in ``survivor(afterLiquidated:target:)``.
     @usableFromInline let blockKeys: [Double]
@@ -88,6 +90,7 @@ public struct LadderSide: Sendable {
         }
         entries.append(SIMD4(-.infinity, sums[1], sums[2], sums[3]))
         self.entries = entries
+        keys = entries.map { $0[0] }
         let blocks = order.count >> 6 + 1
         blockKeys = (0...(blocks + 1)).map { b in b << 6 < order.count ? entries[b << 6][0] : -.infinity }
         positionIndex = order.map { Int($0) }
@@ -95,7 +98,7 @@ public struct LadderSide: Sendable {
 
     /// The key s·ln(P_liq) of entry `index` (−∞ for the sentinel at `count`).
     @inlinable @inline(__always)
-    public func key(_ index: Int) -> Double { entries[index][0] }
+    public func key(_ index: Int) -> Double { keys[index] }
 
     /// The first index at or after `start` whose position survives log price `logPrice`
     /// (so positions `start..<result` are liquidated there).
@@ -111,16 +114,17 @@ public struct LadderSide: Sendable {
 
     /// The first index after `start` (whose position is known to be liquidated) with key < `target`.
     ///
-    /// The next entry is checked first (most rounds liquidate a few positions); beyond it the
+    /// The next key is checked first (most rounds liquidate a few positions); beyond it the
     /// search runs on ``blockKeys`` — every 64th key, small enough to stay in cache — and then
-    /// within one block of 64 entries, so a long jump costs a handful of cache misses rather than
-    /// one per step of a binary search over the whole ladder.
+    /// counts the liquidated keys of one block of 64 in ``keys`` (eight cache lines, read in
+    /// order), so a long jump costs a few cache misses rather than one per step of a binary
+    /// search over the whole ladder.
     @inlinable
     func survivor(afterLiquidated start: Int, target: Double) -> Int {
         let n = count
         if start + 1 >= n { return n }
-        return entries.withUnsafeBufferPointer { e in
-            if !(e[start + 1][0] >= target) { return start + 1 }
+        return keys.withUnsafeBufferPointer { k in
+            if !(k[start + 1] >= target) { return start + 1 }
             return blockKeys.withUnsafeBufferPointer { blocks in
                 // Block b starts at entry 64·b; blocks[b] is its key (−∞ from the sentinel on).
                 var block = (start + 1) >> 6 + 1
@@ -139,14 +143,12 @@ public struct LadderSide: Sendable {
                     }
                     block = high
                 }
-                // The survivor is in (max(start + 1, 64·(block − 1)), min(64·block, n)].
-                var low = max(start + 1, (block - 1) << 6)
-                var high = min(block << 6, n)
-                while high - low > 1 {
-                    let mid = low + (high - low) / 2
-                    if e[mid][0] >= target { low = mid } else { high = mid }
-                }
-                return high
+                // The survivor is in (low, high]: count the liquidated keys after low.
+                let low = max(start + 1, (block - 1) << 6)
+                let high = min(block << 6, n)
+                var liquidated = 0
+                for i in (low + 1)..<high where k[i] >= target { liquidated += 1 }
+                return low + 1 + liquidated
             }
         }
     }
@@ -155,7 +157,7 @@ public struct LadderSide: Sendable {
     /// early for many paths at once overlaps their cache misses.
     @inline(__always)
     public func probe(after cursor: LadderCursor) -> Double {
-        entries[min(cursor.index + 1, count)][0]
+        keys[min(cursor.index + 1, count)]
     }
 
     /// A path's place on this side at the start: nothing liquidated.

@@ -66,32 +66,39 @@ public struct BlockPathGenerator {
         return (gap, step.jumpMean + step.jumpStdev * z)
     }
 
+    /// The diffusion part of the log-return of lanes 4k..<4k+4 on an even step: advances those
+    /// lanes' streams twice, keeps the second normal for the next (odd) step and returns
+    /// (μ − σ²/2)Δt + σ√Δt·z.
+    @inline(__always)
+    func evenStepDiffusion(vector k: Int) -> SIMD4<Double> {
+        var x0 = s0.vector(k), x1 = s1.vector(k), x2 = s2.vector(k), x3 = s3.vector(k)
+        let r1 = x0 &+ x3
+        Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
+        let r2 = x0 &+ x3
+        Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
+        s0.setVector(k, x0); s1.setVector(k, x1); s2.setVector(k, x2); s3.setVector(k, x3)
+        let (z, zNext) = FastMath.boxMuller(Xoshiro256Plus.uniform(r1), Xoshiro256Plus.uniform(r2))
+        spareNormal.setVector(k, zNext)
+        return step.driftTerm + step.diffusionScale * z
+    }
+
+    /// The diffusion part of the log-return of lanes 4k..<4k+4 on an odd step, from the normals
+    /// kept by the even step before it.
+    @inline(__always)
+    func oddStepDiffusion(vector k: Int) -> SIMD4<Double> {
+        step.driftTerm + step.diffusionScale * spareNormal.vector(k)
+    }
+
     /// Adds step `t`'s log-return to the first `count` lanes of `logF` (whose padding lanes are
-    /// computed too and must be ignored).
+    /// computed too and must be ignored): its jumps first, then the diffusion.
     mutating func advance(step t: Int, logF: LaneBuffer<Double>) {
+        applyJumps(step: t, logF: logF)
         let vectors = (count + 3) >> 2
-        let drift = step.driftTerm, scale = step.diffusionScale
-        let spare = spareNormal
         if t & 1 == 0 {
-            let a = s0, b = s1, c = s2, d = s3
-            for k in 0..<vectors {
-                var x0 = a.vector(k), x1 = b.vector(k), x2 = c.vector(k), x3 = d.vector(k)
-                let r1 = x0 &+ x3
-                Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-                let r2 = x0 &+ x3
-                Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-                a.setVector(k, x0); b.setVector(k, x1); c.setVector(k, x2); d.setVector(k, x3)
-                let (z, zNext) = FastMath.boxMuller(Xoshiro256Plus.uniform(r1), Xoshiro256Plus.uniform(r2))
-                spare.setVector(k, zNext)
-                logF.setVector(k, logF.vector(k) + (drift + scale * z))
-            }
+            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + evenStepDiffusion(vector: k)) }
         } else {
-            for k in 0..<vectors {
-                logF.setVector(k, logF.vector(k) + (drift + scale * spare.vector(k)))
-            }
+            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + oddStepDiffusion(vector: k)) }
         }
-        let end = Double(t + 1)
-        if earliestJump < end { applyJumps(before: end, logF: logF) }
     }
 
     /// The same on a plain buffer of `count` values (for callers outside the engine).
@@ -102,7 +109,14 @@ public struct BlockPathGenerator {
         for b in 0..<count { logF[b] = lanes[b] }
     }
 
-    /// Applies every pending jump with time < `end` and draws the next ones.
+    /// Adds the jumps that fall in step `t` (times in [t, t + 1)) to `logF` and draws the next
+    /// ones. Free when no jump in the block is due.
+    @inline(__always)
+    mutating func applyJumps(step t: Int, logF: LaneBuffer<Double>) {
+        let end = Double(t + 1)
+        if earliestJump < end { applyJumps(before: end, logF: logF) }
+    }
+
     mutating func applyJumps(before end: Double, logF: LaneBuffer<Double>) {
         var earliest = Double.infinity
         for b in 0..<count {

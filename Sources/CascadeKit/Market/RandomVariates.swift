@@ -23,6 +23,22 @@ public enum RandomVariates {
         return (Double(bits) + 0.5) * 0x1p-52
     }
 
+    /// Four uniforms on (0, 1) with 52 bits each; lane l is `uniform52(high[l], low[l])`.
+    @inlinable @inline(__always)
+    public static func uniform52(_ high: SIMD4<UInt32>, _ low: SIMD4<UInt32>) -> SIMD4<Double> {
+        let bits = (SIMD4<UInt64>(truncatingIfNeeded: high) &<< 20) ^ (SIMD4<UInt64>(truncatingIfNeeded: low) &>> 12)
+        // (k + ½)·2⁻⁵² through the bit pattern 1.k − (1 − 2⁻⁵³): exact, as in the scalar form.
+        return unsafeBitCast(0x3FF0_0000_0000_0000 | bits, to: SIMD4<Double>.self) - (1 - 0x1p-53)
+    }
+
+    /// Four uniforms on (0, 1) with 32 bits each; lane l is `uniform32(word[l])`.
+    @inlinable @inline(__always)
+    public static func uniform32(_ word: SIMD4<UInt32>) -> SIMD4<Double> {
+        // The 2⁵² trick converts the 32-bit words to doubles without an int→double instruction.
+        let asDouble = unsafeBitCast(0x4330_0000_0000_0000 | SIMD4<UInt64>(truncatingIfNeeded: word), to: SIMD4<Double>.self) - 0x1p52
+        return (asDouble + 0.5) * 0x1p-32
+    }
+
     /// A uniform variate on (0, 1) with 32 random bits.
     @inlinable @inline(__always)
     public static func uniform32(_ word: UInt32) -> Double {

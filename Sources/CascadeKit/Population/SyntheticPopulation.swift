@@ -2,8 +2,9 @@ import Foundation
 
 /// A seeded generator of a realistic book of isolated positions around the current price.
 ///
-/// Position i (0-based) is drawn from its own Philox stream (seed, i), so the book does not
-/// depend on how it is generated:
+/// Position i (0-based) is drawn from Philox blocks with counter (k, i, purpose) — k = 0 for the
+/// leverage, 1 for the size, 2 + a for the a-th entry draw — so the book does not depend on how
+/// (or on how many threads) it is generated:
 ///
 /// - **side**: the first round(count·longShare) positions are longs, the rest shorts (at least
 ///   one of each side whose share is positive);
@@ -69,11 +70,24 @@ public struct SyntheticPopulation: Sendable, Equatable {
         }
     }
 
+    /// The draws of one position: uniform for the leverage, normal for the size, normal for the
+    /// entry (first attempt), for the four positions `items` at once.
+    @inline(__always)
+    static func draws(_ generator: Philox4x32, items: SIMD4<UInt64>, counter: UInt32)
+        -> (uniform: SIMD4<Double>, normal: SIMD4<Double>) {
+        let low = SIMD4<UInt32>(truncatingIfNeeded: items), high = SIMD4<UInt32>(truncatingIfNeeded: items &>> 32)
+        let (w0, w1, w2, _) = generator.blocks(SIMD4(repeating: counter), low, high,
+                                               SIMD4(repeating: RandomPurpose.population.rawValue))
+        let u = RandomVariates.uniform52(w0, w1)
+        return (u, FastMath.boxMuller(u, RandomVariates.uniform32(w2)).0)
+    }
+
     /// Generates the positions at initial price `price` under `rule`, from `seed`.
     ///
-    /// Positions are drawn in parallel over `threads` threads; each comes from its own stream, so
-    /// the book is the same for any thread count.
-    /// - Complexity: O(count), one Philox stream per position.
+    /// Positions are drawn four at a time with vector Philox and Box–Muller, in parallel over
+    /// threads; each position depends only on (seed, index), so the book is the same for any
+    /// thread count.
+    /// - Complexity: O(count).
     public func generate(price: Double, rule: FlatMarginRule, seed: UInt64,
                          threads: Int = SimulationEngine.defaultThreads) throws -> [Position] {
         let generator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.population.rawValue))
@@ -82,7 +96,7 @@ public struct SyntheticPopulation: Sendable, Equatable {
         let cumulative = leverageMix.map { running += $0.weight; return running }
         let total = running
         let mix = leverageMix.map(\.leverage)
-        let entrySpread = self.entrySpread, sizeSigma = self.sizeSigma
+        let entrySpread = self.entrySpread, sizeSigma = self.sizeSigma, count = self.count
         let placeholder = Position(side: .long, quantity: 0, entryPrice: price, leverage: 1)
         var positions = [Position](repeating: placeholder, count: count)
         var notionals = [Double](repeating: 0, count: count)
@@ -98,28 +112,33 @@ public struct SyntheticPopulation: Sendable, Equatable {
             let sizes = SendablePointer(base: notionalBuffer.baseAddress!)
             let failed = SendablePointer(base: failureBuffer.baseAddress!)
             let work: @Sendable (Int) -> Void = { chunk in
-                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) {
-                    var stream = PhiloxStream(generator: generator, item: UInt64(i), purpose: .population)
-                    let side: Side = i < longs ? .long : .short
-                    let u = stream.uniform() * total
-                    let leverage = mix[cumulative.firstIndex(where: { u < $0 }) ?? (mix.count - 1)]
-                    var entry = 0.0
-                    var solvent = false
-                    for _ in 0..<Self.maximumRedraws {
-                        entry = price * Foundation.exp(entrySpread * stream.normal())
-                        let liquidation = rule.liquidationPrice(side: side, entryPrice: entry, leverage: leverage)
-                        if side == .long ? liquidation < price : liquidation > price {
-                            solvent = true
-                            break
+                let end = min((chunk + 1) * chunkSize, count)
+                for group in stride(from: chunk * chunkSize, to: end, by: 4) {
+                    let items = SIMD4<UInt64>(UInt64(group), UInt64(group + 1), UInt64(group + 2), UInt64(group + 3))
+                    let leverageDraw = Self.draws(generator, items: items, counter: 0).uniform * total
+                    let sizeDraw = Self.draws(generator, items: items, counter: 1).normal
+                    let entryDraw = Self.draws(generator, items: items, counter: 2).normal
+                    for lane in 0..<min(4, end - group) {
+                        let i = group + lane
+                        let side: Side = i < longs ? .long : .short
+                        let leverage = mix[cumulative.firstIndex(where: { leverageDraw[lane] < $0 }) ?? (mix.count - 1)]
+                        var z = entryDraw[lane]
+                        var attempt: UInt32 = 0
+                        var entry = price * Foundation.exp(entrySpread * z)
+                        while !(side == .long ? rule.liquidationPrice(side: side, entryPrice: entry, leverage: leverage) < price
+                                              : rule.liquidationPrice(side: side, entryPrice: entry, leverage: leverage) > price) {
+                            attempt += 1
+                            if attempt == Self.maximumRedraws {
+                                failed.base[chunk] = i
+                                return
+                            }
+                            z = Self.draws(generator, items: SIMD4(repeating: UInt64(i)), counter: 2 + attempt).normal[0]
+                            entry = price * Foundation.exp(entrySpread * z)
                         }
+                        let notional = Foundation.exp(sizeSigma * sizeDraw[lane])
+                        sizes.base[i] = notional
+                        out.base[i] = Position(side: side, quantity: notional / entry, entryPrice: entry, leverage: leverage)
                     }
-                    if !solvent {
-                        failed.base[chunk] = i
-                        return
-                    }
-                    let notional = Foundation.exp(sizeSigma * stream.normal())
-                    sizes.base[i] = notional
-                    out.base[i] = Position(side: side, quantity: notional / entry, entryPrice: entry, leverage: leverage)
                 }
             }
             if threads <= 1 || chunks == 1 {

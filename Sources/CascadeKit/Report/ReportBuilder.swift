@@ -38,31 +38,31 @@ public struct ReportBuilder: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `paths.csv`: one row per path, one column per metric. Rows are formatted in parallel
-    /// blocks and joined in order.
+    /// `paths.csv`: one row per path, one column per metric. Rows are formatted into byte
+    /// buffers in parallel blocks and joined in order.
     public func pathsCSV() -> String {
         let metrics = PathMetric.allCases
         let paths = result.paths
         let blockSize = 8_192
         let blocks = (paths.paths + blockSize - 1) / blockSize
-        let parts = WorkerSlots<String>(count: blocks)
+        let parts = WorkerSlots<[UInt8]>(count: blocks)
         DispatchQueue.concurrentPerform(iterations: blocks) { block in
-            var text = ""
-            text.reserveCapacity(blockSize * metrics.count * 16)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(blockSize * metrics.count * 20)
             for p in (block * blockSize)..<min((block + 1) * blockSize, paths.paths) {
-                text += String(p)
+                bytes.append(contentsOf: String(p).utf8)
                 for m in metrics {
-                    text += ","
-                    text += CSVFormat.number(paths[m, p])
+                    bytes.append(UInt8(ascii: ","))
+                    bytes.append(contentsOf: CSVFormat.number(paths[m, p]).utf8)
                 }
-                text += "\n"
+                bytes.append(UInt8(ascii: "\n"))
             }
-            parts[block] = text
+            parts[block] = bytes
         }
-        var text = (["path"] + metrics.map(\.name)).joined(separator: ",") + "\n"
-        text.reserveCapacity(paths.paths * metrics.count * 16)
-        for block in 0..<blocks { text += parts[block]! }
-        return text
+        var bytes = Array(((["path"] + metrics.map(\.name)).joined(separator: ",") + "\n").utf8)
+        bytes.reserveCapacity((0..<blocks).reduce(bytes.count) { $0 + parts[$1]!.count })
+        for block in 0..<blocks { bytes.append(contentsOf: parts[block]!) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `timeseries.csv`: one row per recorded time, the quantiles across paths of each

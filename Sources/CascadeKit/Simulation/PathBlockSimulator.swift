@@ -111,20 +111,39 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let bucketP = tradedBucket, bucketF = fundamentalBucket
 
         for step in 0..<config.steps {
-            // 1. Exogenous move.
-            generator.advance(step: step, logF: logF)
-
-            // 2. Recovery of impact and the threshold check, as an any-crossed reduction.
+            // 1. Jumps due in this step (rare), then one pass over the block: diffusion, impact
+            //    recovery, threshold check, end-of-step extremes, drawdowns and time-series
+            //    buckets. Lanes that crossed a threshold keep their old extremes here: their
+            //    end-of-step price is known only after their cascade (step 2).
+            generator.applyJumps(step: step, logF: logF)
             var crossed = SIMDMask<SIMD4<Int64>>(repeating: false)
+            var lowP = SIMD4<Double>(repeating: .infinity), highP = -lowP, lowF = lowP, highF = -lowP
+            let evenStep = step & 1 == 0
             for k in 0..<vectors {
+                // A loop-invariant choice: the compiler unswitches it.
+                let increment = evenStep ? generator.evenStepDiffusion(vector: k) : generator.oddStepDiffusion(vector: k)
+                let f = logF.vector(k) + increment
+                logF.setVector(k, f)
                 let jk = j.vector(k) * decay
                 j.setVector(k, jk)
-                let x = logF.vector(k) + jk
+                let x = f + jk
                 logP.setVector(k, x)
-                crossed .|= (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
+                let cross = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
+                crossed .|= cross
+                low.setVector(k, FastMath.select(cross, low.vector(k), FastMath.minimum(low.vector(k), x)))
+                let pp = FastMath.select(cross, peakP.vector(k), FastMath.maximum(peakP.vector(k), x))
+                peakP.setVector(k, pp)
+                ddP.setVector(k, FastMath.select(cross, ddP.vector(k), FastMath.maximum(ddP.vector(k), pp - x)))
+                let pf = FastMath.maximum(peakF.vector(k), f)
+                peakF.setVector(k, pf)
+                ddF.setVector(k, FastMath.maximum(ddF.vector(k), pf - f))
+                bucketP.setVector(k, LogBucketMapping.buckets(logValues: x, inverseLogGamma: inverseLogGamma))
+                bucketF.setVector(k, LogBucketMapping.buckets(logValues: f, inverseLogGamma: inverseLogGamma))
+                lowP = FastMath.minimum(lowP, x); highP = FastMath.maximum(highP, x)
+                lowF = FastMath.minimum(lowF, f); highF = FastMath.maximum(highF, f)
             }
 
-            // 3. Cascades, only where a threshold was crossed.
+            // 2. Cascades, only where a threshold was crossed.
             if any(crossed) {
                 // Find the crossing paths vector by vector, and touch each one's next ladder
                 // entry before resolving any: with a ladder larger than the cache, these are
@@ -150,9 +169,17 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                         longCursor: &longCursor[b], shortCursor: &shortCursor[b], tally: &tallies[b],
                         observer: &observer)
                     j[b] = jb
-                    logP[b] = logF[b] + jb
+                    let x = logF[b] + jb
+                    logP[b] = x
                     longKey[b] = longCursor[b].key
                     shortKey[b] = shortCursor[b].key
+                    // The extremes and bucket of the end-of-step price, skipped in step 1.
+                    low[b] = min(low[b], x)
+                    peakP[b] = max(peakP[b], x)
+                    ddP[b] = max(ddP[b], peakP[b] - x)
+                    bucketP[b] = UInt64(UInt32(bitPattern: mapping.bucket(logValue: x)))
+                    lowP[0] = min(lowP[0], x)
+                    highP[0] = max(highP[0], x)
                     let newNotional = mapping.bucket(value: tallies[b].executedNotional)
                     recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
                     notionalBucket[b] = newNotional
@@ -162,23 +189,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 }
             }
 
-            // 4. End-of-step extremes, drawdowns and time-series buckets (with the block's range of
-            //    each price, so the histogram is sized once per row and block).
-            var lowP = SIMD4<Double>(repeating: .infinity), highP = -lowP, lowF = lowP, highF = -lowP
-            for k in 0..<vectors {
-                let x = logP.vector(k), f = logF.vector(k)
-                lowP = FastMath.minimum(lowP, x); highP = FastMath.maximum(highP, x)
-                lowF = FastMath.minimum(lowF, f); highF = FastMath.maximum(highF, f)
-                low.setVector(k, FastMath.minimum(low.vector(k), x))
-                let pp = FastMath.maximum(peakP.vector(k), x)
-                peakP.setVector(k, pp)
-                ddP.setVector(k, FastMath.maximum(ddP.vector(k), pp - x))
-                let pf = FastMath.maximum(peakF.vector(k), f)
-                peakF.setVector(k, pf)
-                ddF.setVector(k, FastMath.maximum(ddF.vector(k), pf - f))
-                bucketP.setVector(k, LogBucketMapping.buckets(logValues: x, inverseLogGamma: inverseLogGamma))
-                bucketF.setVector(k, LogBucketMapping.buckets(logValues: f, inverseLogGamma: inverseLogGamma))
-            }
+            // 3. Time series.
             if (step + 1) % layout.stride == 0 {
                 recorder.recordPrices(row: (step + 1) / layout.stride,
                                       traded: bucketP.pointer, fundamental: bucketF.pointer, count: n,
