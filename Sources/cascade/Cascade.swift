@@ -31,13 +31,17 @@ struct Validate: ParsableCommand {
         let c = loaded.config
         print("\(scenario): valid")
         print("  \(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds))")
-        print("  positions: \(c.ladder.positions.count) (\(loaded.syntheticPositions) synthetic, \(loaded.filePositions) from file), "
-              + "open interest \(Format.money(c.ladder.openInterest))")
-        if loaded.syntheticPositions > 0, let s = loaded.scenario.positions.synthetic {
+        for asset in c.assets {
+            print("  \(asset.symbol): model \(asset.model.name), \(asset.ladder.positions.count) positions, "
+                  + "open interest \(Format.money(asset.ladder.openInterest))"
+                  + (asset.schedule == nil ? "" : ", with stress shocks"))
+        }
+        print("  positions: \(c.positionCount) (\(loaded.syntheticPositions) synthetic, \(loaded.filePositions) from file)")
+        for s in loaded.scenario.positions.synthetic {
             let longs = SyntheticPopulation(count: s.count, openInterest: s.openInterest, longShare: s.longShare,
                                             leverageMix: [], entrySpread: 0, sizeSigma: 0).longCount
             let perLong = longs > 0 ? s.openInterest * s.longShare / Double(longs) : 0
-            print("  synthetic median long notional ≈ \(Format.money(perLong * Foundation.exp(-s.size.sigma * s.size.sigma / 2)))")
+            print("  synthetic\(s.asset.map { " \($0)" } ?? "") median long notional ≈ \(Format.money(perLong * Foundation.exp(-s.size.sigma * s.size.sigma / 2)))")
         }
     }
 }

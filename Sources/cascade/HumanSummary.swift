@@ -23,7 +23,7 @@ enum Format {
 struct HumanSummary {
     let loaded: LoadedScenario
     let builder: ReportBuilder
-    let summaries: [(metric: PathMetric, summary: SampleSummary)]
+    let summaries: [(column: PathColumn, summary: SampleSummary)]
     let seconds: Double
     let directory: String
     let files: [String]
@@ -36,7 +36,7 @@ struct HumanSummary {
         }
         // The median and 99th percentile, exact, from the ascending sample of one metric.
         func summary(_ m: PathMetric) -> (mean: Double, standardError: Double, median: Double, p99: Double) {
-            let s = summaries.first { $0.metric == m }!.summary
+            let s = summaries.first { $0.column == PathColumn(m, asset: m.isPerAsset ? 0 : nil) }!.summary
             let sorted = RadixSort.sorted(paths.column(m).filter { !$0.isNaN })
             return (s.mean, s.standardError, Quantiles.sorted(sorted, 0.5), Quantiles.sorted(sorted, 0.99))
         }
@@ -49,7 +49,7 @@ struct HumanSummary {
         let liquidatingPaths = count(.liquidations) { $0 > 0 }
         var lines: [String] = []
         lines.append("\(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds)), "
-                     + "\(c.ladder.positions.count) positions, open interest \(Format.money(c.ladder.openInterest))")
+                     + "\(c.positionCount) positions, open interest \(Format.money(c.openInterest))")
         lines.append("  liquidated notional      mean \(Format.money(notional.mean)) ± \(Format.money(notional.standardError)) (s.e.), "
                      + "median \(Format.money(notional.median)), p99 \(Format.money(notional.p99))")
         lines.append("  paths with liquidations  \(liquidatingPaths) of \(c.paths)")

@@ -97,7 +97,7 @@ struct CascadeTests {
             impact: ImpactModel(shape: .squareRoot, depth: 1e6, coefficient: 0, recoveryHalfLife: 60),
             paths: 40, steps: 300, stepSeconds: 300)
         let engine = SimulationEngine(config: config)
-        let ladder = config.ladder
+        let ladder = config.assets[0].ladder
         var anyLiquidated = 0
         for path in 0..<config.paths {
             var observer = RecordingObserver()

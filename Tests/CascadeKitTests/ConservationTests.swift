@@ -16,12 +16,12 @@ struct ConservationTests {
 
     /// Replays a traced path position by position from the observer's rounds.
     static func ledger(config: SimulationConfig, rounds: [RecordingObserver.Round]) -> Ledger {
-        let rule = config.ladder.rule
+        let rule = config.assets[0].ladder.rule
         var ledger = Ledger(fund: InsuranceFund(initial: config.insuranceFund))
         for round in rounds {
             var roundReceipt = 0.0
             for k in round.range {
-                let p = config.ladder.positions[config.ladder[round.side].positionIndex[k]]
+                let p = config.assets[0].ladder.positions[config.assets[0].ladder[round.side].positionIndex[k]]
                 let x = round.executionPrice
                 let loss = p.side.sign * p.quantity * (p.entryPrice - x)          // trader's loss at X
                 let receipt = p.side.sign * p.quantity * (x - rule.bankruptcyPrice(of: p))
@@ -59,7 +59,7 @@ struct ConservationTests {
                 let a = r[metric, path], b = all.paths[metric, path]
                 #expect(a == b || (a.isNaN && b.isNaN), "\(metric.name) on path \(path)")
             }
-            let scale = config.ladder.openInterest
+            let scale = config.assets[0].ladder.openInterest
             #expect(isClose(r[.marginLost, path], ledger.marginLost, relative: 1e-9, absolute: 1e-9 * scale))
             #expect(isClose(r[.fundReceipts, path], ledger.receipts, relative: 1e-9, absolute: 1e-9 * scale))
             // Fund change = receipts + bad debt; bad debt = what the fund could not pay.

@@ -16,7 +16,9 @@ struct ScenarioValidationTests {
     /// (what is wrong and what is allowed) it must contain.
     static let rows: [Row] = [
         Row(change: ("volatility: 0.5", "volatilty: 0.5"), location: "market.assets[0].model",
-            message: "unknown key 'volatilty'; allowed keys: type, volatility, drift, jumps (did you mean 'volatility'?)"),
+            message: "unknown key 'volatilty' for model 'gbm'; allowed keys: type, volatility, drift, jumps (did you mean 'volatility'?)"),
+        Row(change: ("volatility: 0.5", "volatility: 0.5\n        kappa: 2"), location: "market.assets[0].model",
+            message: "unknown key 'kappa' for model 'gbm'; allowed keys: type, volatility, drift, jumps"),
         Row(change: ("name: test", "name: test\ncolour: red"), location: "",
             message: "unknown key 'colour'; allowed keys: name, description, seed"),
         Row(change: ("volatility: 0.5", "volatility: -0.2"), location: "market.assets[0].model.volatility",
@@ -52,8 +54,8 @@ struct ScenarioValidationTests {
         Row(change: ("coefficient: 1", "coefficient: -1"), location: "impact.coefficient", message: "-1 is negative; expected ≥ 0"),
         Row(change: ("model: squareRoot", "model: cubic"), location: "impact.model",
             message: "'cubic' is not a known impact model; expected one of: linear, squareRoot"),
-        Row(change: ("type: gbm", "type: heston"), location: "market.assets[0].model.type",
-            message: "'heston' is not a known model; expected one of: gbm"),
+        Row(change: ("type: gbm", "type: cir"), location: "market.assets[0].model.type",
+            message: "'cir' is not a known model; expected one of: gbm, studentT, garch, heston, regimeSwitching, replay, bootstrap"),
         Row(change: ("price: 100000", "price: 0"), location: "market.assets[0].price", message: "0 is out of range; expected > 0"),
         Row(change: ("intensity: 10", "intensity: -1"), location: "market.assets[0].model.jumps.intensity",
             message: "-1 is negative; expected ≥ 0"),
@@ -75,7 +77,7 @@ struct ScenarioValidationTests {
             message: "-5 is negative; expected ≥ 0"),
         Row(change: ("seed: 1", "seed: -1"), location: "seed", message: "expected a whole number ≥ 0, found '-1'"),
         Row(change: ("assets:\n", "assets:\n    - symbol: ETHUSDT\n      price: 3000\n      model: {type: gbm, volatility: 0.5}\n"),
-            location: "market.assets", message: "has 2 assets; expected exactly 1"),
+            location: "market.correlation", message: "missing; expected a 2×2 correlation matrix for the 2 assets"),
         Row(change: ("market:\n  assets:", "market:\n  assets: BTC\n  unused:"), location: "market",
             message: "unknown key 'unused'; allowed keys: assets"),
         Row(change: ("  synthetic:\n", "  unused:\n"), location: "positions",
@@ -148,9 +150,9 @@ struct ScenarioValidationTests {
                                              overrides: ScenarioOverrides(paths: 3, seed: 9))
         #expect(loaded.config.paths == 3 && loaded.config.seed == 9)
         #expect(loaded.config.steps == 60 && loaded.config.stepSeconds == 60)
-        #expect(loaded.config.ladder.positions.count == 100)
-        #expect(isClose(loaded.config.ladder.openInterest, 1e7, relative: 1e-9))
-        #expect(loaded.config.impact.recoveryHalfLife == 300)
+        #expect(loaded.config.assets[0].ladder.positions.count == 100)
+        #expect(isClose(loaded.config.assets[0].ladder.openInterest, 1e7, relative: 1e-9))
+        #expect(loaded.config.assets[0].impact.recoveryHalfLife == 300)
         #expect(loaded.quantiles == ReportSection.defaultQuantiles)
         do {
             _ = try ScenarioLoader.load(yaml: ScenarioText.valid, file: "t.yaml", directory: URL(fileURLWithPath: "/"),

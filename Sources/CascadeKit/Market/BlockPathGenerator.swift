@@ -1,5 +1,5 @@
-/// Generates the fundamental log-price of a block of paths, one step at a time, for
-/// ``JumpDiffusionModel``.
+/// Generates the fundamental log-price of a block of paths, one step at a time, for geometric
+/// Brownian motion with Merton jumps — the fast path for a single GBM asset.
 ///
 /// **Diffusion.** Each path has its own ``Xoshiro256Plus`` stream. On even steps the block's
 /// streams are advanced twice and Box–Muller turns the two uniforms into two normals: one for this
@@ -7,37 +7,28 @@
 /// function of (seed, p, t), whatever block the path is in. The loop works on four paths at a time
 /// (`SIMD4`) with the branch-free ``FastMath`` functions.
 ///
-/// **Jumps.** Each path's jumps come from Philox4x32 with counter (jump index, path, purpose): an
-/// exponential gap to the next jump (in steps, mean 1/(λΔt)) and a normal size. A jump at time
-/// τ (in steps from the start) belongs to step ⌊τ⌋, so the number in a step is exactly
-/// Poisson(λΔt). The block keeps its earliest pending jump time, so steps without a jump anywhere
-/// in the block cost nothing extra.
+/// **Jumps** come from a ``JumpClock``.
 public struct BlockPathGenerator {
     public let step: JumpDiffusionStep
     public let seed: UInt64
     public let capacity: Int
-    let jumpGenerator: Philox4x32
+    var jumps: JumpClock
 
     let s0: LaneBuffer<UInt64>, s1: LaneBuffer<UInt64>, s2: LaneBuffer<UInt64>, s3: LaneBuffer<UInt64>
     let spareNormal: LaneBuffer<Double>
-    var nextJumpTime: [Double]
-    var jumpIndex: [UInt32]
-    var earliestJump: Double = .infinity
     var first = 0
     var count = 0
 
-    public init(model: JumpDiffusionModel, stepYears: Double, seed: UInt64, capacity: Int) {
+    public init(model: JumpDiffusionModel, stepYears: Double, seed: UInt64, capacity: Int, asset: Int = 0) {
         self.step = model.discretised(stepYears: stepYears)
-        self.seed = seed
+        self.seed = StreamSeeds.innovation(seed: seed, asset: asset)
         self.capacity = capacity
-        jumpGenerator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.jumps.rawValue))
+        jumps = JumpClock(jumps: model.jumps, stepYears: stepYears, seed: seed, asset: asset, capacity: capacity)
         s0 = LaneBuffer(lanes: capacity, value: 1)
         s1 = LaneBuffer(lanes: capacity, value: 0)
         s2 = LaneBuffer(lanes: capacity, value: 0)
         s3 = LaneBuffer(lanes: capacity, value: 0)
         spareNormal = LaneBuffer(lanes: capacity, value: 0)
-        nextJumpTime = Array(repeating: .infinity, count: capacity)
-        jumpIndex = Array(repeating: 0, count: capacity)
     }
 
     /// Starts the paths `paths` (at most `capacity`) at step 0.
@@ -45,32 +36,17 @@ public struct BlockPathGenerator {
         precondition(paths.count <= capacity)
         first = paths.lowerBound
         count = paths.count
-        earliestJump = .infinity
         for b in 0..<count {
             let g = Xoshiro256Plus(seed: seed, path: UInt64(first + b))
             s0[b] = g.s0; s1[b] = g.s1; s2[b] = g.s2; s3[b] = g.s3
-            jumpIndex[b] = 0
-            nextJumpTime[b] = step.jumpsPerStep > 0 ? drawJump(path: first + b, index: 0).gap : .infinity
-            earliestJump = min(earliestJump, nextJumpTime[b])
         }
+        jumps.start(paths: paths)
     }
 
-    /// The gap before jump `index` of `path` (in steps) and that jump's log-size.
+    /// `drift + scale·z` for lanes 4k..<4k+4 on an even step, z the step's normal: advances
+    /// those lanes' streams twice and keeps the pair's second normal for the next (odd) step.
     @inline(__always)
-    func drawJump(path: Int, index: UInt32) -> (gap: Double, size: Double) {
-        let p = UInt64(path)
-        let w = jumpGenerator.block(index, UInt32(truncatingIfNeeded: p), UInt32(truncatingIfNeeded: p >> 32),
-                                    RandomPurpose.jumps.rawValue)
-        let gap = -FastMath.log(RandomVariates.uniform32(w[0])) / step.jumpsPerStep
-        let z = FastMath.boxMuller(RandomVariates.uniform52(w[1], w[2]), RandomVariates.uniform32(w[3])).0
-        return (gap, step.jumpMean + step.jumpStdev * z)
-    }
-
-    /// The diffusion part of the log-return of lanes 4k..<4k+4 on an even step: advances those
-    /// lanes' streams twice, keeps the second normal for the next (odd) step and returns
-    /// (μ − σ²/2)Δt + σ√Δt·z.
-    @inline(__always)
-    func evenStepDiffusion(vector k: Int) -> SIMD4<Double> {
+    func evenStepDiffusion(vector k: Int, drift: Double, scale: Double) -> SIMD4<Double> {
         var x0 = s0.vector(k), x1 = s1.vector(k), x2 = s2.vector(k), x3 = s3.vector(k)
         let r1 = x0 &+ x3
         Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
@@ -79,25 +55,25 @@ public struct BlockPathGenerator {
         s0.setVector(k, x0); s1.setVector(k, x1); s2.setVector(k, x2); s3.setVector(k, x3)
         let (z, zNext) = FastMath.boxMuller(Xoshiro256Plus.uniform(r1), Xoshiro256Plus.uniform(r2))
         spareNormal.setVector(k, zNext)
-        return step.driftTerm + step.diffusionScale * z
+        return drift + scale * z
     }
 
-    /// The diffusion part of the log-return of lanes 4k..<4k+4 on an odd step, from the normals
-    /// kept by the even step before it.
+    /// `drift + scale·z` on an odd step, from the normal kept by the even step before it.
     @inline(__always)
-    func oddStepDiffusion(vector k: Int) -> SIMD4<Double> {
-        step.driftTerm + step.diffusionScale * spareNormal.vector(k)
+    func oddStepDiffusion(vector k: Int, drift: Double, scale: Double) -> SIMD4<Double> {
+        drift + scale * spareNormal.vector(k)
     }
 
     /// Adds step `t`'s log-return to the first `count` lanes of `logF` (whose padding lanes are
     /// computed too and must be ignored): its jumps first, then the diffusion.
     mutating func advance(step t: Int, logF: LaneBuffer<Double>) {
-        applyJumps(step: t, logF: logF)
+        jumps.apply(step: t, logF: logF)
         let vectors = (count + 3) >> 2
+        let drift = step.driftTerm, scale = step.diffusionScale
         if t & 1 == 0 {
-            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + evenStepDiffusion(vector: k)) }
+            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + evenStepDiffusion(vector: k, drift: drift, scale: scale)) }
         } else {
-            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + oddStepDiffusion(vector: k)) }
+            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + oddStepDiffusion(vector: k, drift: drift, scale: scale)) }
         }
     }
 
@@ -108,25 +84,88 @@ public struct BlockPathGenerator {
         advance(step: t, logF: lanes)
         for b in 0..<count { logF[b] = lanes[b] }
     }
+}
+
+/// Seeds of the per-path streams of each asset and purpose. Asset 0's innovation stream uses the
+/// scenario seed itself.
+public enum StreamSeeds {
+    /// The seed of asset `asset`'s innovation streams (xoshiro256+ per path).
+    public static func innovation(seed: UInt64, asset: Int) -> UInt64 {
+        asset == 0 ? seed : SplitMix64.mix(seed &+ 0xA076_1D64_78BD_642F &* UInt64(asset))
+    }
+
+    /// The seed of asset `asset`'s auxiliary streams (model-specific draws: variance shocks,
+    /// chi-square variates, regime moves, bootstrap blocks).
+    public static func auxiliary(seed: UInt64, asset: Int) -> UInt64 {
+        SplitMix64.mix(seed ^ 0xE703_7ED1_A0B4_28DB &+ UInt64(asset) &* 0x8EBC_6AF0_9C88_C6E3)
+    }
+}
+
+/// Merton jumps as a Poisson process per path. Each path's jumps come from Philox4x32 with counter
+/// (jump index, path, purpose) under a key for (seed, asset): an exponential gap to the next jump
+/// (in steps, mean 1/(λΔt)) and a normal size. A jump at time τ (in steps from the start) belongs
+/// to step ⌊τ⌋, so the number in a step is exactly Poisson(λΔt). The block keeps its earliest
+/// pending jump time, so steps without a jump anywhere in the block cost nothing extra.
+struct JumpClock {
+    let jumpsPerStep: Double
+    let mean: Double
+    let stdev: Double
+    let generator: Philox4x32
+    var nextJumpTime: [Double]
+    var jumpIndex: [UInt32]
+    var earliest: Double = .infinity
+    var first = 0
+    var count = 0
+
+    init(jumps: MertonJumps?, stepYears: Double, seed: UInt64, asset: Int, capacity: Int) {
+        jumpsPerStep = (jumps?.intensity ?? 0) * stepYears
+        mean = jumps?.mean ?? 0
+        stdev = jumps?.stdev ?? 0
+        generator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.jumps.rawValue) | (UInt64(asset) << 8))
+        nextJumpTime = Array(repeating: .infinity, count: capacity)
+        jumpIndex = Array(repeating: 0, count: capacity)
+    }
+
+    mutating func start(paths: Range<Int>) {
+        first = paths.lowerBound
+        count = paths.count
+        earliest = .infinity
+        for b in 0..<count {
+            jumpIndex[b] = 0
+            nextJumpTime[b] = jumpsPerStep > 0 ? draw(path: first + b, index: 0).gap : .infinity
+            earliest = min(earliest, nextJumpTime[b])
+        }
+    }
+
+    /// The gap before jump `index` of `path` (in steps) and that jump's log-size.
+    @inline(__always)
+    func draw(path: Int, index: UInt32) -> (gap: Double, size: Double) {
+        let p = UInt64(path)
+        let w = generator.block(index, UInt32(truncatingIfNeeded: p), UInt32(truncatingIfNeeded: p >> 32),
+                                RandomPurpose.jumps.rawValue)
+        let gap = -FastMath.log(RandomVariates.uniform32(w[0])) / jumpsPerStep
+        let z = FastMath.boxMuller(RandomVariates.uniform52(w[1], w[2]), RandomVariates.uniform32(w[3])).0
+        return (gap, mean + stdev * z)
+    }
 
     /// Adds the jumps that fall in step `t` (times in [t, t + 1)) to `logF` and draws the next
     /// ones. Free when no jump in the block is due.
     @inline(__always)
-    mutating func applyJumps(step t: Int, logF: LaneBuffer<Double>) {
+    mutating func apply(step t: Int, logF: LaneBuffer<Double>) {
         let end = Double(t + 1)
-        if earliestJump < end { applyJumps(before: end, logF: logF) }
+        if earliest < end { apply(before: end, logF: logF) }
     }
 
-    mutating func applyJumps(before end: Double, logF: LaneBuffer<Double>) {
-        var earliest = Double.infinity
+    mutating func apply(before end: Double, logF: LaneBuffer<Double>) {
+        var next = Double.infinity
         for b in 0..<count {
             while nextJumpTime[b] < end {
-                logF[b] += drawJump(path: first + b, index: jumpIndex[b]).size
+                logF[b] += draw(path: first + b, index: jumpIndex[b]).size
                 jumpIndex[b] &+= 1
-                nextJumpTime[b] += drawJump(path: first + b, index: jumpIndex[b]).gap
+                nextJumpTime[b] += draw(path: first + b, index: jumpIndex[b]).gap
             }
-            earliest = min(earliest, nextJumpTime[b])
+            next = min(next, nextJumpTime[b])
         }
-        earliestJump = earliest
+        earliest = next
     }
 }

@@ -8,12 +8,19 @@ public struct MertonJumps: Sendable, Equatable {
     public var mean: Double
     /// Standard deviation of one jump's log-return (σ_J).
     public var stdev: Double
+    /// Whether the drift is compensated for the jumps, so that E[F(t)] = F(0)·e^(μt): the
+    /// diffusion drift is lowered by λ(e^(μ_J + σ_J²/2) − 1).
+    public var compensated: Bool
 
-    public init(intensity: Double, mean: Double, stdev: Double) {
+    public init(intensity: Double, mean: Double, stdev: Double, compensated: Bool = false) {
         self.intensity = intensity
         self.mean = mean
         self.stdev = stdev
+        self.compensated = compensated
     }
+
+    /// λ(e^(μ_J + σ_J²/2) − 1): the expected relative price change per year from jumps.
+    public var compensator: Double { intensity * (Foundation.exp(mean + 0.5 * stdev * stdev) - 1) }
 }
 
 /// Model M0 of the fundamental price: geometric Brownian motion in log space with optional
@@ -26,8 +33,9 @@ public struct MertonJumps: Sendable, Equatable {
 ///
 /// Jumps arrive as a Poisson process: each path's jump times are the running sums of exponential
 /// gaps with mean 1/λ (so the number in a step is exactly Poisson(λΔt)), each jump with its own
-/// normal size; see ``BlockPathGenerator``. The drift is *not* compensated for jumps in M0: with jumps,
-/// E[F(t)] = F(0)·exp((μ + λ(e^{μ_J+σ_J²/2} − 1))·t).
+/// normal size; see ``JumpClock``. By default the drift is *not* compensated for jumps: then
+/// E[F(t)] = F(0)·exp((μ + λ(e^{μ_J+σ_J²/2} − 1))·t); with `jumps.compensated` it is, and
+/// E[F(t)] = F(0)·e^(μt).
 public struct JumpDiffusionModel: Sendable, Equatable {
     /// Annualised drift μ of the diffusion part.
     public var drift: Double
@@ -61,7 +69,8 @@ public struct JumpDiffusionStep: Sendable {
     public let jumpStdev: Double
 
     init(model: JumpDiffusionModel, stepYears dt: Double) {
-        driftTerm = (model.drift - 0.5 * model.volatility * model.volatility) * dt
+        let compensation = model.jumps.map { $0.compensated ? $0.compensator : 0 } ?? 0
+        driftTerm = (model.drift - compensation - 0.5 * model.volatility * model.volatility) * dt
         diffusionScale = model.volatility * dt.squareRoot()
         if let jumps = model.jumps, jumps.intensity > 0 {
             jumpsPerStep = jumps.intensity * dt

@@ -4,11 +4,19 @@
 ///     long,0.5,61250,20
 ///     short,2,59800,5
 ///
-/// The header line is required exactly as shown. Blank lines and lines starting with `#` are
-/// skipped. `side` is `long` or `short`; `quantity` (asset units) and `entryPrice` (USD) are
-/// positive; `leverage` is ≥ 1 and below the venue's maximum (1 / maintenance rate).
+/// The header line is required exactly as shown, optionally with a fifth column `asset` (the
+/// symbol; required with several assets). Blank lines and lines starting with `#` are skipped.
+/// `side` is `long` or `short`; `quantity` (asset units) and `entryPrice` (USD) are positive;
+/// `leverage` is ≥ 1 and below the venue's maximum (1 / maintenance rate).
 public enum PositionsCSV {
     public static let header = ["side", "quantity", "entryPrice", "leverage"]
+
+    /// One parsed row.
+    public struct Row: Sendable {
+        public var position: Position
+        public var asset: String?
+        public var line: Int
+    }
 
     /// A problem on one line (1-based).
     public struct LineError: Error, Equatable, Sendable {
@@ -17,8 +25,9 @@ public enum PositionsCSV {
     }
 
     /// Parses `text`; `maximumLeverage` is the exclusive upper bound of leverage.
-    public static func parse(_ text: String, maximumLeverage: Double) throws(LineError) -> [(position: Position, line: Int)] {
-        var result: [(position: Position, line: Int)] = []
+    public static func parse(_ text: String, maximumLeverage: Double) throws(LineError) -> [Row] {
+        var result: [Row] = []
+        var columns = header.count
         var sawHeader = false
         var headerLine = 1
         var lineNumber = 0
@@ -29,15 +38,16 @@ public enum PositionsCSV {
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
             if !sawHeader {
-                guard fields == header else {
-                    throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))', found '\(trimmed)'")
+                guard fields == header || fields == header + ["asset"] else {
+                    throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))' (optionally with ',asset'), found '\(trimmed)'")
                 }
+                columns = fields.count
                 sawHeader = true
                 headerLine = lineNumber
                 continue
             }
-            guard fields.count == header.count else {
-                throw LineError(line: lineNumber, message: "expected 4 fields (\(header.joined(separator: ","))), found \(fields.count) in '\(trimmed)'")
+            guard fields.count == columns else {
+                throw LineError(line: lineNumber, message: "expected \(columns) fields as in the header, found \(fields.count) in '\(trimmed)'")
             }
             guard let side = Side(rawValue: fields[0]) else {
                 throw LineError(line: lineNumber, message: "side '\(fields[0])' is not allowed; expected long or short")
@@ -54,7 +64,8 @@ public enum PositionsCSV {
             guard leverage >= 1, leverage < maximumLeverage else {
                 throw LineError(line: lineNumber, message: "leverage \(fields[3]) is out of range; expected ≥ 1 and < \(formatLimit(maximumLeverage)) (1 / maintenanceMarginRate)")
             }
-            result.append((Position(side: side, quantity: quantity, entryPrice: entry, leverage: leverage), lineNumber))
+            result.append(Row(position: Position(side: side, quantity: quantity, entryPrice: entry, leverage: leverage),
+                              asset: columns == 5 ? fields[4] : nil, line: lineNumber))
         }
         guard sawHeader else {
             throw LineError(line: max(lineNumber, 1), message: "the file is empty; expected the header '\(header.joined(separator: ","))' and at least one position")

@@ -9,7 +9,8 @@ public struct ScenarioFile: Sendable, Decodable {
     public var market: MarketSection
     public var exchange: ExchangeSection
     public var positions: PositionsSection
-    public var impact: ImpactSection
+    /// Impact of every asset without its own `impact`.
+    public var impact: ImpactSection?
     public var report: ReportSection
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -26,7 +27,7 @@ public struct ScenarioFile: Sendable, Decodable {
         market = try c.decode(MarketSection.self, forKey: .market)
         exchange = try c.decode(ExchangeSection.self, forKey: .exchange)
         positions = try c.decode(PositionsSection.self, forKey: .positions)
-        impact = try c.decode(ImpactSection.self, forKey: .impact)
+        impact = try c.decodeIfPresent(ImpactSection.self, forKey: .impact)
         report = try c.decodeIfPresent(ReportSection.self, forKey: .report) ?? ReportSection()
     }
 }
@@ -51,26 +52,33 @@ public struct SimulationSection: Sendable, Decodable {
     }
 }
 
-/// `market:` — the assets (one for now).
+/// `market:` — the assets and the correlation of their innovations.
 public struct MarketSection: Sendable, Decodable {
     public var assets: [AssetSection]
+    /// K×K correlation matrix of the assets' normal innovations (required for K > 1).
+    public var correlation: [[Double]]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case assets }
+    enum CodingKeys: String, CodingKey, CaseIterable { case assets, correlation }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         assets = try c.decode([AssetSection].self, forKey: .assets)
+        correlation = try c.decodeIfPresent([[Double]].self, forKey: .correlation)
     }
 }
 
-/// `market.assets[i]:` — one asset and its price model.
+/// `market.assets[i]:` — one asset: price model, optional own impact, stress shocks.
 public struct AssetSection: Sendable, Decodable {
     public var symbol: String
     public var price: Double
     public var model: PriceModelSection
+    /// This asset's impact (default: the top-level `impact`).
+    public var impact: ImpactSection?
+    /// Scheduled moves and volatility multipliers.
+    public var shocks: [ShockSection]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case symbol, price, model }
+    enum CodingKeys: String, CodingKey, CaseIterable { case symbol, price, model, impact, shocks }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -78,26 +86,106 @@ public struct AssetSection: Sendable, Decodable {
         symbol = try c.decode(String.self, forKey: .symbol)
         price = try c.decode(Double.self, forKey: .price)
         model = try c.decode(PriceModelSection.self, forKey: .model)
+        impact = try c.decodeIfPresent(ImpactSection.self, forKey: .impact)
+        shocks = try c.decodeIfPresent([ShockSection].self, forKey: .shocks) ?? []
     }
 }
 
-/// `market.assets[i].model:` — the price process.
+/// `market.assets[i].model:` — the price process. Which keys apply depends on `type`; a key
+/// another type uses is an error naming the keys of this type.
 public struct PriceModelSection: Sendable, Decodable {
-    /// The model's name; `gbm` (geometric Brownian motion, optionally with Merton jumps).
+    /// `gbm`, `studentT`, `garch`, `heston`, `regimeSwitching`, `replay` or `bootstrap`.
     public var type: String
+    public var drift: Double
+    public var volatility: Double?
+    public var jumps: JumpsSection?
+    public var degreesOfFreedom: Double?
+    // garch
+    public var innovations: String?
+    public var omega: Double?
+    public var alpha: Double?
+    public var beta: Double?
+    public var longRunVolatility: Double?
+    public var persistence: Double?
+    public var startVolatility: Double?
+    // heston
+    public var kappa: Double?
+    public var theta: Double?
+    public var xi: Double?
+    public var rho: Double?
+    public var v0: Double?
+    // regimeSwitching
+    public var regimes: [RegimeSection]?
+    public var transitionsPerDay: [[Double]]?
+    public var start: String?
+    // replay, bootstrap
+    public var file: String?
+    public var blockLength: TimeSpan?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, drift, volatility, jumps, degreesOfFreedom, innovations, omega, alpha, beta, longRunVolatility,
+             persistence, startVolatility, kappa, theta, xi, rho, v0, regimes, transitionsPerDay, start, file, blockLength
+    }
+
+    /// The keys each model type accepts.
+    public static let keysByType: [String: [String]] = [
+        "gbm": ["type", "volatility", "drift", "jumps"],
+        "studentT": ["type", "volatility", "drift", "degreesOfFreedom", "jumps"],
+        "garch": ["type", "drift", "innovations", "degreesOfFreedom", "omega", "alpha", "beta",
+                  "longRunVolatility", "persistence", "startVolatility", "jumps"],
+        "heston": ["type", "drift", "kappa", "theta", "xi", "rho", "v0"],
+        "regimeSwitching": ["type", "regimes", "transitionsPerDay", "start"],
+        "replay": ["type", "file"],
+        "bootstrap": ["type", "file", "blockLength"],
+    ]
+    public static let types = ["gbm", "studentT", "garch", "heston", "regimeSwitching", "replay", "bootstrap"]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(String.self, forKey: .type)
+        // Only the keys of this model type are allowed (a key of another type is an error too).
+        if let allowed = Self.keysByType[type] {
+            try decoder.rejectUnknownKeys(allowed: allowed, owner: "model '\(type)'")
+        } else {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+        }
+        drift = try c.decodeIfPresent(Double.self, forKey: .drift) ?? 0
+        volatility = try c.decodeIfPresent(Double.self, forKey: .volatility)
+        jumps = try c.decodeIfPresent(JumpsSection.self, forKey: .jumps)
+        degreesOfFreedom = try c.decodeIfPresent(Double.self, forKey: .degreesOfFreedom)
+        innovations = try c.decodeIfPresent(String.self, forKey: .innovations)
+        omega = try c.decodeIfPresent(Double.self, forKey: .omega)
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha)
+        beta = try c.decodeIfPresent(Double.self, forKey: .beta)
+        longRunVolatility = try c.decodeIfPresent(Double.self, forKey: .longRunVolatility)
+        persistence = try c.decodeIfPresent(Double.self, forKey: .persistence)
+        startVolatility = try c.decodeIfPresent(Double.self, forKey: .startVolatility)
+        kappa = try c.decodeIfPresent(Double.self, forKey: .kappa)
+        theta = try c.decodeIfPresent(Double.self, forKey: .theta)
+        xi = try c.decodeIfPresent(Double.self, forKey: .xi)
+        rho = try c.decodeIfPresent(Double.self, forKey: .rho)
+        v0 = try c.decodeIfPresent(Double.self, forKey: .v0)
+        regimes = try c.decodeIfPresent([RegimeSection].self, forKey: .regimes)
+        transitionsPerDay = try c.decodeIfPresent([[Double]].self, forKey: .transitionsPerDay)
+        start = try c.decodeIfPresent(String.self, forKey: .start)
+        file = try c.decodeIfPresent(String.self, forKey: .file)
+        blockLength = try c.decodeIfPresent(TimeSpan.self, forKey: .blockLength)
+    }
+}
+
+/// `…model.regimes[j]:` — one regime of a regime-switching model.
+public struct RegimeSection: Sendable, Decodable {
+    public var name: String
     public var volatility: Double
-    /// Annualised drift (default 0).
     public var drift: Double
     public var jumps: JumpsSection?
 
-    public static let types = ["gbm"]
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case type, volatility, drift, jumps }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, volatility, drift, jumps }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decode(String.self, forKey: .type)
+        name = try c.decode(String.self, forKey: .name)
         volatility = try c.decode(Double.self, forKey: .volatility)
         drift = try c.decodeIfPresent(Double.self, forKey: .drift) ?? 0
         jumps = try c.decodeIfPresent(JumpsSection.self, forKey: .jumps)
@@ -109,8 +197,10 @@ public struct JumpsSection: Sendable, Decodable {
     public var intensity: Double
     public var mean: Double
     public var stdev: Double
+    /// Compensate the drift for the jumps (default false).
+    public var compensated: Bool
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case intensity, mean, stdev }
+    enum CodingKeys: String, CodingKey, CaseIterable { case intensity, mean, stdev, compensated }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -118,6 +208,31 @@ public struct JumpsSection: Sendable, Decodable {
         intensity = try c.decode(Double.self, forKey: .intensity)
         mean = try c.decode(Double.self, forKey: .mean)
         stdev = try c.decode(Double.self, forKey: .stdev)
+        compensated = try c.decodeIfPresent(Bool.self, forKey: .compensated) ?? false
+    }
+}
+
+/// `market.assets[i].shocks[j]:` — a scheduled move (`at`, `move`, optional `over`) or a
+/// volatility window (`from`, `to`, `volatilityMultiplier`).
+public struct ShockSection: Sendable, Decodable {
+    public var at: TimeSpan?
+    public var move: Double?
+    public var over: TimeSpan?
+    public var from: TimeSpan?
+    public var to: TimeSpan?
+    public var volatilityMultiplier: Double?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case at, move, over, from, to, volatilityMultiplier }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        at = try c.decodeIfPresent(TimeSpan.self, forKey: .at)
+        move = try c.decodeIfPresent(Double.self, forKey: .move)
+        over = try c.decodeIfPresent(TimeSpan.self, forKey: .over)
+        from = try c.decodeIfPresent(TimeSpan.self, forKey: .from)
+        to = try c.decodeIfPresent(TimeSpan.self, forKey: .to)
+        volatilityMultiplier = try c.decodeIfPresent(Double.self, forKey: .volatilityMultiplier)
     }
 }
 
@@ -140,8 +255,11 @@ public struct ExchangeSection: Sendable, Decodable {
 
 /// `positions:` — a synthetic population and/or a CSV file of explicit positions.
 public struct PositionsSection: Sendable, Decodable {
-    public var synthetic: SyntheticSection?
-    /// Path of a CSV file `side,quantity,entryPrice,leverage`, relative to the scenario file.
+    /// One synthetic population (a mapping) or one per asset (a list of mappings with `asset`).
+    public var synthetic: [SyntheticSection]
+    /// Whether `synthetic` was written as a list (for key paths in messages).
+    public var syntheticIsList: Bool
+    /// Path of a CSV file `side,quantity,entryPrice,leverage[,asset]`, relative to the scenario file.
     public var file: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case synthetic, file }
@@ -149,13 +267,31 @@ public struct PositionsSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        synthetic = try c.decodeIfPresent(SyntheticSection.self, forKey: .synthetic)
+        // A list or a single mapping: look at the node's kind first, so errors inside either
+        // form are reported as they are.
+        if c.contains(.synthetic), (try? c.nestedUnkeyedContainer(forKey: .synthetic)) != nil {
+            synthetic = try c.decode([SyntheticSection].self, forKey: .synthetic)
+            syntheticIsList = true
+        } else if let one = try c.decodeIfPresent(SyntheticSection.self, forKey: .synthetic) {
+            synthetic = [one]
+            syntheticIsList = false
+        } else {
+            synthetic = []
+            syntheticIsList = false
+        }
         file = try c.decodeIfPresent(String.self, forKey: .file)
+    }
+
+    /// The key path of the i-th synthetic population.
+    public func syntheticPath(_ i: Int) -> String {
+        syntheticIsList ? "positions.synthetic[\(i)]" : "positions.synthetic"
     }
 }
 
 /// `positions.synthetic:` — parameters of ``SyntheticPopulation``.
 public struct SyntheticSection: Sendable, Decodable {
+    /// The asset's symbol (required with several assets).
+    public var asset: String?
     public var count: Int
     public var openInterest: Double
     public var longShare: Double
@@ -164,11 +300,12 @@ public struct SyntheticSection: Sendable, Decodable {
     public var entrySpread: Double
     public var size: SizeSection
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case count, openInterest, longShare, leverageMix, entrySpread, size }
+    enum CodingKeys: String, CodingKey, CaseIterable { case asset, count, openInterest, longShare, leverageMix, entrySpread, size }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        asset = try c.decodeIfPresent(String.self, forKey: .asset)
         count = try c.decode(Int.self, forKey: .count)
         openInterest = try c.decode(Double.self, forKey: .openInterest)
         longShare = try c.decode(Double.self, forKey: .longShare)

@@ -58,54 +58,137 @@ public enum ScenarioLoader {
         }
         guard issues.isEmpty else { throw .invalid(file: file, issues: issues) }
 
-        let asset = scenario.market.assets[0]
         let rule = FlatMarginRule(maintenanceMarginRate: scenario.exchange.maintenanceMarginRate,
                                   liquidationFee: scenario.exchange.liquidationFee)
-        var positions: [Position] = []
+        let sim = scenario.simulation
+        let steps = ScenarioValidator.stepCount(horizon: sim.horizon, step: sim.step)!
+        let assets = scenario.market.assets
+        let symbols = assets.map(\.symbol)
+        var positionsByAsset = [[Position]](repeating: [], count: assets.count)
         var fromFile = 0
         if let relative = scenario.positions.file {
-            let loaded = try loadPositionsFile(relative, directory: directory, scenarioFile: file,
-                                               rule: rule, price: asset.price)
-            positions += loaded
+            let loaded = try loadPositionsFile(relative, directory: directory, scenarioFile: file, rule: rule,
+                                               assets: assets)
+            for (position, asset) in loaded { positionsByAsset[asset].append(position) }
             fromFile = loaded.count
         }
         var synthetic = 0
-        if let s = scenario.positions.synthetic {
+        for (index, s) in scenario.positions.synthetic.enumerated() {
+            let asset = s.asset.flatMap { symbols.firstIndex(of: $0) } ?? 0
             let mix = s.leverageMix.map { (leverage: Double($0.key)!, weight: $0.value) }.sorted { $0.leverage < $1.leverage }
             let population = SyntheticPopulation(count: s.count, openInterest: s.openInterest, longShare: s.longShare,
                                                  leverageMix: mix, entrySpread: s.entrySpread, sizeSigma: s.size.sigma)
+            // The first population uses the scenario seed itself; the others a seed of their own.
+            let seed = index == 0 ? scenario.seed : SplitMix64.mix(scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
             do {
-                positions += try population.generate(price: asset.price, rule: rule, seed: scenario.seed)
+                positionsByAsset[asset] += try population.generate(price: assets[asset].price, rule: rule, seed: seed)
             } catch {
-                throw .invalid(file: file, issues: [ScenarioIssue("positions.synthetic", "\(error); reduce entrySpread or the leverage")])
+                throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "\(error); reduce entrySpread or the leverage")])
             }
-            synthetic = s.count
+            synthetic += s.count
         }
 
-        let sim = scenario.simulation
-        let steps = ScenarioValidator.stepCount(horizon: sim.horizon, step: sim.step)!
+        var assetConfigs: [AssetConfig] = []
+        for (a, asset) in assets.enumerated() {
+            let base = "market.assets[\(a)]"
+            let model = try priceModel(asset.model, base: "\(base).model", simulation: sim, steps: steps,
+                                       directory: directory, scenarioFile: file)
+            let shocks: [StressSchedule.Shock] = asset.shocks.map { shock in
+                let step = sim.step.seconds
+                if let at = shock.at, let move = shock.move {
+                    return .move(relative: move, start: Int((at.seconds / step).rounded()),
+                                 steps: Int(((shock.over?.seconds ?? step) / step).rounded()))
+                }
+                return .volatility(multiplier: shock.volatilityMultiplier!, from: Int((shock.from!.seconds / step).rounded()),
+                                   to: Int((shock.to!.seconds / step).rounded()))
+            }
+            let impactSection = asset.impact ?? scenario.impact!
+            assetConfigs.append(AssetConfig(
+                symbol: asset.symbol, initialPrice: asset.price, model: model,
+                schedule: shocks.isEmpty ? nil : StressSchedule(shocks: shocks, steps: steps),
+                impact: ImpactModel(shape: ImpactModel.Shape(rawValue: impactSection.model)!, depth: impactSection.depth,
+                                    coefficient: impactSection.coefficient,
+                                    recoveryHalfLife: impactSection.recoveryHalfLife.seconds),
+                ladder: LiquidationLadder(positions: positionsByAsset[a], rule: rule)))
+        }
+        let correlationFactor: [Double]? = scenario.market.correlation.flatMap { matrix in
+            assets.count > 1 ? try? DenseLinearAlgebra.choleskyLower(matrix.flatMap { $0 }, order: assets.count) : nil
+        }
         let stride = scenario.report.timeseriesInterval.map { ScenarioValidator.stepCount(horizon: $0, step: sim.step)! } ?? 1
-        let model = asset.model
         let config = SimulationConfig(
-            seed: scenario.seed,
-            paths: sim.paths,
-            steps: steps,
-            stepSeconds: sim.step.seconds,
-            initialPrice: asset.price,
-            priceModel: JumpDiffusionModel(
-                drift: model.drift, volatility: model.volatility,
-                jumps: model.jumps.map { MertonJumps(intensity: $0.intensity, mean: $0.mean, stdev: $0.stdev) }),
-            impact: ImpactModel(shape: ImpactModel.Shape(rawValue: scenario.impact.model)!,
-                                depth: scenario.impact.depth, coefficient: scenario.impact.coefficient,
-                                recoveryHalfLife: scenario.impact.recoveryHalfLife.seconds),
-            insuranceFund: scenario.exchange.insuranceFund,
-            ladder: LiquidationLadder(positions: positions, rule: rule),
-            maxCascadeRounds: sim.maxCascadeRounds,
+            seed: scenario.seed, paths: sim.paths, steps: steps, stepSeconds: sim.step.seconds,
+            assets: assetConfigs, correlationFactor: correlationFactor,
+            insuranceFund: scenario.exchange.insuranceFund, maxCascadeRounds: sim.maxCascadeRounds,
             timeSeries: TimeSeriesLayout(steps: steps, stride: stride, relativeAccuracy: scenario.report.timeseriesAccuracy))
         return LoadedScenario(file: file, scenario: scenario, config: config,
                               quantiles: Array(Set(scenario.report.quantiles)).sorted(),
                               outputs: Set(scenario.report.outputs),
                               filePositions: fromFile, syntheticPositions: synthetic)
+    }
+
+    /// The engine's model for a validated model section (reading data files where needed).
+    static func priceModel(_ m: PriceModelSection, base: String, simulation sim: SimulationSection, steps: Int,
+                           directory: URL, scenarioFile: String) throws(ScenarioError) -> PriceModel {
+        let dt = sim.step.seconds / (365 * 86_400)
+        let jumps = m.jumps.map { MertonJumps(intensity: $0.intensity, mean: $0.mean, stdev: $0.stdev, compensated: $0.compensated) }
+        switch m.type {
+        case "gbm":
+            return .gbm(JumpDiffusionModel(drift: m.drift, volatility: m.volatility!, jumps: jumps))
+        case "studentT":
+            return .studentT(StudentTModel(drift: m.drift, volatility: m.volatility!, degreesOfFreedom: m.degreesOfFreedom!, jumps: jumps))
+        case "garch":
+            let nu = (m.innovations ?? "normal") == "studentT" ? m.degreesOfFreedom : nil
+            let omega: Double, alpha = m.alpha!, beta: Double
+            if let longRun = m.longRunVolatility, let persistence = m.persistence {
+                beta = persistence - alpha
+                omega = longRun * longRun * dt * (1 - persistence)
+            } else {
+                omega = m.omega!
+                beta = m.beta!
+            }
+            let longRunVariance = omega / (1 - alpha - beta)
+            let start = m.startVolatility.map { $0 * $0 * dt } ?? longRunVariance
+            return .garch(GARCHModel(drift: m.drift, omega: omega, alpha: alpha, beta: beta, startVariance: start,
+                                     degreesOfFreedom: nu, jumps: jumps))
+        case "heston":
+            return .heston(HestonModel(drift: m.drift, kappa: m.kappa!, theta: m.theta!, xi: m.xi!, rho: m.rho!, v0: m.v0!))
+        case "regimeSwitching":
+            let regimes = m.regimes!.map { r in
+                Regime(name: r.name, drift: r.drift, volatility: r.volatility,
+                       jumps: r.jumps.map { MertonJumps(intensity: $0.intensity, mean: $0.mean, stdev: $0.stdev) })
+            }
+            return .regimeSwitching(RegimeSwitchingModel(regimes: regimes, transitionsPerDay: m.transitionsPerDay!,
+                                                         start: regimes.firstIndex { $0.name == m.start! }!))
+        default: // replay, bootstrap
+            let relative = m.file!
+            let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
+            let text: String
+            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+                let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "'\(relative)' (\(url.path)): \(reason); expected a CSV file 'timestamp,price' relative to the scenario")])
+            }
+            let data: HistoricalReturns
+            do {
+                data = try HistoricalReturns.onGrid(try HistoricalReturns.parse(text), stepSeconds: sim.step.seconds)
+            } catch let error as HistoricalReturns.LineError {
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative):\(error.line): \(error.message)")])
+            } catch let error as HistoricalReturns.GridError {
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative): \(error.message)")])
+            } catch {
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative): \(error)")])
+            }
+            if m.type == "replay" {
+                guard data.returns.count >= steps else {
+                    throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative) covers \(data.returns.count) steps of \(sim.step); the horizon \(sim.horizon) needs \(steps); expected data at least as long as the horizon")])
+                }
+                return .replay(data)
+            }
+            let blockSteps = ScenarioValidator.stepCount(horizon: m.blockLength!, step: sim.step)!
+            guard data.returns.count >= blockSteps else {
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).blockLength", "\(m.blockLength!) is \(blockSteps) steps but \(relative) has only \(data.returns.count); expected a block no longer than the data")])
+            }
+            return .bootstrap(data, blockSteps: blockSteps)
+        }
     }
 
     /// Decodes YAML into a ``ScenarioFile``, turning Yams' and Codable's errors into messages that
@@ -188,25 +271,43 @@ public enum ScenarioLoader {
     }
 
     static func loadPositionsFile(_ relative: String, directory: URL, scenarioFile: String,
-                                  rule: FlatMarginRule, price: Double) throws(ScenarioError) -> [Position] {
+                                  rule: FlatMarginRule, assets: [AssetSection]) throws(ScenarioError) -> [(Position, Int)] {
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
             throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "'\(relative)' (\(url.path)): \(reason); expected a CSV file relative to the scenario")])
         }
-        let rows: [(position: Position, line: Int)]
+        let rows: [PositionsCSV.Row]
         do { rows = try PositionsCSV.parse(text, maximumLeverage: rule.maximumLeverage) } catch {
             throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(relative):\(error.line): \(error.message)")])
         }
+        let symbols = assets.map(\.symbol)
         var issues: [ScenarioIssue] = []
-        for (position, line) in rows where rule.isLiquidatable(position, at: price) || !(position.side == .long
-            ? rule.liquidationPrice(of: position) < price : rule.liquidationPrice(of: position) > price) {
+        var result: [(Position, Int)] = []
+        for row in rows {
+            let asset: Int
+            if let symbol = row.asset {
+                guard let index = symbols.firstIndex(of: symbol) else {
+                    issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): asset '\(symbol)' is not in market.assets; expected one of: \(symbols.joined(separator: ", "))"))
+                    continue
+                }
+                asset = index
+            } else if assets.count > 1 {
+                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): no asset; with several assets the header must be 'side,quantity,entryPrice,leverage,asset'"))
+                break
+            } else {
+                asset = 0
+            }
+            let position = row.position, price = assets[asset].price
             let liq = rule.liquidationPrice(of: position)
-            issues.append(ScenarioIssue("positions.file", "\(relative):\(line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
+            if rule.isLiquidatable(position, at: price) || !(position.side == .long ? liq < price : liq > price) {
+                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
+            }
+            result.append((position, asset))
             if issues.count == 20 { break }
         }
         guard issues.isEmpty else { throw .invalid(file: scenarioFile, issues: issues) }
-        return rows.map(\.position)
+        return result
     }
 }

@@ -26,28 +26,27 @@ public enum ScenarioValidator {
 
         // market
         let assets = scenario.market.assets
-        if assets.count != 1 {
-            v.add("market.assets", "has \(assets.count) assets; expected exactly 1 (several correlated assets come with a later release)")
+        if assets.isEmpty {
+            v.add("market.assets", "is empty; expected at least one asset")
         }
+        var seenSymbols = Set<String>()
         for (i, asset) in assets.enumerated() {
             let base = "market.assets[\(i)]"
             v.require(!asset.symbol.isEmpty, "\(base).symbol", "must not be empty")
-            v.positive(asset.price, "\(base).price")
-            let model = asset.model
-            v.require(PriceModelSection.types.contains(model.type), "\(base).model.type",
-                      "'\(model.type)' is not a known model; expected one of: \(PriceModelSection.types.joined(separator: ", "))")
-            v.nonNegative(model.volatility, "\(base).model.volatility")
-            v.finite(model.drift, "\(base).model.drift")
-            if let jumps = model.jumps {
-                v.nonNegative(jumps.intensity, "\(base).model.jumps.intensity")
-                v.finite(jumps.mean, "\(base).model.jumps.mean")
-                v.nonNegative(jumps.stdev, "\(base).model.jumps.stdev")
-                let perStep = jumps.intensity * sim.step.seconds / (365 * 86_400)
-                if jumps.intensity.isFinite && perStep > 50 {
-                    v.add("\(base).model.jumps.intensity", "\(format(jumps.intensity)) per year is \(format(perStep)) expected jumps per step; expected at most 50 per step")
-                }
+            if !seenSymbols.insert(asset.symbol).inserted {
+                v.add("\(base).symbol", "'\(asset.symbol)' names another asset too; expected unique symbols")
             }
+            v.positive(asset.price, "\(base).price")
+            modelIssues(asset.model, base: "\(base).model", simulation: sim, into: &v)
+            for (j, shock) in asset.shocks.enumerated() {
+                shockIssues(shock, base: "\(base).shocks[\(j)]", simulation: sim, into: &v)
+            }
+            if asset.impact == nil && scenario.impact == nil {
+                v.add("\(base).impact", "missing; expected the asset's own impact or a top-level impact")
+            }
+            if let impact = asset.impact { impactIssues(impact, base: "\(base).impact", into: &v) }
         }
+        correlationIssues(scenario.market.correlation, assets: assets.count, into: &v)
 
         // exchange
         let ex = scenario.exchange
@@ -58,11 +57,19 @@ public enum ScenarioValidator {
 
         // positions
         let pos = scenario.positions
-        if pos.synthetic == nil && pos.file == nil {
+        if pos.synthetic.isEmpty && pos.file == nil {
             v.add("positions", "has neither 'synthetic' nor 'file'; expected at least one of them")
         }
-        if let s = pos.synthetic {
-            let base = "positions.synthetic"
+        let symbols = assets.map(\.symbol)
+        for (index, s) in pos.synthetic.enumerated() {
+            let base = pos.syntheticPath(index)
+            if let symbol = s.asset {
+                if !symbols.contains(symbol) {
+                    v.add("\(base).asset", "'\(symbol)' is not an asset of market.assets; expected one of: \(symbols.joined(separator: ", "))")
+                }
+            } else if assets.count > 1 {
+                v.add("\(base).asset", "missing; with several assets each synthetic population names its asset (one of: \(symbols.joined(separator: ", ")))")
+            }
             v.require(s.count >= 1, "\(base).count", "\(s.count) is out of range; expected ≥ 1")
             v.positive(s.openInterest, "\(base).openInterest")
             v.inRange(s.longShare, "\(base).longShare", lower: 0, upper: 1)
@@ -99,11 +106,7 @@ public enum ScenarioValidator {
         }
 
         // impact
-        let im = scenario.impact
-        let shapes = ImpactModel.Shape.allCases.map(\.rawValue)
-        v.require(shapes.contains(im.model), "impact.model", "'\(im.model)' is not a known impact model; expected one of: \(shapes.joined(separator: ", "))")
-        v.positive(im.depth, "impact.depth")
-        v.nonNegative(im.coefficient, "impact.coefficient")
+        if let impact = scenario.impact { impactIssues(impact, base: "impact", into: &v) }
 
         // report
         let rep = scenario.report
@@ -122,6 +125,217 @@ public enum ScenarioValidator {
         }
         v.inRange(rep.timeseriesAccuracy, "report.timeseriesAccuracy", lower: 1e-5, upper: 0.1)
         return v.issues
+    }
+
+    static func impactIssues(_ im: ImpactSection, base: String, into v: inout Collector) {
+        let shapes = ImpactModel.Shape.allCases.map(\.rawValue)
+        v.require(shapes.contains(im.model), "\(base).model", "'\(im.model)' is not a known impact model; expected one of: \(shapes.joined(separator: ", "))")
+        v.positive(im.depth, "\(base).depth")
+        v.nonNegative(im.coefficient, "\(base).coefficient")
+    }
+
+    static func jumpIssues(_ jumps: JumpsSection?, base: String, simulation sim: SimulationSection, into v: inout Collector) {
+        guard let jumps else { return }
+        v.nonNegative(jumps.intensity, "\(base).intensity")
+        v.finite(jumps.mean, "\(base).mean")
+        v.nonNegative(jumps.stdev, "\(base).stdev")
+        let perStep = jumps.intensity * sim.step.seconds / (365 * 86_400)
+        if jumps.intensity.isFinite && perStep > 50 {
+            v.add("\(base).intensity", "\(format(jumps.intensity)) per year is \(format(perStep)) expected jumps per step; expected at most 50 per step")
+        }
+    }
+
+    /// Required keys and ranges of each model type (unknown keys are refused while decoding).
+    static func modelIssues(_ m: PriceModelSection, base: String, simulation sim: SimulationSection, into v: inout Collector) {
+        guard PriceModelSection.types.contains(m.type) else {
+            v.add("\(base).type", "'\(m.type)' is not a known model; expected one of: \(PriceModelSection.types.joined(separator: ", "))")
+            return
+        }
+        func required(_ value: Double?, _ key: String) -> Double? {
+            if value == nil { v.add("\(base).\(key)", "missing; model '\(m.type)' requires it") }
+            return value
+        }
+        v.finite(m.drift, "\(base).drift")
+        jumpIssues(m.jumps, base: "\(base).jumps", simulation: sim, into: &v)
+        switch m.type {
+        case "gbm":
+            if let vol = required(m.volatility, "volatility") { v.nonNegative(vol, "\(base).volatility") }
+        case "studentT":
+            if let vol = required(m.volatility, "volatility") { v.nonNegative(vol, "\(base).volatility") }
+            if let nu = required(m.degreesOfFreedom, "degreesOfFreedom") {
+                v.require(nu.isFinite && nu > 2, "\(base).degreesOfFreedom", "\(format(nu)) is out of range; expected > 2 (the variance is infinite at 2 or fewer)")
+            }
+        case "garch":
+            let innovations = m.innovations ?? "normal"
+            if !["normal", "studentT"].contains(innovations) {
+                v.add("\(base).innovations", "'\(innovations)' is not allowed; expected normal or studentT")
+            }
+            if innovations == "studentT", let nu = required(m.degreesOfFreedom, "degreesOfFreedom") {
+                v.require(nu.isFinite && nu > 2, "\(base).degreesOfFreedom", "\(format(nu)) is out of range; expected > 2")
+            }
+            if innovations == "normal" && m.degreesOfFreedom != nil {
+                v.add("\(base).degreesOfFreedom", "applies only with innovations: studentT")
+            }
+            let direct = m.omega != nil || m.beta != nil
+            let longRun = m.longRunVolatility != nil || m.persistence != nil
+            if direct && longRun {
+                v.add(base, "gives both omega/beta and longRunVolatility/persistence; expected one form: omega, alpha, beta — or longRunVolatility, persistence, alpha")
+            } else if longRun {
+                if let vol = required(m.longRunVolatility, "longRunVolatility") { v.positive(vol, "\(base).longRunVolatility") }
+                if let p = required(m.persistence, "persistence") { v.inRange(p, "\(base).persistence", lower: 0, upper: 1, upperOpen: true) }
+                if let a = required(m.alpha, "alpha") {
+                    v.nonNegative(a, "\(base).alpha")
+                    if let p = m.persistence, a > p { v.add("\(base).alpha", "\(format(a)) is above the persistence \(format(p)); expected alpha ≤ persistence (beta = persistence − alpha)") }
+                }
+            } else {
+                if let w = required(m.omega, "omega") { v.positive(w, "\(base).omega") }
+                let a = required(m.alpha, "alpha"), b = required(m.beta, "beta")
+                if let a { v.nonNegative(a, "\(base).alpha") }
+                if let b { v.nonNegative(b, "\(base).beta") }
+                if let a, let b, a + b >= 1 {
+                    v.add(base, "alpha + beta = \(format(a + b)); expected < 1 (a stationary variance)")
+                }
+            }
+            if let s = m.startVolatility { v.nonNegative(s, "\(base).startVolatility") }
+        case "heston":
+            if let x = required(m.kappa, "kappa") { v.positive(x, "\(base).kappa") }
+            if let x = required(m.theta, "theta") { v.positive(x, "\(base).theta") }
+            if let x = required(m.xi, "xi") { v.positive(x, "\(base).xi") }
+            if let x = required(m.rho, "rho") { v.inRange(x, "\(base).rho", lower: -1, upper: 1) }
+            if let x = required(m.v0, "v0") { v.nonNegative(x, "\(base).v0") }
+        case "regimeSwitching":
+            let regimes = m.regimes ?? []
+            if m.regimes == nil { v.add("\(base).regimes", "missing; model 'regimeSwitching' requires it") }
+            else if regimes.isEmpty { v.add("\(base).regimes", "is empty; expected at least one regime") }
+            var names = Set<String>()
+            for (j, r) in regimes.enumerated() {
+                let rb = "\(base).regimes[\(j)]"
+                if !names.insert(r.name).inserted { v.add("\(rb).name", "'\(r.name)' names another regime too; expected unique names") }
+                v.nonNegative(r.volatility, "\(rb).volatility")
+                v.finite(r.drift, "\(rb).drift")
+                jumpIssues(r.jumps, base: "\(rb).jumps", simulation: sim, into: &v)
+            }
+            if let start = m.start {
+                if !regimes.contains(where: { $0.name == start }) {
+                    v.add("\(base).start", "'\(start)' is not a regime; expected one of: \(regimes.map(\.name).joined(separator: ", "))")
+                }
+            } else {
+                v.add("\(base).start", "missing; model 'regimeSwitching' requires the starting regime's name")
+            }
+            if let p = m.transitionsPerDay {
+                let k = regimes.count
+                if p.count != k || p.contains(where: { $0.count != k }) {
+                    v.add("\(base).transitionsPerDay", "is not a \(k)×\(k) matrix; expected one row and one column per regime")
+                } else {
+                    var valid = true
+                    for (i, row) in p.enumerated() {
+                        if row.contains(where: { !$0.isFinite || $0 < 0 || $0 > 1 }) {
+                            v.add("\(base).transitionsPerDay[\(i)]", "has an entry outside [0, 1]; expected probabilities")
+                            valid = false
+                        } else if abs(row.reduce(0, +) - 1) > 1e-9 {
+                            v.add("\(base).transitionsPerDay[\(i)]", "adds up to \(format(row.reduce(0, +))); expected each row to add up to 1")
+                            valid = false
+                        }
+                    }
+                    if valid && sim.step.seconds > 0, let problem = RegimeSwitchingModel.validPerStepTransitions(p, days: sim.step.seconds / 86_400) {
+                        v.add("\(base).transitionsPerDay", problem)
+                    }
+                }
+            } else {
+                v.add("\(base).transitionsPerDay", "missing; model 'regimeSwitching' requires it")
+            }
+        case "replay", "bootstrap":
+            if m.file == nil || m.file!.isEmpty { v.add("\(base).file", "missing; expected the path of a CSV file 'timestamp,price' relative to the scenario") }
+            if m.type == "bootstrap" {
+                if let block = m.blockLength {
+                    if block.seconds <= 0 { v.add("\(base).blockLength", "\(block) must be longer than 0s") }
+                    else if sim.step.seconds > 0 && stepCount(horizon: block, step: sim.step) == nil {
+                        v.add("\(base).blockLength", "\(block) is not a whole number of steps of \(sim.step); expected a multiple of the step")
+                    }
+                } else {
+                    v.add("\(base).blockLength", "missing; model 'bootstrap' requires the block length (e.g. 30m)")
+                }
+            }
+        default: break
+        }
+    }
+
+    /// A shock is a move (`at`, `move`, optional `over`) or a volatility window (`from`, `to`,
+    /// `volatilityMultiplier`), on whole steps within the horizon.
+    static func shockIssues(_ shock: ShockSection, base: String, simulation sim: SimulationSection, into v: inout Collector) {
+        let isMove = shock.at != nil || shock.move != nil || shock.over != nil
+        let isWindow = shock.from != nil || shock.to != nil || shock.volatilityMultiplier != nil
+        func onGrid(_ span: TimeSpan, _ key: String, allowZero: Bool) {
+            guard sim.step.seconds > 0 else { return }
+            if span.seconds == 0 && allowZero { return }
+            if span.seconds > sim.horizon.seconds {
+                v.add("\(base).\(key)", "\(span) is beyond the horizon \(sim.horizon)")
+            } else if stepCount(horizon: span, step: sim.step) == nil {
+                v.add("\(base).\(key)", "\(span) is not a whole number of steps of \(sim.step); expected a multiple of the step")
+            }
+        }
+        if isMove && isWindow {
+            v.add(base, "mixes a move (at, move, over) with a volatility window (from, to, volatilityMultiplier); expected one kind per shock")
+        } else if isMove {
+            guard let at = shock.at else { v.add("\(base).at", "missing; a move needs its start time"); return }
+            guard let move = shock.move else { v.add("\(base).move", "missing; a move needs its size (e.g. -0.12 for −12%)"); return }
+            if !(move.isFinite && move > -1) { v.add("\(base).move", "\(format(move)) is out of range; expected a relative move > -1") }
+            onGrid(at, "at", allowZero: true)
+            let over = shock.over ?? sim.step
+            if shock.over != nil { onGrid(over, "over", allowZero: false) }
+            if over.seconds <= 0 { v.add("\(base).over", "\(over) must be longer than 0s") }
+            if at.seconds + over.seconds > sim.horizon.seconds + 1e-9 {
+                v.add(base, "the move from \(at) over \(over) ends after the horizon \(sim.horizon)")
+            }
+        } else if isWindow {
+            guard let from = shock.from else { v.add("\(base).from", "missing; a volatility window needs its start"); return }
+            guard let to = shock.to else { v.add("\(base).to", "missing; a volatility window needs its end"); return }
+            guard let k = shock.volatilityMultiplier else { v.add("\(base).volatilityMultiplier", "missing; expected the factor, e.g. 4"); return }
+            v.nonNegative(k, "\(base).volatilityMultiplier")
+            onGrid(from, "from", allowZero: true)
+            onGrid(to, "to", allowZero: false)
+            if to.seconds <= from.seconds { v.add("\(base).to", "\(to) is not after from \(from); expected from < to") }
+        } else {
+            v.add(base, "is empty; expected a move (at, move, over) or a volatility window (from, to, volatilityMultiplier)")
+        }
+    }
+
+    /// The correlation matrix: required with several assets; square, symmetric, unit diagonal,
+    /// entries in [−1, 1], positive definite.
+    static func correlationIssues(_ matrix: [[Double]]?, assets k: Int, into v: inout Collector) {
+        let key = "market.correlation"
+        guard let matrix else {
+            if k > 1 { v.add(key, "missing; expected a \(k)×\(k) correlation matrix for the \(k) assets") }
+            return
+        }
+        guard matrix.count == k, matrix.allSatisfy({ $0.count == k }) else {
+            v.add(key, "is not a \(k)×\(k) matrix; expected one row and one column per asset, in the order of market.assets")
+            return
+        }
+        var ok = true
+        for i in 0..<k {
+            if abs(matrix[i][i] - 1) > 1e-12 {
+                v.add("\(key)[\(i)][\(i)]", "\(format(matrix[i][i])) is on the diagonal; expected 1")
+                ok = false
+            }
+            for j in 0..<k {
+                let x = matrix[i][j]
+                if !x.isFinite || x < -1 || x > 1 {
+                    v.add("\(key)[\(i)][\(j)]", "\(format(x)) is out of range; expected ≥ -1 and ≤ 1")
+                    ok = false
+                } else if j > i && abs(x - matrix[j][i]) > 1e-12 {
+                    v.add("\(key)[\(i)][\(j)]", "\(format(x)) differs from [\(j)][\(i)] = \(format(matrix[j][i])); expected a symmetric matrix")
+                    ok = false
+                }
+            }
+        }
+        if ok {
+            do {
+                _ = try DenseLinearAlgebra.choleskyLower(matrix.flatMap { $0 }, order: k)
+            } catch {
+                v.add(key, "is \(error); expected a valid correlation matrix")
+            }
+        }
     }
 
     /// horizon / step when it is a whole number (to 1e-9 relative), else nil.

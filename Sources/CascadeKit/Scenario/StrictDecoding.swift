@@ -11,10 +11,15 @@ extension Decoder {
     /// with the keys that are allowed. (Codable alone silently ignores unknown keys, which would
     /// let a misspelt `volatilty:` fall back to a default.)
     func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type) throws {
+        try rejectUnknownKeys(allowed: Keys.allCases.map(\.stringValue))
+    }
+
+    /// The same with an explicit list of allowed keys; `owner` (e.g. "model 'gbm'") is named in
+    /// the message.
+    func rejectUnknownKeys(allowed: [String], owner: String? = nil) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
-        let allowed = Keys.allCases.map(\.stringValue)
         for key in container.allKeys where !allowed.contains(key.stringValue) {
-            var message = "unknown key '\(key.stringValue)'; allowed keys: \(allowed.joined(separator: ", "))"
+            var message = "unknown key '\(key.stringValue)'\(owner.map { " for \($0)" } ?? ""); allowed keys: \(allowed.joined(separator: ", "))"
             if let near = allowed.first(where: { Self.isNear($0, key.stringValue) }) {
                 message += " (did you mean '\(near)'?)"
             }

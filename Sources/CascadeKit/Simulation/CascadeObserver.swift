@@ -2,20 +2,20 @@
 /// every cascade and the prices at the end of every step. Used by tests and tracing; the engine's
 /// production path uses ``NoCascadeObserver``, whose empty methods compile away.
 public protocol CascadeObserver {
-    /// A round of the cascade in `step` closed the ladder entries `range` of `side` at
+    /// A round of the cascade of `asset` in `step` closed the ladder entries `range` of `side` at
     /// `executionPrice`; `roundPrice` is the traded price at which they were found liquidatable.
-    mutating func roundClosed(path: Int, step: Int, round: Int, side: Side, range: Range<Int>,
+    mutating func roundClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, range: Range<Int>,
                               roundPrice: Double, executionPrice: Double)
-    /// The state of a path at the end of `step`, after its cascade.
-    mutating func stepEnded(path: Int, step: Int, logFundamental: Double, logImpact: Double)
+    /// The state of `asset` on a path at the end of `step`, after its cascade.
+    mutating func stepEnded(path: Int, asset: Int, step: Int, logFundamental: Double, logImpact: Double)
 }
 
 /// An observer that records nothing.
 public struct NoCascadeObserver: CascadeObserver {
     public init() {}
     @inlinable @inline(__always)
-    public mutating func roundClosed(path: Int, step: Int, round: Int, side: Side, range: Range<Int>,
+    public mutating func roundClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, range: Range<Int>,
                                      roundPrice: Double, executionPrice: Double) {}
     @inlinable @inline(__always)
-    public mutating func stepEnded(path: Int, step: Int, logFundamental: Double, logImpact: Double) {}
+    public mutating func stepEnded(path: Int, asset: Int, step: Int, logFundamental: Double, logImpact: Double) {}
 }

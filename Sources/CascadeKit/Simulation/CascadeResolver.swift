@@ -16,12 +16,14 @@ import Foundation
 /// Each round touches only the newly liquidated ladder range, and every sum over it comes from
 /// prefix sums, so a round costs O(log d) for d newly liquidated positions.
 public struct CascadeResolver: Sendable {
+    public let asset: Int
     public let ladder: LiquidationLadder
     public let impact: ImpactModel
     public let maxRounds: Int
     public let feeRate: Double
 
-    public init(ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int) {
+    public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int) {
+        self.asset = asset
         self.ladder = ladder
         self.impact = impact
         self.maxRounds = maxRounds
@@ -35,11 +37,12 @@ public struct CascadeResolver: Sendable {
     ///   - startImpact: J₀, the log-impact after recovery.
     ///   - longCursor, shortCursor: the path's place on each ladder side; advanced.
     ///   - tally: the path's running totals; updated.
+    ///   - assetNotional: the path's liquidated notional in this asset; updated.
     @inline(__always)
     public func resolve<Observer: CascadeObserver>(
         path: Int, step: Int, logFundamental: Double, startImpact: Double,
         longCursor: inout LadderCursor, shortCursor: inout LadderCursor, tally: inout PathTally,
-        observer: inout Observer
+        assetNotional: inout Double, observer: inout Observer
     ) -> Double {
         let longs = ladder.longs, shorts = ladder.shorts
         var j = startImpact
@@ -68,7 +71,8 @@ public struct CascadeResolver: Sendable {
                 tally.longExecutedNotional += execution * qLong
                 tally.marginLost += closedLongs.margin
                 tally.liquidations += longCursor.index - firstLong
-                observer.roundClosed(path: path, step: step, round: rounds, side: .long,
+                assetNotional += execution * qLong
+                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: .long,
                                      range: firstLong..<longCursor.index, roundPrice: price, executionPrice: execution)
             }
             if shortCursor.index > firstShort {
@@ -77,7 +81,8 @@ public struct CascadeResolver: Sendable {
                 tally.shortExecutedNotional += execution * qShort
                 tally.marginLost += closedShorts.margin
                 tally.liquidations += shortCursor.index - firstShort
-                observer.roundClosed(path: path, step: step, round: rounds, side: .short,
+                assetNotional += execution * qShort
+                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: .short,
                                      range: firstShort..<shortCursor.index, roundPrice: price, executionPrice: execution)
             }
             tally.fees += feeRate * execution * (qLong + qShort)

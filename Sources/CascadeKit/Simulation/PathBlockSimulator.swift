@@ -1,28 +1,12 @@
 import Foundation
 
-/// Simulates a block of paths step by step, with per-path state kept as one contiguous array per
-/// field (struct of arrays), so the per-step work runs as plain loops over the block that the
-/// compiler vectorises. Only the paths whose price crossed their next liquidation threshold take
-/// the scalar ``CascadeResolver``.
-///
-/// Per step:
-/// 1. ``BlockPathGenerator`` adds the exogenous log-return to ln F (vectorised; jumps rare);
-/// 2. impact recovers, J ← J·decay, and ln P = ln F + J is compared with each path's next long and
-///    short threshold (vectorised, with an any-crossed reduction);
-/// 3. only if some path crossed: a scan finds those paths and resolves their cascades;
-/// 4. end-of-step extremes and drawdowns (vectorised), and on recorded rows the time-series
-///    buckets.
-///
-/// None of this depends on the number of positions, except the cascades, which cost O(log d) per
-/// round for d newly liquidated positions.
-struct PathBlockSimulator<Observer: CascadeObserver> {
-    let config: SimulationConfig
+/// The per-path state of one asset in a block of paths, one 32-byte-aligned buffer per field.
+final class AssetLanes {
+    let index: Int
+    let ladder: LiquidationLadder
     let resolver: CascadeResolver
     let decay: Double
-    let capacity: Int
-    var generator: BlockPathGenerator
-
-    // Per-path state of the block, one buffer per field, four paths per vector.
+    let schedule: StressSchedule?
     let logFundamental: LaneBuffer<Double>
     let impact: LaneBuffer<Double>
     let logTraded: LaneBuffer<Double>
@@ -36,9 +20,69 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     /// Time-series buckets of the current step (32-bit integers in the low half of each lane).
     let tradedBucket: LaneBuffer<UInt64>
     let fundamentalBucket: LaneBuffer<UInt64>
-    // Touched only by cascades.
+    /// The step's log-return (general models).
+    let increment: LaneBuffer<Double>
+    /// Liquidated notional in this asset so far.
+    let notional: LaneBuffer<Double>
     var longCursor: [LadderCursor]
     var shortCursor: [LadderCursor]
+
+    init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int) {
+        self.index = index
+        ladder = asset.ladder
+        resolver = CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds)
+        decay = asset.impact.decayFactor(stepSeconds: config.stepSeconds)
+        schedule = asset.schedule
+        func lanes() -> LaneBuffer<Double> { LaneBuffer(lanes: capacity, value: 0) }
+        logFundamental = lanes(); impact = lanes(); logTraded = lanes()
+        nextLongKey = lanes(); nextShortKey = lanes()
+        peakLogTraded = lanes(); drawdownLogTraded = lanes()
+        peakLogFundamental = lanes(); drawdownLogFundamental = lanes(); minLogTraded = lanes()
+        tradedBucket = LaneBuffer(lanes: capacity, value: 0)
+        fundamentalBucket = LaneBuffer(lanes: capacity, value: 0)
+        increment = lanes()
+        notional = lanes()
+        longCursor = Array(repeating: asset.ladder.longs.start, count: capacity)
+        shortCursor = Array(repeating: asset.ladder.shorts.start, count: capacity)
+    }
+}
+
+/// The reductions of one pass over a block: which lanes crossed a threshold, and the range of
+/// the traded and fundamental log-prices (to size the time-series histograms).
+struct PassSummary {
+    var crossed = SIMDMask<SIMD4<Int64>>(repeating: false)
+    var lowP = SIMD4<Double>(repeating: .infinity)
+    var highP = SIMD4<Double>(repeating: -.infinity)
+    var lowF = SIMD4<Double>(repeating: .infinity)
+    var highF = SIMD4<Double>(repeating: -.infinity)
+}
+
+/// Simulates a block of paths step by step, with per-path state kept as one contiguous array per
+/// field (struct of arrays), so the per-step work runs as one vector pass over the block. Only
+/// the paths whose price crossed their next liquidation threshold take the scalar
+/// ``CascadeResolver``.
+///
+/// Per step and asset:
+/// 1. the exogenous log-return: for a single GBM asset generated inside the pass
+///    (``BlockPathGenerator``), otherwise by ``AssetPathGenerator`` from the correlated
+///    innovations of ``CorrelatedInnovations``;
+/// 2. one pass: impact recovery J ← J·decay, ln P = ln F + J, the threshold check as a vector mask,
+///    end-of-step extremes and drawdowns, and the time-series buckets. Lanes that crossed keep
+///    their old extremes: their end-of-step price is known only after their cascade;
+/// 3. cascades, only where a threshold was crossed (liquidations in an asset move only that asset);
+/// 4. on recorded rows, the time-series histograms.
+///
+/// None of this depends on the number of positions, except the cascades, which cost a few cache
+/// misses per round.
+struct PathBlockSimulator<Observer: CascadeObserver> {
+    let config: SimulationConfig
+    let capacity: Int
+    let assets: [AssetLanes]
+    /// The fast path: one GBM asset.
+    var gbm: BlockPathGenerator?
+    var generators: [AssetPathGenerator]
+    let innovations: CorrelatedInnovations?
+    // Touched only by cascades.
     var notionalBucket: [Int32]
     var fundBucket: [Int32]
     var tallies: [PathTally]
@@ -50,23 +94,60 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     init(config: SimulationConfig, capacity: Int) {
         self.config = config
         self.capacity = capacity
-        resolver = CascadeResolver(ladder: config.ladder, impact: config.impact, maxRounds: config.maxCascadeRounds)
-        decay = config.impact.decayFactor(stepSeconds: config.stepSeconds)
-        generator = BlockPathGenerator(model: config.priceModel, stepYears: config.stepYears, seed: config.seed,
-                                       capacity: capacity)
-        func lanes() -> LaneBuffer<Double> { LaneBuffer(lanes: capacity, value: 0) }
-        logFundamental = lanes(); impact = lanes(); logTraded = lanes()
-        nextLongKey = lanes(); nextShortKey = lanes()
-        peakLogTraded = lanes(); drawdownLogTraded = lanes()
-        peakLogFundamental = lanes(); drawdownLogFundamental = lanes(); minLogTraded = lanes()
-        tradedBucket = LaneBuffer(lanes: capacity, value: 0)
-        fundamentalBucket = LaneBuffer(lanes: capacity, value: 0)
-        longCursor = Array(repeating: config.ladder.longs.start, count: capacity)
-        shortCursor = Array(repeating: config.ladder.shorts.start, count: capacity)
+        assets = config.assets.enumerated().map { AssetLanes(index: $0, asset: $1, config: config, capacity: capacity) }
+        if config.assets.count == 1, case let .gbm(model) = config.assets[0].model {
+            gbm = BlockPathGenerator(model: model, stepYears: config.stepYears, seed: config.seed, capacity: capacity)
+            generators = []
+            innovations = nil
+        } else {
+            gbm = nil
+            generators = config.assets.enumerated().map { a, asset in
+                AssetPathGenerator(model: asset.model, schedule: asset.schedule ?? StressSchedule(shocks: [], steps: config.steps),
+                                   stepYears: config.stepYears, seed: config.seed, asset: a, capacity: capacity)
+            }
+            innovations = CorrelatedInnovations(assets: config.assets.count, capacity: capacity,
+                                                cholesky: config.correlationFactor, seed: config.seed)
+        }
         notionalBucket = Array(repeating: 0, count: capacity)
         fundBucket = notionalBucket
         tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund), count: capacity)
         crossing = Array(repeating: 0, count: capacity)
+    }
+
+    /// One vector pass over the block for `lanes` (see step 2 above); `increment(k)` gives the
+    /// log-return of lanes 4k..<4k+4.
+    @inline(__always)
+    func pass(_ lanes: AssetLanes, vectors: Int, increment: (Int) -> SIMD4<Double>) -> PassSummary {
+        var summary = PassSummary()
+        let decay = lanes.decay
+        let inverseLogGamma = config.timeSeries.mapping.inverseLogGamma
+        let logF = lanes.logFundamental, j = lanes.impact, logP = lanes.logTraded
+        let longKey = lanes.nextLongKey, shortKey = lanes.nextShortKey
+        let low = lanes.minLogTraded, peakP = lanes.peakLogTraded, ddP = lanes.drawdownLogTraded
+        let peakF = lanes.peakLogFundamental, ddF = lanes.drawdownLogFundamental
+        let bucketP = lanes.tradedBucket, bucketF = lanes.fundamentalBucket
+        for k in 0..<vectors {
+            let f = logF.vector(k) + increment(k)
+            logF.setVector(k, f)
+            let jk = j.vector(k) * decay
+            j.setVector(k, jk)
+            let x = f + jk
+            logP.setVector(k, x)
+            let cross = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
+            summary.crossed .|= cross
+            low.setVector(k, FastMath.select(cross, low.vector(k), FastMath.minimum(low.vector(k), x)))
+            let pp = FastMath.select(cross, peakP.vector(k), FastMath.maximum(peakP.vector(k), x))
+            peakP.setVector(k, pp)
+            ddP.setVector(k, FastMath.select(cross, ddP.vector(k), FastMath.maximum(ddP.vector(k), pp - x)))
+            let pf = FastMath.maximum(peakF.vector(k), f)
+            peakF.setVector(k, pf)
+            ddF.setVector(k, FastMath.maximum(ddF.vector(k), pf - f))
+            bucketP.setVector(k, LogBucketMapping.buckets(logValues: x, inverseLogGamma: inverseLogGamma))
+            bucketF.setVector(k, LogBucketMapping.buckets(logValues: f, inverseLogGamma: inverseLogGamma))
+            summary.lowP = FastMath.minimum(summary.lowP, x); summary.highP = FastMath.maximum(summary.highP, x)
+            summary.lowF = FastMath.minimum(summary.lowF, f); summary.highF = FastMath.maximum(summary.highF, f)
+        }
+        return summary
     }
 
     /// Simulates `paths` (at most `capacity` of them), writes their results and records their
@@ -77,155 +158,183 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         precondition(n <= capacity)
         let vectors = (n + 3) >> 2
         let first = paths.lowerBound
-        let logP0 = Foundation.log(config.initialPrice)
-        let longs = config.ladder.longs, shorts = config.ladder.shorts
         let layout = recorder.layout
         let mapping = layout.mapping
         let initialFundBucket = mapping.bucket(value: config.insuranceFund)
-        generator.start(paths: paths)
-        for buffer in [logFundamental, logTraded, peakLogTraded, peakLogFundamental, minLogTraded] { buffer.fill(logP0) }
-        for buffer in [impact, drawdownLogTraded, drawdownLogFundamental] { buffer.fill(0) }
-        // Padding lanes never cross a threshold.
-        nextLongKey.fill(-.infinity)
-        nextShortKey.fill(-.infinity)
-        tradedBucket.fill(UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0))))
-        fundamentalBucket.fill(UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0))))
+        gbm?.start(paths: paths)
+        for g in generators.indices { generators[g].start(paths: paths) }
+        innovations?.start(paths: paths)
+        for (a, lanes) in assets.enumerated() {
+            let logP0 = Foundation.log(config.assets[a].initialPrice)
+            for buffer in [lanes.logFundamental, lanes.logTraded, lanes.peakLogTraded, lanes.peakLogFundamental,
+                           lanes.minLogTraded] { buffer.fill(logP0) }
+            for buffer in [lanes.impact, lanes.drawdownLogTraded, lanes.drawdownLogFundamental, lanes.notional] { buffer.fill(0) }
+            // Padding lanes never cross a threshold.
+            lanes.nextLongKey.fill(-.infinity)
+            lanes.nextShortKey.fill(-.infinity)
+            let startBucket = UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0)))
+            lanes.tradedBucket.fill(startBucket)
+            lanes.fundamentalBucket.fill(startBucket)
+            for b in 0..<n {
+                lanes.longCursor[b] = lanes.ladder.longs.start
+                lanes.shortCursor[b] = lanes.ladder.shorts.start
+                lanes.nextLongKey[b] = lanes.ladder.longs.start.key
+                lanes.nextShortKey[b] = lanes.ladder.shorts.start.key
+            }
+            recorder.recordPrices(asset: a, row: 0, traded: lanes.tradedBucket.pointer, fundamental: lanes.fundamentalBucket.pointer,
+                                  count: n, tradedRange: logP0...logP0, fundamentalRange: logP0...logP0)
+        }
         for b in 0..<n {
-            longCursor[b] = longs.start
-            shortCursor[b] = shorts.start
-            nextLongKey[b] = longs.start.key
-            nextShortKey[b] = shorts.start.key
             tallies[b] = PathTally(insuranceFund: config.insuranceFund)
             notionalBucket[b] = LogBucketMapping.zeroBucket
             fundBucket[b] = initialFundBucket
             recorder.recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: LogBucketMapping.zeroBucket)
             recorder.recordFundChange(row: 0, from: TimeSeriesRecorder.noBucket, to: initialFundBucket)
         }
-        recorder.recordPrices(row: 0, traded: tradedBucket.pointer, fundamental: fundamentalBucket.pointer, count: n,
-                              tradedRange: logP0...logP0, fundamentalRange: logP0...logP0)
-        let decay = self.decay
-        let inverseLogGamma = mapping.inverseLogGamma
-        let logF = logFundamental, j = impact, logP = logTraded, longKey = nextLongKey, shortKey = nextShortKey
-        let low = minLogTraded, peakP = peakLogTraded, ddP = drawdownLogTraded
-        let peakF = peakLogFundamental, ddF = drawdownLogFundamental
-        let bucketP = tradedBucket, bucketF = fundamentalBucket
 
         for step in 0..<config.steps {
-            // 1. Jumps due in this step (rare), then one pass over the block: diffusion, impact
-            //    recovery, threshold check, end-of-step extremes, drawdowns and time-series
-            //    buckets. Lanes that crossed a threshold keep their old extremes here: their
-            //    end-of-step price is known only after their cascade (step 2).
-            generator.applyJumps(step: step, logF: logF)
-            var crossed = SIMDMask<SIMD4<Int64>>(repeating: false)
-            var lowP = SIMD4<Double>(repeating: .infinity), highP = -lowP, lowF = lowP, highF = -lowP
-            let evenStep = step & 1 == 0
-            for k in 0..<vectors {
-                // A loop-invariant choice: the compiler unswitches it.
-                let increment = evenStep ? generator.evenStepDiffusion(vector: k) : generator.oddStepDiffusion(vector: k)
-                let f = logF.vector(k) + increment
-                logF.setVector(k, f)
-                let jk = j.vector(k) * decay
-                j.setVector(k, jk)
-                let x = f + jk
-                logP.setVector(k, x)
-                let cross = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
-                crossed .|= cross
-                low.setVector(k, FastMath.select(cross, low.vector(k), FastMath.minimum(low.vector(k), x)))
-                let pp = FastMath.select(cross, peakP.vector(k), FastMath.maximum(peakP.vector(k), x))
-                peakP.setVector(k, pp)
-                ddP.setVector(k, FastMath.select(cross, ddP.vector(k), FastMath.maximum(ddP.vector(k), pp - x)))
-                let pf = FastMath.maximum(peakF.vector(k), f)
-                peakF.setVector(k, pf)
-                ddF.setVector(k, FastMath.maximum(ddF.vector(k), pf - f))
-                bucketP.setVector(k, LogBucketMapping.buckets(logValues: x, inverseLogGamma: inverseLogGamma))
-                bucketF.setVector(k, LogBucketMapping.buckets(logValues: f, inverseLogGamma: inverseLogGamma))
-                lowP = FastMath.minimum(lowP, x); highP = FastMath.maximum(highP, x)
-                lowF = FastMath.minimum(lowF, f); highF = FastMath.maximum(highF, f)
-            }
+            let row = layout.firstRow(afterStep: step)
+            let recordRow = (step + 1) % layout.stride == 0
+            var anyLiquidation = false
+            for lanes in assets {
+                // 1–2. The exogenous move and the vector pass.
+                var summary: PassSummary
+                if gbm != nil {
+                    gbm!.jumps.apply(step: step, logF: lanes.logFundamental)
+                    let generator = gbm!
+                    var drift = generator.step.driftTerm, scale = generator.step.diffusionScale
+                    if let schedule = lanes.schedule {
+                        let s = schedule.volatilityScale[step]
+                        let sigma2dt = scale * scale
+                        drift += 0.5 * sigma2dt * (1 - s * s) + schedule.extraDrift[step]
+                        scale *= s
+                    }
+                    if step & 1 == 0 {
+                        summary = pass(lanes, vectors: vectors) { generator.evenStepDiffusion(vector: $0, drift: drift, scale: scale) }
+                    } else {
+                        summary = pass(lanes, vectors: vectors) { generator.oddStepDiffusion(vector: $0, drift: drift, scale: scale) }
+                    }
+                } else {
+                    let a = lanes.index
+                    let normals = innovations!.normals(asset: a, step: step)
+                    generators[a].increments(step: step, normals: normals, into: lanes.increment)
+                    let increment = lanes.increment
+                    summary = pass(lanes, vectors: vectors) { increment.vector($0) }
+                }
 
-            // 2. Cascades, only where a threshold was crossed.
-            if any(crossed) {
-                // Find the crossing paths vector by vector, and touch each one's next ladder
-                // entry before resolving any: with a ladder larger than the cache, these are
-                // cache misses, and issuing them together lets the memory system overlap them.
-                var hits = 0
-                for k in 0..<vectors {
-                    let x = logP.vector(k)
-                    let mask = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
-                    if any(mask) {
-                        for lane in 0..<4 where mask[lane] && 4 * k + lane < n {
-                            let b = 4 * k + lane
-                            crossing[hits] = b
-                            hits += 1
-                            prefetchSink += logP[b] <= longKey[b] ? longs.probe(after: longCursor[b]) : shorts.probe(after: shortCursor[b])
-                        }
+                // 3. Cascades, only where a threshold was crossed.
+                if any(summary.crossed) {
+                    anyLiquidation = true
+                    resolveCrossings(lanes, step: step, vectors: vectors, n: n, first: first, summary: &summary, observer: &observer)
+                }
+
+                // 4. Time series.
+                if recordRow {
+                    recorder.recordPrices(asset: lanes.index, row: (step + 1) / layout.stride,
+                                          traded: lanes.tradedBucket.pointer, fundamental: lanes.fundamentalBucket.pointer, count: n,
+                                          tradedRange: summary.lowP.min()...summary.highP.max(),
+                                          fundamentalRange: summary.lowF.min()...summary.highF.max())
+                }
+                if Observer.self != NoCascadeObserver.self {
+                    for b in 0..<n {
+                        observer.stepEnded(path: first + b, asset: lanes.index, step: step,
+                                           logFundamental: lanes.logFundamental[b], logImpact: lanes.impact[b])
                     }
                 }
-                let row = layout.firstRow(afterStep: step)
-                for i in 0..<hits {
-                    let b = crossing[i]
-                    let jb = resolver.resolve(
-                        path: first + b, step: step, logFundamental: logF[b], startImpact: j[b],
-                        longCursor: &longCursor[b], shortCursor: &shortCursor[b], tally: &tallies[b],
-                        observer: &observer)
-                    j[b] = jb
-                    let x = logF[b] + jb
-                    logP[b] = x
-                    longKey[b] = longCursor[b].key
-                    shortKey[b] = shortCursor[b].key
-                    // The extremes and bucket of the end-of-step price, skipped in step 1.
-                    low[b] = min(low[b], x)
-                    peakP[b] = max(peakP[b], x)
-                    ddP[b] = max(ddP[b], peakP[b] - x)
-                    bucketP[b] = UInt64(UInt32(bitPattern: mapping.bucket(logValue: x)))
-                    lowP[0] = min(lowP[0], x)
-                    highP[0] = max(highP[0], x)
-                    let newNotional = mapping.bucket(value: tallies[b].executedNotional)
-                    recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
-                    notionalBucket[b] = newNotional
-                    let newFund = mapping.bucket(value: tallies[b].fund.balance)
-                    recorder.recordFundChange(row: row, from: fundBucket[b], to: newFund)
-                    fundBucket[b] = newFund
-                }
             }
-
-            // 3. Time series.
-            if (step + 1) % layout.stride == 0 {
-                recorder.recordPrices(row: (step + 1) / layout.stride,
-                                      traded: bucketP.pointer, fundamental: bucketF.pointer, count: n,
-                                      tradedRange: lowP.min()...highP.max(), fundamentalRange: lowF.min()...highF.max())
-            }
-            if Observer.self != NoCascadeObserver.self {
+            if anyLiquidation {
+                // The totals over all assets changed on the paths that liquidated.
                 for b in 0..<n {
-                    observer.stepEnded(path: first + b, step: step, logFundamental: logF[b], logImpact: j[b])
+                    let newNotional = mapping.bucket(value: tallies[b].executedNotional)
+                    if newNotional != notionalBucket[b] {
+                        recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
+                        notionalBucket[b] = newNotional
+                    }
+                    let newFund = mapping.bucket(value: tallies[b].fund.balance)
+                    if newFund != fundBucket[b] {
+                        recorder.recordFundChange(row: row, from: fundBucket[b], to: newFund)
+                        fundBucket[b] = newFund
+                    }
                 }
             }
         }
+        writeResults(first: first, n: n, into: results)
+    }
 
+    /// Finds the lanes that crossed a threshold, touches each one's next ladder key before
+    /// resolving any (with a ladder larger than the cache, these are misses the memory system can
+    /// overlap), resolves their cascades and updates their end-of-step extremes and buckets.
+    mutating func resolveCrossings(_ lanes: AssetLanes, step: Int, vectors: Int, n: Int, first: Int,
+                                   summary: inout PassSummary, observer: inout Observer) {
+        let logF = lanes.logFundamental, j = lanes.impact, logP = lanes.logTraded
+        let longKey = lanes.nextLongKey, shortKey = lanes.nextShortKey
+        let longs = lanes.ladder.longs, shorts = lanes.ladder.shorts
+        var hits = 0
+        for k in 0..<vectors {
+            let x = logP.vector(k)
+            let mask = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
+            if any(mask) {
+                for lane in 0..<4 where mask[lane] && 4 * k + lane < n {
+                    let b = 4 * k + lane
+                    crossing[hits] = b
+                    hits += 1
+                    prefetchSink += logP[b] <= longKey[b] ? longs.probe(after: lanes.longCursor[b]) : shorts.probe(after: lanes.shortCursor[b])
+                }
+            }
+        }
+        let mapping = config.timeSeries.mapping
+        for i in 0..<hits {
+            let b = crossing[i]
+            var notional = lanes.notional[b]
+            let jb = lanes.resolver.resolve(
+                path: first + b, step: step, logFundamental: logF[b], startImpact: j[b],
+                longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], tally: &tallies[b],
+                assetNotional: &notional, observer: &observer)
+            lanes.notional[b] = notional
+            j[b] = jb
+            let x = logF[b] + jb
+            logP[b] = x
+            longKey[b] = lanes.longCursor[b].key
+            shortKey[b] = lanes.shortCursor[b].key
+            // The extremes and bucket of the end-of-step price, skipped in the pass.
+            lanes.minLogTraded[b] = min(lanes.minLogTraded[b], x)
+            lanes.peakLogTraded[b] = max(lanes.peakLogTraded[b], x)
+            lanes.drawdownLogTraded[b] = max(lanes.drawdownLogTraded[b], lanes.peakLogTraded[b] - x)
+            lanes.tradedBucket[b] = UInt64(UInt32(bitPattern: mapping.bucket(logValue: x)))
+            summary.lowP[0] = min(summary.lowP[0], x)
+            summary.highP[0] = max(summary.highP[0], x)
+        }
+    }
+
+    func writeResults(first: Int, n: Int, into results: PathResultsWriter) {
         for b in 0..<n {
             let t = tallies[b]
             let p = first + b
-            results.set(.liquidatedNotional, p, t.executedNotional)
-            results.set(.liquidatedLongNotionalAtEntry, p, t.longEntryNotional)
-            results.set(.liquidatedShortNotionalAtEntry, p, t.shortEntryNotional)
-            results.set(.liquidatedLongNotionalExecuted, p, t.longExecutedNotional)
-            results.set(.liquidatedShortNotionalExecuted, p, t.shortExecutedNotional)
-            results.set(.liquidations, p, Double(t.liquidations))
-            results.set(.maxCascadeRounds, p, Double(t.maxRounds))
-            results.set(.roundCapHits, p, Double(t.roundCapHits))
-            results.set(.marginLost, p, t.marginLost)
-            results.set(.fundReceipts, p, t.fund.netReceipts)
-            results.set(.liquidationFees, p, t.fees)
-            results.set(.minTradedPrice, p, Foundation.exp(low[b]))
-            results.set(.finalTradedPrice, p, Foundation.exp(logF[b] + j[b]))
-            results.set(.finalFundamentalPrice, p, Foundation.exp(logF[b]))
-            results.set(.maxDrawdownTraded, p, -Foundation.expm1(-ddP[b]))
-            results.set(.maxDrawdownFundamental, p, -Foundation.expm1(-ddF[b]))
-            results.set(.insuranceFundEnd, p, t.fund.balance)
-            results.set(.insuranceFundMin, p, t.fund.lowest)
-            results.set(.badDebt, p, t.fund.badDebt)
-            results.set(.firstLiquidationTime, p,
+            results.set(.liquidatedNotional, nil, p, t.executedNotional)
+            results.set(.liquidatedLongNotionalAtEntry, nil, p, t.longEntryNotional)
+            results.set(.liquidatedShortNotionalAtEntry, nil, p, t.shortEntryNotional)
+            results.set(.liquidatedLongNotionalExecuted, nil, p, t.longExecutedNotional)
+            results.set(.liquidatedShortNotionalExecuted, nil, p, t.shortExecutedNotional)
+            results.set(.liquidations, nil, p, Double(t.liquidations))
+            results.set(.maxCascadeRounds, nil, p, Double(t.maxRounds))
+            results.set(.roundCapHits, nil, p, Double(t.roundCapHits))
+            results.set(.marginLost, nil, p, t.marginLost)
+            results.set(.fundReceipts, nil, p, t.fund.netReceipts)
+            results.set(.liquidationFees, nil, p, t.fees)
+            results.set(.insuranceFundEnd, nil, p, t.fund.balance)
+            results.set(.insuranceFundMin, nil, p, t.fund.lowest)
+            results.set(.badDebt, nil, p, t.fund.badDebt)
+            results.set(.firstLiquidationTime, nil, p,
                         t.firstLiquidationStep < 0 ? .nan : Double(t.firstLiquidationStep + 1) * config.stepSeconds)
+            for lanes in assets {
+                let a = lanes.index
+                if assets.count > 1 { results.set(.liquidatedNotional, a, p, lanes.notional[b]) }
+                results.set(.minTradedPrice, a, p, Foundation.exp(lanes.minLogTraded[b]))
+                results.set(.finalTradedPrice, a, p, Foundation.exp(lanes.logFundamental[b] + lanes.impact[b]))
+                results.set(.finalFundamentalPrice, a, p, Foundation.exp(lanes.logFundamental[b]))
+                results.set(.maxDrawdownTraded, a, p, -Foundation.expm1(-lanes.drawdownLogTraded[b]))
+                results.set(.maxDrawdownFundamental, a, p, -Foundation.expm1(-lanes.drawdownLogFundamental[b]))
+            }
         }
     }
 }
@@ -235,9 +344,25 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
 struct PathResultsWriter: @unchecked Sendable {
     let base: UnsafeMutablePointer<Double>
     let paths: Int
+    let assets: Int
+    /// Column position by metric and asset (asset + 1; 0 for "all assets"); −1 where none.
+    let table: [Int]
+
+    init(base: UnsafeMutablePointer<Double>, results: PathResults) {
+        self.base = base
+        self.paths = results.paths
+        self.assets = results.symbols.count
+        var table = [Int](repeating: -1, count: PathMetric.allCases.count * (assets + 1))
+        for (position, column) in results.columns.enumerated() {
+            table[column.metric.rawValue * (assets + 1) + (column.asset.map { $0 + 1 } ?? 0)] = position
+        }
+        self.table = table
+    }
 
     @inline(__always)
-    func set(_ metric: PathMetric, _ path: Int, _ value: Double) {
-        base[metric.rawValue * paths + path] = value
+    func set(_ metric: PathMetric, _ asset: Int?, _ path: Int, _ value: Double) {
+        let position = table[metric.rawValue * (assets + 1) + (asset.map { $0 + 1 } ?? 0)]
+        precondition(position >= 0, "no column for \(metric) of asset \(String(describing: asset))")
+        base[position * paths + path] = value
     }
 }

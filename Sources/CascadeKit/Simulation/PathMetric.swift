@@ -75,24 +75,85 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     }
 }
 
-/// Per-path results, one contiguous array per metric (struct of arrays), indexed by path.
+extension PathMetric {
+    /// Whether the metric is reported for each asset (prices) rather than over all assets.
+    public var isPerAsset: Bool {
+        switch self {
+        case .minTradedPrice, .finalTradedPrice, .finalFundamentalPrice, .maxDrawdownTraded, .maxDrawdownFundamental: true
+        default: false
+        }
+    }
+}
+
+/// A column of `paths.csv`: a metric over all assets (`asset` nil) or for one asset.
+public struct PathColumn: Hashable, Sendable {
+    public var metric: PathMetric
+    public var asset: Int?
+
+    public init(_ metric: PathMetric, asset: Int? = nil) {
+        self.metric = metric
+        self.asset = asset
+    }
+
+    /// The columns of a run with `assets` assets: every metric over all assets, then for each
+    /// asset its price metrics (and, with several assets, its liquidated notional). With one
+    /// asset its price metrics stand in for the totals, under the plain names.
+    public static func layout(assets: Int) -> [PathColumn] {
+        if assets == 1 { return PathMetric.allCases.map { PathColumn($0, asset: $0.isPerAsset ? 0 : nil) } }
+        var columns = PathMetric.allCases.filter { !$0.isPerAsset }.map { PathColumn($0) }
+        for a in 0..<assets {
+            columns.append(PathColumn(.liquidatedNotional, asset: a))
+            columns += PathMetric.allCases.filter(\.isPerAsset).map { PathColumn($0, asset: a) }
+        }
+        return columns
+    }
+
+    /// The CSV name: the metric, then `.SYMBOL` for a per-asset column of a multi-asset run.
+    public func name(symbols: [String]) -> String {
+        guard let asset, symbols.count > 1 else { return metric.name }
+        return "\(metric.name).\(symbols[asset])"
+    }
+}
+
+/// Per-path results, one contiguous array per column (struct of arrays), indexed by path.
 public struct PathResults: Sendable {
     public let paths: Int
-    /// values[metric.rawValue * paths + path]
+    public let columns: [PathColumn]
+    public let symbols: [String]
+    let index: [PathColumn: Int]
+    /// values[column * paths + path]
     public internal(set) var values: [Double]
 
-    public init(paths: Int) {
+    public init(paths: Int, symbols: [String]) {
         self.paths = paths
-        self.values = [Double](repeating: .nan, count: paths * PathMetric.allCases.count)
+        self.symbols = symbols
+        columns = PathColumn.layout(assets: symbols.count)
+        index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+        values = [Double](repeating: .nan, count: paths * columns.count)
     }
 
-    /// The value of `metric` on path `path`.
+    /// The position of `column` among ``columns``.
+    public func position(of column: PathColumn) -> Int? { index[column] }
+
+    /// The value of `metric` on path `path`: over all assets, or for the first asset for a
+    /// per-asset metric.
     public subscript(metric: PathMetric, path: Int) -> Double {
-        values[metric.rawValue * paths + path]
+        self[metric, metric.isPerAsset ? 0 : nil, path]
     }
 
-    /// All paths' values of `metric`, in path order.
+    /// The value of `metric` for `asset` (nil: over all assets) on path `path`.
+    public subscript(metric: PathMetric, asset: Int?, path: Int) -> Double {
+        values[index[PathColumn(metric, asset: asset)]! * paths + path]
+    }
+
+    /// All paths' values of a column, in path order.
+    public func column(_ column: PathColumn) -> ArraySlice<Double> {
+        let c = index[column]!
+        return values[(c * paths)..<((c + 1) * paths)]
+    }
+
+    /// All paths' values of `metric` (for the first asset if it is per asset).
     public func column(_ metric: PathMetric) -> ArraySlice<Double> {
-        values[(metric.rawValue * paths)..<((metric.rawValue + 1) * paths)]
+        column(PathColumn(metric, asset: metric.isPerAsset ? 0 : nil))
     }
 }

@@ -1,3 +1,29 @@
+/// One asset of a run: its price process, stress schedule, impact and position book.
+public struct AssetConfig: Sendable {
+    /// The asset's name, e.g. `BTCUSDT`.
+    public var symbol: String
+    /// Price at time 0 (fundamental = traded).
+    public var initialPrice: Double
+    /// Model of the fundamental price.
+    public var model: PriceModel
+    /// Scheduled moves and volatility multipliers (none: every step unchanged).
+    public var schedule: StressSchedule?
+    /// Price impact of forced flow in this asset (it moves only this asset).
+    public var impact: ImpactModel
+    /// The positions in this asset under the venue's margin rule.
+    public var ladder: LiquidationLadder
+
+    public init(symbol: String, initialPrice: Double, model: PriceModel, schedule: StressSchedule? = nil,
+                impact: ImpactModel, ladder: LiquidationLadder) {
+        self.symbol = symbol
+        self.initialPrice = initialPrice
+        self.model = model
+        self.schedule = schedule
+        self.impact = impact
+        self.ladder = ladder
+    }
+}
+
 /// Everything the engine needs for a run, already validated: the engine never sees a scenario
 /// file. Built by ``ScenarioLoader`` or directly (tests, benchmarks).
 public struct SimulationConfig: Sendable {
@@ -9,42 +35,57 @@ public struct SimulationConfig: Sendable {
     public var steps: Int
     /// Length of one step in seconds.
     public var stepSeconds: Double
-    /// Price of the asset at time 0 (fundamental = traded).
-    public var initialPrice: Double
-    /// Model of the fundamental price.
-    public var priceModel: JumpDiffusionModel
-    /// Price impact of forced flow.
-    public var impact: ImpactModel
-    /// Insurance fund at time 0 (USD).
+    /// The assets (at least one).
+    public var assets: [AssetConfig]
+    /// Lower Cholesky factor (row-major K×K) of the assets' correlation matrix; nil for one asset
+    /// or independent assets.
+    public var correlationFactor: [Double]?
+    /// Insurance fund at time 0 (USD), shared by all assets.
     public var insuranceFund: Double
-    /// The position book under the venue's margin rule.
-    public var ladder: LiquidationLadder
     /// Most cascade rounds resolved within one step; what is left carries to the next step.
     public var maxCascadeRounds: Int
     /// What the time series records.
     public var timeSeries: TimeSeriesLayout
 
+    public init(seed: UInt64, paths: Int, steps: Int, stepSeconds: Double, assets: [AssetConfig],
+                correlationFactor: [Double]? = nil, insuranceFund: Double, maxCascadeRounds: Int = 1000,
+                timeSeries: TimeSeriesLayout? = nil) {
+        precondition(!assets.isEmpty)
+        self.seed = seed
+        self.paths = paths
+        self.steps = steps
+        self.stepSeconds = stepSeconds
+        self.assets = assets
+        self.correlationFactor = correlationFactor
+        self.insuranceFund = insuranceFund
+        self.maxCascadeRounds = maxCascadeRounds
+        self.timeSeries = timeSeries ?? TimeSeriesLayout(steps: steps, stride: 1, relativeAccuracy: 0.001)
+    }
+
+    /// One GBM asset (model M0).
     public init(
         seed: UInt64, paths: Int, steps: Int, stepSeconds: Double, initialPrice: Double,
         priceModel: JumpDiffusionModel, impact: ImpactModel, insuranceFund: Double,
         ladder: LiquidationLadder, maxCascadeRounds: Int = 1000, timeSeries: TimeSeriesLayout? = nil
     ) {
-        self.seed = seed
-        self.paths = paths
-        self.steps = steps
-        self.stepSeconds = stepSeconds
-        self.initialPrice = initialPrice
-        self.priceModel = priceModel
-        self.impact = impact
-        self.insuranceFund = insuranceFund
-        self.ladder = ladder
-        self.maxCascadeRounds = maxCascadeRounds
-        self.timeSeries = timeSeries ?? TimeSeriesLayout(steps: steps, stride: 1, relativeAccuracy: 0.001)
+        self.init(seed: seed, paths: paths, steps: steps, stepSeconds: stepSeconds,
+                  assets: [AssetConfig(symbol: "ASSET", initialPrice: initialPrice, model: .gbm(priceModel),
+                                       impact: impact, ladder: ladder)],
+                  insuranceFund: insuranceFund, maxCascadeRounds: maxCascadeRounds, timeSeries: timeSeries)
     }
 
-    /// One step as a fraction of a year of 365 days: Δt in the price model.
+    /// One step as a fraction of a year of 365 days: Δt in the price models.
     public var stepYears: Double { stepSeconds / (365 * 86_400) }
 
     /// The horizon in seconds.
     public var horizonSeconds: Double { Double(steps) * stepSeconds }
+
+    /// The asset symbols, in order.
+    public var symbols: [String] { assets.map(\.symbol) }
+
+    /// All positions of all assets.
+    public var positionCount: Int { assets.reduce(0) { $0 + $1.ladder.positions.count } }
+
+    /// Total open notional at entry, all assets, both sides (USD).
+    public var openInterest: Double { assets.reduce(0) { $0 + $1.ladder.openInterest } }
 }

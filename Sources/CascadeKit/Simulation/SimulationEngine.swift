@@ -36,16 +36,17 @@ public struct SimulationEngine: Sendable {
         let totalPaths = config.paths
         let chunkCount = (totalPaths + chunkSize - 1) / chunkSize
         let workers = max(1, min(threads, chunkCount))
-        var results = PathResults(paths: totalPaths)
+        var results = PathResults(paths: totalPaths, symbols: config.symbols)
+        let columns = results
         let recorders = WorkerSlots<TimeSeriesRecorder>(count: workers)
         let nextChunk = Atomic<Int>(0)
         let pathsDone = Atomic<Int>(0)
         let config = self.config
         results.values.withUnsafeMutableBufferPointer { buffer in
-            let writer = PathResultsWriter(base: buffer.baseAddress!, paths: totalPaths)
+            let writer = PathResultsWriter(base: buffer.baseAddress!, results: columns)
             let work: @Sendable (Int) -> Void = { worker in
                 var simulator = PathBlockSimulator<NoCascadeObserver>(config: config, capacity: min(chunkSize, totalPaths))
-                var recorder = TimeSeriesRecorder(layout: config.timeSeries)
+                var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
                 var observer = NoCascadeObserver()
                 while true {
                     let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -74,10 +75,11 @@ public struct SimulationEngine: Sendable {
     public func trace<Observer: CascadeObserver>(path: Int, observer: inout Observer) -> SimulationResult {
         var single = config
         single.paths = path + 1
-        var results = PathResults(paths: path + 1)
-        var recorder = TimeSeriesRecorder(layout: config.timeSeries)
+        var results = PathResults(paths: path + 1, symbols: config.symbols)
+        let columns = results
+        var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
         results.values.withUnsafeMutableBufferPointer { buffer in
-            let writer = PathResultsWriter(base: buffer.baseAddress!, paths: path + 1)
+            let writer = PathResultsWriter(base: buffer.baseAddress!, results: columns)
             var simulator = PathBlockSimulator<Observer>(config: single, capacity: 1)
             simulator.simulate(paths: path..<(path + 1), into: writer, recorder: &recorder, observer: &observer)
         }
@@ -99,8 +101,9 @@ final class WorkerSlots<Value>: @unchecked Sendable {
 
 extension SimulationEngine {
     /// Generates the fundamental price paths alone — no positions, no impact, no reports — and
-    /// returns each path's final fundamental price. The same generator and parallel layout as
-    /// ``run(threads:chunkSize:progress:)``: the floor the engine's cost is measured against.
+    /// returns each path's final fundamental price of the first asset. The same generators and
+    /// parallel layout as ``run(threads:chunkSize:progress:)``: the floor the engine's cost is
+    /// measured against.
     public func generateFundamentalPaths(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int = 1024) -> [Double] {
         let config = self.config
         let totalPaths = config.paths
@@ -108,22 +111,46 @@ extension SimulationEngine {
         let workers = max(1, min(threads, chunkCount))
         var finals = [Double](repeating: 0, count: totalPaths)
         let nextChunk = Atomic<Int>(0)
-        let logP0 = Foundation.log(config.initialPrice)
         finals.withUnsafeMutableBufferPointer { buffer in
             let out = SendablePointer(base: buffer.baseAddress!)
             let work: @Sendable (Int) -> Void = { _ in
                 let capacity = min(chunkSize, totalPaths)
-                var generator = BlockPathGenerator(model: config.priceModel, stepYears: config.stepYears,
-                                                   seed: config.seed, capacity: capacity)
-                let logF = LaneBuffer<Double>(lanes: capacity, value: 0)
+                let assets = config.assets.count
+                var gbm: BlockPathGenerator? = nil
+                var generators: [AssetPathGenerator] = []
+                var innovations: CorrelatedInnovations? = nil
+                if assets == 1, case let .gbm(model) = config.assets[0].model, config.assets[0].schedule == nil {
+                    gbm = BlockPathGenerator(model: model, stepYears: config.stepYears, seed: config.seed, capacity: capacity)
+                } else {
+                    generators = config.assets.enumerated().map { a, asset in
+                        AssetPathGenerator(model: asset.model, schedule: asset.schedule ?? StressSchedule(shocks: [], steps: config.steps),
+                                           stepYears: config.stepYears, seed: config.seed, asset: a, capacity: capacity)
+                    }
+                    innovations = CorrelatedInnovations(assets: assets, capacity: capacity,
+                                                        cholesky: config.correlationFactor, seed: config.seed)
+                }
+                let logF = (0..<assets).map { _ in LaneBuffer<Double>(lanes: capacity, value: 0) }
+                let increment = LaneBuffer<Double>(lanes: capacity, value: 0)
                 while true {
                     let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
                     if chunk >= chunkCount { break }
                     let paths = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, totalPaths)
-                    generator.start(paths: paths)
-                    logF.fill(logP0)
-                    for step in 0..<config.steps { generator.advance(step: step, logF: logF) }
-                    for b in 0..<paths.count { out.base[paths.lowerBound + b] = Foundation.exp(logF[b]) }
+                    let vectors = (paths.count + 3) >> 2
+                    gbm?.start(paths: paths)
+                    for g in generators.indices { generators[g].start(paths: paths) }
+                    innovations?.start(paths: paths)
+                    for a in 0..<assets { logF[a].fill(Foundation.log(config.assets[a].initialPrice)) }
+                    for step in 0..<config.steps {
+                        if gbm != nil {
+                            gbm!.advance(step: step, logF: logF[0])
+                        } else {
+                            for a in 0..<assets {
+                                generators[a].increments(step: step, normals: innovations!.normals(asset: a, step: step), into: increment)
+                                for k in 0..<vectors { logF[a].setVector(k, logF[a].vector(k) + increment.vector(k)) }
+                            }
+                        }
+                    }
+                    for b in 0..<paths.count { out.base[paths.lowerBound + b] = Foundation.exp(logF[0][b]) }
                 }
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }

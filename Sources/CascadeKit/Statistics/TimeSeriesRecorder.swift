@@ -13,6 +13,30 @@ public enum TimeSeriesQuantity: Int, CaseIterable, Sendable {
         case .insuranceFund: "insuranceFund"
         }
     }
+
+    /// Whether the quantity is recorded per asset (the prices).
+    public var isPerAsset: Bool { self == .tradedPrice || self == .fundamentalPrice }
+}
+
+/// A quantity of `timeseries.csv`, for one asset (prices) or over all assets.
+public struct TimeSeriesColumn: Hashable, Sendable {
+    public var quantity: TimeSeriesQuantity
+    public var asset: Int?
+
+    /// The columns of a run with `assets` assets: each asset's traded and fundamental price, then
+    /// the liquidated notional and the insurance fund.
+    public static func layout(assets: Int) -> [TimeSeriesColumn] {
+        (0..<assets).flatMap { a in [TimeSeriesColumn(quantity: .tradedPrice, asset: a),
+                                     TimeSeriesColumn(quantity: .fundamentalPrice, asset: a)] }
+            + [TimeSeriesColumn(quantity: .cumulativeLiquidatedNotional, asset: nil),
+               TimeSeriesColumn(quantity: .insuranceFund, asset: nil)]
+    }
+
+    /// The CSV name stem: the quantity, then `.SYMBOL` for a price of a multi-asset run.
+    public func name(symbols: [String]) -> String {
+        guard let asset, symbols.count > 1 else { return quantity.name }
+        return "\(quantity.name).\(symbols[asset])"
+    }
 }
 
 /// Which steps the time series records and how precisely.
@@ -52,32 +76,36 @@ public struct TimeSeriesLayout: Sendable, Equatable {
 /// among workers.
 public struct TimeSeriesRecorder: Sendable {
     public let layout: TimeSeriesLayout
-    @usableFromInline var traded: [LogHistogram]
-    @usableFromInline var fundamental: [LogHistogram]
+    public let assets: Int
+    /// [asset][row]
+    @usableFromInline var traded: [[LogHistogram]]
+    @usableFromInline var fundamental: [[LogHistogram]]
     @usableFromInline var notionalChanges: [LogHistogram]
     @usableFromInline var fundChanges: [LogHistogram]
 
     /// "No bucket": the value a path had before its first recording.
     public static let noBucket = Int32.max
 
-    public init(layout: TimeSeriesLayout) {
+    public init(layout: TimeSeriesLayout, assets: Int = 1) {
         self.layout = layout
-        traded = Array(repeating: LogHistogram(), count: layout.rows)
+        self.assets = assets
+        let rows = Array(repeating: LogHistogram(), count: layout.rows)
+        traded = Array(repeating: rows, count: assets)
         fundamental = traded
-        notionalChanges = traded
-        fundChanges = traded
+        notionalChanges = rows
+        fundChanges = rows
     }
 
     /// Records the price buckets of `count` paths in `row` (buckets as 32-bit integers in the
     /// low half of each 64-bit word), given the lowest and highest log-price of each quantity.
-    public mutating func recordPrices(row: Int, traded tradedBuckets: UnsafePointer<UInt64>,
+    public mutating func recordPrices(asset: Int = 0, row: Int, traded tradedBuckets: UnsafePointer<UInt64>,
                                       fundamental fundamentalBuckets: UnsafePointer<UInt64>, count: Int,
                                       tradedRange: ClosedRange<Double>, fundamentalRange: ClosedRange<Double>) {
         let m = layout.mapping
-        traded[row].add(lowBitsOf: tradedBuckets, count: count,
-                        low: m.bucket(logValue: tradedRange.lowerBound), high: m.bucket(logValue: tradedRange.upperBound))
-        fundamental[row].add(lowBitsOf: fundamentalBuckets, count: count,
-                             low: m.bucket(logValue: fundamentalRange.lowerBound), high: m.bucket(logValue: fundamentalRange.upperBound))
+        traded[asset][row].add(lowBitsOf: tradedBuckets, count: count,
+                               low: m.bucket(logValue: tradedRange.lowerBound), high: m.bucket(logValue: tradedRange.upperBound))
+        fundamental[asset][row].add(lowBitsOf: fundamentalBuckets, count: count,
+                                    low: m.bucket(logValue: fundamentalRange.lowerBound), high: m.bucket(logValue: fundamentalRange.upperBound))
     }
 
     /// Records that a path's liquidated-notional bucket moved from `from` (or ``noBucket``) to
@@ -100,22 +128,28 @@ public struct TimeSeriesRecorder: Sendable {
 
     /// Adds another recorder's counts (same layout) into this one.
     public mutating func merge(_ other: TimeSeriesRecorder) {
-        precondition(other.layout == layout)
+        precondition(other.layout == layout && other.assets == assets)
         for r in 0..<layout.rows {
-            traded[r].merge(other.traded[r])
-            fundamental[r].merge(other.fundamental[r])
+            for a in 0..<assets {
+                traded[a][r].merge(other.traded[a][r])
+                fundamental[a][r].merge(other.fundamental[a][r])
+            }
             notionalChanges[r].merge(other.notionalChanges[r])
             fundChanges[r].merge(other.fundChanges[r])
         }
     }
 
-    /// Quantiles per row: result[quantity][row][level].
+    /// Quantiles per row: result[column][row][level], columns as in ``TimeSeriesColumn/layout(assets:)``.
     public func quantiles(_ levels: [Double]) -> [[[Double]]] {
         let mapping = layout.mapping
-        return [traded.map { $0.quantiles(levels, mapping: mapping) },
-                fundamental.map { $0.quantiles(levels, mapping: mapping) },
-                Self.accumulate(notionalChanges, levels: levels, mapping: mapping),
-                Self.accumulate(fundChanges, levels: levels, mapping: mapping)]
+        var result: [[[Double]]] = []
+        for a in 0..<assets {
+            result.append(traded[a].map { $0.quantiles(levels, mapping: mapping) })
+            result.append(fundamental[a].map { $0.quantiles(levels, mapping: mapping) })
+        }
+        result.append(Self.accumulate(notionalChanges, levels: levels, mapping: mapping))
+        result.append(Self.accumulate(fundChanges, levels: levels, mapping: mapping))
+        return result
     }
 
     /// Each row's distribution as the running sum of the change histograms up to it, and its
@@ -175,12 +209,5 @@ public struct TimeSeriesRecorder: Sendable {
             })
         }
         return result
-    }
-}
-
-extension TimeSeriesRecorder {
-    /// Total dense buckets held per quantity (diagnostics).
-    public var debugWidths: [Int] {
-        [traded, fundamental, notionalChanges, fundChanges].map { $0.reduce(0) { $0 + $1.counts.count } }
     }
 }

@@ -48,19 +48,19 @@ enum TestBooks {
 /// Records every round and every step end of traced paths.
 struct RecordingObserver: CascadeObserver {
     struct Round: Equatable {
-        var path: Int, step: Int, round: Int, side: Side, range: Range<Int>, roundPrice: Double, executionPrice: Double
+        var path: Int, asset: Int, step: Int, round: Int, side: Side, range: Range<Int>, roundPrice: Double, executionPrice: Double
     }
     var rounds: [Round] = []
     var logFundamental: [Double] = []
     var logImpact: [Double] = []
 
-    mutating func roundClosed(path: Int, step: Int, round: Int, side: Side, range: Range<Int>,
+    mutating func roundClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, range: Range<Int>,
                               roundPrice: Double, executionPrice: Double) {
-        rounds.append(Round(path: path, step: step, round: round, side: side, range: range,
+        rounds.append(Round(path: path, asset: asset, step: step, round: round, side: side, range: range,
                             roundPrice: roundPrice, executionPrice: executionPrice))
     }
 
-    mutating func stepEnded(path: Int, step: Int, logFundamental: Double, logImpact: Double) {
+    mutating func stepEnded(path: Int, asset: Int, step: Int, logFundamental: Double, logImpact: Double) {
         self.logFundamental.append(logFundamental)
         self.logImpact.append(logImpact)
     }

@@ -1,0 +1,336 @@
+import Foundation
+
+/// The log-returns of one asset for a block of paths, for any ``PriceModel``, given the asset's
+/// (correlated) normal innovation of each path and step from ``CorrelatedInnovations``.
+///
+/// Model-specific randomness — variance shocks, chi-square variates, regime moves, bootstrap
+/// blocks, jump counts in regimes — comes from a second xoshiro256+ stream per path and asset
+/// (``StreamSeeds/auxiliary(seed:asset:)``), Merton jumps from a ``JumpClock``, so every draw is a
+/// fixed function of (seed, asset, path, step). The stress schedule's extra drift and volatility
+/// multiplier apply as documented in ``StressSchedule``.
+struct AssetPathGenerator {
+    let model: PriceModel
+    let schedule: StressSchedule
+    let stepYears: Double
+    let seed: UInt64
+    let capacity: Int
+    var jumps: JumpClock
+    /// Auxiliary stream of each lane.
+    var aux: [Xoshiro256Plus]
+    /// GARCH per-step variance h, or Heston annual variance v, per lane.
+    var variance: [Double]
+    /// Regime index, or bootstrap position, per lane.
+    var regime: [Int]
+    var position: [Int]
+    var first = 0
+    var count = 0
+
+    // Per-model constants.
+    let heston: HestonConstants?
+    let regimeSteps: [[Double]]     // cumulative per-step transition rows
+    let regimePoisson: [[Double]]   // cumulative Poisson probabilities of jump counts per regime
+
+    init(model: PriceModel, schedule: StressSchedule, stepYears: Double, seed: UInt64, asset: Int, capacity: Int) {
+        self.model = model
+        self.schedule = schedule
+        self.stepYears = stepYears
+        self.seed = seed
+        self.capacity = capacity
+        let merton: MertonJumps?
+        switch model {
+        case let .gbm(m): merton = m.jumps
+        case let .studentT(m): merton = m.jumps
+        case let .garch(m): merton = m.jumps
+        default: merton = nil
+        }
+        jumps = JumpClock(jumps: merton, stepYears: stepYears, seed: seed, asset: asset, capacity: capacity)
+        aux = Array(repeating: Xoshiro256Plus(seed: 0, path: 0), count: capacity)
+        variance = Array(repeating: 0, count: capacity)
+        regime = Array(repeating: 0, count: capacity)
+        position = Array(repeating: 0, count: capacity)
+        if case let .heston(h) = model { heston = HestonConstants(h, dt: stepYears) } else { heston = nil }
+        if case let .regimeSwitching(r) = model {
+            let perStep = RegimeSwitchingModel.perStepTransitions(r.transitionsPerDay, days: stepYears * 365)
+            regimeSteps = perStep.map { row in var total = 0.0; return row.map { total += $0; return total } }
+            regimePoisson = r.regimes.map { PoissonTable.cumulative(mean: ($0.jumps?.intensity ?? 0) * stepYears) }
+        } else {
+            regimeSteps = []
+            regimePoisson = []
+        }
+        auxSeed = StreamSeeds.auxiliary(seed: seed, asset: asset)
+    }
+
+    let auxSeed: UInt64
+
+    mutating func start(paths: Range<Int>) {
+        first = paths.lowerBound
+        count = paths.count
+        jumps.start(paths: paths)
+        for b in 0..<count {
+            aux[b] = Xoshiro256Plus(seed: auxSeed, path: UInt64(first + b))
+            switch model {
+            case let .garch(g): variance[b] = g.startVariance
+            case let .heston(h): variance[b] = h.v0
+            case let .regimeSwitching(r): regime[b] = r.start
+            case .bootstrap:
+                position[b] = 0
+                regime[b] = 0   // steps left in the current block
+            default: break
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func uniform(_ b: Int) -> Double { Xoshiro256Plus.uniform(aux[b].next()) }
+
+    @inline(__always)
+    mutating func normal(_ b: Int) -> Double { FastMath.boxMuller(uniform(b), uniform(b)).0 }
+
+    /// Gamma(a, 1) for a ≥ 1 by Marsaglia and Tsang's method ("A simple method for generating
+    /// gamma variables", 2000).
+    mutating func gamma(_ b: Int, shape a: Double) -> Double {
+        let d = a - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            let x = normal(b)
+            let v0 = 1 + c * x
+            if v0 <= 0 { continue }
+            let v = v0 * v0 * v0
+            let u = uniform(b)
+            if Foundation.log(u) < 0.5 * x * x + d - d * v + d * Foundation.log(v) { return d * v }
+        }
+    }
+
+    /// Writes step `t`'s log-return of each lane into `increment` (the correlated normals of the
+    /// step in `normals`).
+    mutating func increments(step t: Int, normals z: UnsafeMutablePointer<Double>, into increment: LaneBuffer<Double>) {
+        let extra = schedule.extraDrift[t], s = schedule.volatilityScale[t]
+        let dt = stepYears
+        switch model {
+        case let .gbm(m):
+            let compensation = m.jumps.map { $0.compensated ? $0.compensator : 0 } ?? 0
+            let drift = (m.drift - compensation - 0.5 * s * s * m.volatility * m.volatility) * dt + extra
+            let scale = s * m.volatility * dt.squareRoot()
+            for b in 0..<count { increment[b] = drift + scale * z[b] }
+        case let .studentT(m):
+            let nu = m.degreesOfFreedom
+            let compensation = m.jumps.map { $0.compensated ? $0.compensator : 0 } ?? 0
+            let drift = (m.drift - compensation - 0.5 * s * s * m.volatility * m.volatility) * dt + extra
+            let scale = s * m.volatility * dt.squareRoot() * ((nu - 2) / nu).squareRoot()
+            for b in 0..<count {
+                let chiSquare = 2 * gamma(b, shape: nu / 2)
+                increment[b] = drift + scale * z[b] / (chiSquare / nu).squareRoot()
+            }
+        case let .garch(g):
+            let tScale = g.degreesOfFreedom.map { (($0 - 2) / $0).squareRoot() }
+            for b in 0..<count {
+                var shock = z[b]
+                if let nu = g.degreesOfFreedom, let unit = tScale {
+                    shock = shock / (2 * gamma(b, shape: nu / 2) / nu).squareRoot() * unit
+                }
+                let h = variance[b]
+                let epsilon = s * h.squareRoot() * shock
+                increment[b] = g.drift * dt - 0.5 * s * s * h + epsilon + extra
+                variance[b] = g.omega + g.alpha * epsilon * epsilon + g.beta * h
+            }
+        case let .heston(h):
+            let c = heston!
+            for b in 0..<count {
+                let v = variance[b]
+                let next = c.nextVariance(v, normal: normal(b), uniform: uniform(b))
+                variance[b] = next
+                let convexity = -0.5 * s * s * (0.5 * v + 0.5 * next) * dt
+                let random = c.k0 + (c.k1 + 0.5 * 0.5 * dt) * v + (c.k2 + 0.5 * 0.5 * dt) * next
+                    + (c.k3 * v + c.k4 * next).squareRoot() * z[b]
+                increment[b] = h.drift * dt + convexity + s * random + extra
+            }
+        case let .regimeSwitching(r):
+            for b in 0..<count {
+                let current = r.regimes[regime[b]]
+                var value = (current.drift - 0.5 * s * s * current.volatility * current.volatility) * dt
+                    + s * current.volatility * dt.squareRoot() * z[b] + extra
+                if let j = current.jumps, j.intensity > 0 {
+                    let n = PoissonTable.draw(regimePoisson[regime[b]], uniform: uniform(b))
+                    if n > 0 { value += Double(n) * j.mean + Double(n).squareRoot() * j.stdev * normal(b) }
+                }
+                increment[b] = value
+                // Move to the next regime by the per-step transition row.
+                let u = uniform(b)
+                let row = regimeSteps[regime[b]]
+                var next = row.count - 1
+                for (i, cumulative) in row.enumerated() where u < cumulative { next = i; break }
+                regime[b] = next
+            }
+        case let .replay(data):
+            let value = s * data.returns[t] + extra
+            for b in 0..<count { increment[b] = value }
+        case let .bootstrap(data, blockSteps):
+            let n = data.returns.count
+            for b in 0..<count {
+                if regime[b] == 0 {
+                    // A new block: a uniform start, circular.
+                    position[b] = min(Int(uniform(b) * Double(n)), n - 1)
+                    regime[b] = blockSteps
+                }
+                increment[b] = s * data.returns[position[b]] + extra
+                position[b] = (position[b] + 1) % n
+                regime[b] -= 1
+            }
+        }
+        jumps.apply(step: t, logF: increment)
+    }
+}
+
+/// Andersen's QE constants for one step of a ``HestonModel``.
+struct HestonConstants {
+    let model: HestonModel
+    let dt: Double
+    let decay: Double            // e^(−κΔ)
+    let k0, k1, k2, k3, k4: Double
+
+    init(_ h: HestonModel, dt: Double) {
+        model = h
+        self.dt = dt
+        decay = Foundation.exp(-h.kappa * dt)
+        let gamma1 = 0.5, gamma2 = 0.5
+        k0 = -h.rho * h.kappa * h.theta * dt / h.xi
+        k1 = gamma1 * dt * (h.kappa * h.rho / h.xi - 0.5) - h.rho / h.xi
+        k2 = gamma2 * dt * (h.kappa * h.rho / h.xi - 0.5) + h.rho / h.xi
+        k3 = gamma1 * dt * (1 - h.rho * h.rho)
+        k4 = gamma2 * dt * (1 - h.rho * h.rho)
+    }
+
+    /// The variance after one step from v by the QE scheme (switching at ψ_c = 1.5).
+    func nextVariance(_ v: Double, normal zv: Double, uniform u: Double) -> Double {
+        let h = model
+        let m = h.theta + (v - h.theta) * decay
+        let s2 = v * h.xi * h.xi * decay * (1 - decay) / h.kappa
+            + h.theta * h.xi * h.xi * (1 - decay) * (1 - decay) / (2 * h.kappa)
+        let psi = s2 / (m * m)
+        if psi <= 1.5 {
+            let inverse = 2 / psi
+            let b2 = inverse - 1 + (inverse * (inverse - 1)).squareRoot()
+            let a = m / (1 + b2)
+            let x = b2.squareRoot() + zv
+            return a * x * x
+        } else {
+            let p = (psi - 1) / (psi + 1)
+            let beta = (1 - p) / m
+            return u <= p ? 0 : Foundation.log((1 - p) / (1 - u)) / beta
+        }
+    }
+}
+
+/// Cumulative Poisson probabilities for drawing jump counts by inversion.
+enum PoissonTable {
+    static func cumulative(mean: Double) -> [Double] {
+        guard mean > 0 else { return [1] }
+        var term = Foundation.exp(-mean), total = term
+        var table = [total]
+        var k = 0.0
+        while 1 - total > 1e-16 && table.count < 400 {
+            k += 1
+            term *= mean / k
+            total += term
+            table.append(min(total, 1))
+        }
+        table[table.count - 1] = 1
+        return table
+    }
+
+    static func draw(_ table: [Double], uniform u: Double) -> Int {
+        var n = 0
+        while u > table[n] { n += 1 }
+        return n
+    }
+}
+
+extension RegimeSwitchingModel {
+    /// The per-step transition matrix P_day^days = exp(days · log P_day), with log P by its series
+    /// around the identity and exp by scaling and squaring. Tiny negative entries from rounding
+    /// are clipped and rows renormalised; ``validPerStepTransitions(_:days:)`` reports a matrix
+    /// without a valid root.
+    static func perStepTransitions(_ perDay: [[Double]], days: Double) -> [[Double]] {
+        let n = perDay.count
+        let logP = matrixLog(perDay)
+        var result = matrixExp(logP.map { $0.map { $0 * days } })
+        for i in 0..<n {
+            for j in 0..<n { result[i][j] = max(result[i][j], 0) }
+            let total = result[i].reduce(0, +)
+            for j in 0..<n { result[i][j] /= total }
+        }
+        return result
+    }
+
+    /// nil if P_day has a per-step root with non-negative entries (to rounding), else a message.
+    static func validPerStepTransitions(_ perDay: [[Double]], days: Double) -> String? {
+        let n = perDay.count
+        var a = perDay
+        for i in 0..<n { a[i][i] -= 1 }
+        let norm = a.map { $0.reduce(0) { $0 + abs($1) } }.max() ?? 0
+        if norm >= 1 {
+            return "its distance from the identity (row sum norm of P − I = \(norm)) is too large for a per-step root; expected regimes that persist (diagonal entries above 0.5)"
+        }
+        let root = matrixExp(matrixLog(perDay).map { $0.map { $0 * days } })
+        if let worst = root.flatMap({ $0 }).min(), worst < -1e-9 {
+            return "has no per-step root with non-negative probabilities (an entry would be \(worst)); expected a matrix that a continuous-time chain can produce"
+        }
+        return nil
+    }
+
+    static func matrixLog(_ p: [[Double]]) -> [[Double]] {
+        let n = p.count
+        var a = p
+        for i in 0..<n { a[i][i] -= 1 }               // A = P − I
+        var term = a, result = a
+        for k in 2...200 {
+            term = multiply(term, a)
+            let sign: Double = k % 2 == 0 ? -1 : 1
+            var largest = 0.0
+            for i in 0..<n { for j in 0..<n {
+                result[i][j] += sign * term[i][j] / Double(k)
+                largest = max(largest, abs(term[i][j]))
+            } }
+            if largest < 1e-18 { break }
+        }
+        return result
+    }
+
+    static func matrixExp(_ a: [[Double]]) -> [[Double]] {
+        let n = a.count
+        let norm = a.map { $0.reduce(0) { $0 + abs($1) } }.max() ?? 0
+        var squarings = 0
+        var scaled = a
+        if norm > 0.5 {
+            squarings = Int(Foundation.log2(norm / 0.5).rounded(.up))
+            let factor = Foundation.exp2(-Double(squarings))
+            scaled = a.map { $0.map { $0 * factor } }
+        }
+        var result = (0..<n).map { i in (0..<n).map { j in i == j ? 1.0 : 0.0 } }
+        var term = result
+        for k in 1...30 {
+            term = multiply(term, scaled).map { $0.map { $0 / Double(k) } }
+            for i in 0..<n { for j in 0..<n { result[i][j] += term[i][j] } }
+        }
+        for _ in 0..<squarings { result = multiply(result, result) }
+        return result
+    }
+
+    static func multiply(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+        let n = a.count
+        return (0..<n).map { i in (0..<n).map { j in (0..<n).reduce(0.0) { $0 + a[i][$1] * b[$1][j] } } }
+    }
+
+    /// The stationary distribution π (π·P = π) of a row-stochastic matrix, by power iteration.
+    public static func stationary(_ p: [[Double]]) -> [Double] {
+        let n = p.count
+        var pi = [Double](repeating: 1 / Double(n), count: n)
+        for _ in 0..<100_000 {
+            var next = [Double](repeating: 0, count: n)
+            for i in 0..<n { for j in 0..<n { next[j] += pi[i] * p[i][j] } }
+            let change = zip(next, pi).reduce(0) { $0 + abs($1.0 - $1.1) }
+            pi = next
+            if change < 1e-15 { break }
+        }
+        return pi
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Log-returns of a historical price series on the simulation's step grid, for the `replay` and
+/// `bootstrap` models.
+///
+/// The series (timestamp, price) is read as a step function: the price at time t is the last
+/// observation at or before t. Sampling it every step from the first timestamp gives prices
+/// p₀, p₁, …, and the step returns rₖ = ln(pₖ₊₁/pₖ). The data must be at least as fine as the
+/// step (median spacing ≤ step), so no step's move is invented by interpolation.
+public struct HistoricalReturns: Sendable, Equatable {
+    /// One log-return per step of the grid.
+    public var returns: [Double]
+    /// The step (seconds) the returns were sampled on.
+    public var stepSeconds: Double
+
+    public init(returns: [Double], stepSeconds: Double) {
+        self.returns = returns
+        self.stepSeconds = stepSeconds
+    }
+
+    /// A problem in a price file: the line (1-based) and what is wrong.
+    public struct LineError: Error, Equatable, Sendable {
+        public var line: Int
+        public var message: String
+    }
+
+    /// Parses CSV text with the header `timestamp,price`: timestamps as Unix seconds or ISO 8601
+    /// (`2025-10-10T21:00:00Z`), strictly increasing; prices > 0. Returns the samples.
+    public static func parse(_ text: String) throws(LineError) -> [(time: Double, price: Double)] {
+        var samples: [(time: Double, price: Double)] = []
+        var sawHeader = false
+        var lineNumber = 0
+        let iso = ISO8601DateFormatter()
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            lineNumber += 1
+            let trimmed = line.trimmingSpaces()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+            if !sawHeader {
+                guard fields == ["timestamp", "price"] else {
+                    throw LineError(line: lineNumber, message: "the first line must be the header 'timestamp,price', found '\(trimmed)'")
+                }
+                sawHeader = true
+                continue
+            }
+            guard fields.count == 2 else {
+                throw LineError(line: lineNumber, message: "expected 2 fields (timestamp,price), found \(fields.count) in '\(trimmed)'")
+            }
+            let time: Double
+            if let seconds = Double(fields[0]), seconds.isFinite {
+                time = seconds
+            } else if let date = iso.date(from: fields[0]) {
+                time = date.timeIntervalSince1970
+            } else {
+                throw LineError(line: lineNumber, message: "timestamp '\(fields[0])' is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)")
+            }
+            guard let price = Double(fields[1]), price.isFinite, price > 0 else {
+                throw LineError(line: lineNumber, message: "price '\(fields[1])' must be a number > 0")
+            }
+            if let last = samples.last, time <= last.time {
+                throw LineError(line: lineNumber, message: "timestamp '\(fields[0])' is not after the previous one; expected strictly increasing timestamps")
+            }
+            samples.append((time, price))
+        }
+        guard sawHeader else { throw LineError(line: 1, message: "the file is empty; expected the header 'timestamp,price' and prices") }
+        guard samples.count >= 2 else { throw LineError(line: lineNumber, message: "at least two prices are needed, found \(samples.count)") }
+        return samples
+    }
+
+    /// Why a price series cannot be put on the step grid.
+    public struct GridError: Error, Equatable, Sendable {
+        public var message: String
+    }
+
+    /// The step-grid returns of `samples`; fails when the data is coarser than the step.
+    public static func onGrid(_ samples: [(time: Double, price: Double)], stepSeconds: Double) throws(GridError) -> HistoricalReturns {
+        var gaps = zip(samples.dropFirst(), samples).map { $0.time - $1.time }
+        gaps.sort()
+        let median = gaps[gaps.count / 2]
+        if median > stepSeconds * (1 + 1e-9) {
+            throw GridError(message: "the data's median spacing is \(TimeSpan(seconds: median)), longer than the step \(TimeSpan(seconds: stepSeconds)); expected data at least as fine as the step")
+        }
+        let start = samples[0].time, end = samples[samples.count - 1].time
+        let steps = Int(((end - start) / stepSeconds + 1e-9).rounded(.down))
+        guard steps >= 1 else { throw GridError(message: "the data spans less than one step") }
+        var prices: [Double] = []
+        prices.reserveCapacity(steps + 1)
+        var i = 0
+        for k in 0...steps {
+            let t = start + Double(k) * stepSeconds
+            while i + 1 < samples.count && samples[i + 1].time <= t + 1e-9 { i += 1 }
+            prices.append(samples[i].price)
+        }
+        return HistoricalReturns(returns: zip(prices.dropFirst(), prices).map { Foundation.log($0 / $1) },
+                                 stepSeconds: stepSeconds)
+    }
+}
