@@ -86,8 +86,12 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var notionalBucket: [Int32]
     var fundBucket: [Int32]
     var tallies: [PathTally]
-    /// Indices of the paths whose threshold was crossed in the current step.
+    /// Indices of the paths whose threshold was crossed in the current step (one asset).
     var crossing: [Int]
+    /// Paths that liquidated in the current step (any asset), each once; and a flag per path.
+    var touched: [Int]
+    var touchedCount = 0
+    var isTouched: [Bool]
     /// Receives the prefetching loads so they are not optimised away; never read.
     var prefetchSink = 0.0
 
@@ -112,6 +116,8 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         fundBucket = notionalBucket
         tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund), count: capacity)
         crossing = Array(repeating: 0, count: capacity)
+        touched = Array(repeating: 0, count: capacity)
+        isTouched = Array(repeating: false, count: capacity)
     }
 
     /// One vector pass over the block for `lanes` (see step 2 above); `increment(k)` gives the
@@ -195,7 +201,6 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         for step in 0..<config.steps {
             let row = layout.firstRow(afterStep: step)
             let recordRow = (step + 1) % layout.stride == 0
-            var anyLiquidation = false
             for lanes in assets {
                 // 1–2. The exogenous move and the vector pass.
                 var summary: PassSummary
@@ -224,7 +229,6 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
 
                 // 3. Cascades, only where a threshold was crossed.
                 if any(summary.crossed) {
-                    anyLiquidation = true
                     resolveCrossings(lanes, step: step, vectors: vectors, n: n, first: first, summary: &summary, observer: &observer)
                 }
 
@@ -242,9 +246,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     }
                 }
             }
-            if anyLiquidation {
+            if touchedCount > 0 {
                 // The totals over all assets changed on the paths that liquidated.
-                for b in 0..<n {
+                for i in 0..<touchedCount {
+                    let b = touched[i]
+                    isTouched[b] = false
                     let newNotional = mapping.bucket(value: tallies[b].executedNotional)
                     if newNotional != notionalBucket[b] {
                         recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
@@ -256,6 +262,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                         fundBucket[b] = newFund
                     }
                 }
+                touchedCount = 0
             }
         }
         writeResults(first: first, n: n, into: results)
@@ -285,6 +292,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let mapping = config.timeSeries.mapping
         for i in 0..<hits {
             let b = crossing[i]
+            if !isTouched[b] {
+                isTouched[b] = true
+                touched[touchedCount] = b
+                touchedCount += 1
+            }
             var notional = lanes.notional[b]
             let jb = lanes.resolver.resolve(
                 path: first + b, step: step, logFundamental: logF[b], startImpact: j[b],
