@@ -31,3 +31,45 @@ struct DeterminismTests {
         #expect(Self.reports(threads: 2, chunkSize: 16, seed: 6)[1] != Self.reports(threads: 2, chunkSize: 16)[1])
     }
 }
+
+@Suite("Determinism of every price model")
+struct ModelDeterminismTests {
+    static func reports(threads: Int, chunkSize: Int) -> [String] {
+        let rule = FlatMarginRule(maintenanceMarginRate: 0.005, liquidationFee: 0.003)
+        let models: [PriceModel] = [
+            .gbm(JumpDiffusionModel(drift: 0, volatility: 0.9, jumps: MertonJumps(intensity: 900, mean: -0.02, stdev: 0.02))),
+            .studentT(StudentTModel(drift: 0, volatility: 0.8, degreesOfFreedom: 4)),
+            .garch(GARCHModel(drift: 0, omega: 1e-7, alpha: 0.1, beta: 0.85, startVariance: 4e-6, degreesOfFreedom: 6)),
+            .heston(HestonModel(drift: 0, kappa: 2, theta: 0.5, xi: 1, rho: -0.6, v0: 0.6)),
+            .regimeSwitching(RegimeSwitchingModel(
+                regimes: [Regime(name: "calm", drift: 0, volatility: 0.4),
+                          Regime(name: "crash", drift: -2, volatility: 2, jumps: MertonJumps(intensity: 5_000, mean: -0.01, stdev: 0.01))],
+                transitionsPerDay: [[0.7, 0.3], [0.5, 0.5]], start: 0)),
+        ]
+        let correlation = (0..<5).map { i in (0..<5).map { j in i == j ? 1.0 : 0.5 } }
+        let config = SimulationConfig(
+            seed: 17, paths: 45, steps: 90, stepSeconds: 60,
+            assets: models.enumerated().map { i, model in
+                AssetConfig(symbol: "A\(i)", initialPrice: 100, model: model,
+                            schedule: StressSchedule(shocks: [.move(relative: -0.05, start: 30, steps: 5),
+                                                              .volatility(multiplier: 3, from: 40, to: 60)], steps: 90),
+                            impact: ImpactModel(shape: .squareRoot, depth: 2e6, coefficient: 1, recoveryHalfLife: 300),
+                            ladder: LiquidationLadder(positions: TestBooks.randomBook(count: 400, seed: UInt64(i), rule: rule), rule: rule))
+            },
+            correlationFactor: try! DenseLinearAlgebra.choleskyLower(correlation.flatMap { $0 }, order: 5),
+            insuranceFund: 1e4)
+        let result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize)
+        let builder = ReportBuilder(result: result, quantiles: [0.05, 0.5, 0.95])
+        return [builder.summaryCSV(), builder.pathsCSV(), builder.timeSeriesCSV()]
+    }
+
+    @Test("several correlated assets with every model: byte-identical reports for any threads and chunks")
+    func identicalAcrossSchedules() {
+        let reference = Self.reports(threads: 1, chunkSize: 64)
+        #expect(reference[1].split(separator: "\n").first!.contains("minTradedPrice.A4"))
+        #expect(reference[0].contains("liquidatedNotional.A3,"))
+        for (threads, chunk) in [(2, 64), (2, 1), (2, 7), (1, 13)] {
+            #expect(Self.reports(threads: threads, chunkSize: chunk) == reference, "threads \(threads), chunk \(chunk)")
+        }
+    }
+}

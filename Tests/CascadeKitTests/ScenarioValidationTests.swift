@@ -9,8 +9,12 @@ struct ScenarioValidationTests {
         var location: String
         var message: String
         var csv: String? = nil
+        var prices: String? = nil
         var testDescription: String { "\(location): \(message)" }
     }
+
+    /// The model block of the valid scenario, replaced whole by the rows that change the model.
+    static let gbmModel = "type: gbm\n        volatility: 0.5\n        drift: 0\n        jumps:\n          intensity: 10\n          mean: -0.02\n          stdev: 0.01"
 
     /// Each rule: a change to the valid scenario, the key path the message must name, and the text
     /// (what is wrong and what is allowed) it must contain.
@@ -95,6 +99,53 @@ struct ScenarioValidationTests {
             csv: "side,quantity,entryPrice,leverage\nlong,1,130000,5\n"),
         Row(change: ("  synthetic:\n", "  file: missing.csv\n  synthetic:\n"), location: "positions.file",
             message: "'missing.csv'"),
+        // Price models
+        Row(change: (Self.gbmModel, "type: heston\n        kappa: 2\n        xi: 1\n        rho: 0\n        v0: 0.5"),
+            location: "market.assets[0].model.theta", message: "missing; model 'heston' requires it"),
+        Row(change: (Self.gbmModel, "type: heston\n        kappa: 2\n        theta: 0.5\n        xi: 1\n        rho: -1.5\n        v0: 0.5"),
+            location: "market.assets[0].model.rho", message: "-1.5 is out of range; expected ≥ -1 and ≤ 1"),
+        Row(change: ("type: gbm", "type: studentT\n        degreesOfFreedom: 2"),
+            location: "market.assets[0].model.degreesOfFreedom", message: "2 is out of range; expected > 2"),
+        Row(change: (Self.gbmModel, "type: garch\n        omega: 0.000001\n        alpha: 0.3\n        beta: 0.7"),
+            location: "market.assets[0].model", message: "alpha + beta = 1; expected < 1"),
+        Row(change: (Self.gbmModel, "type: garch\n        omega: 0.000001\n        alpha: 0.1\n        beta: 0.8\n        persistence: 0.9"),
+            location: "market.assets[0].model", message: "gives both omega/beta and longRunVolatility/persistence"),
+        Row(change: (Self.gbmModel, "type: regimeSwitching\n        regimes: [{name: calm, volatility: 0.3}, {name: crash, volatility: 2}]\n        transitionsPerDay: [[0.9, 0.2], [0.5, 0.5]]\n        start: calm"),
+            location: "market.assets[0].model.transitionsPerDay[0]", message: "adds up to 1.1; expected each row to add up to 1"),
+        Row(change: (Self.gbmModel, "type: regimeSwitching\n        regimes: [{name: calm, volatility: 0.3}]\n        transitionsPerDay: [[1]]\n        start: panic"),
+            location: "market.assets[0].model.start", message: "'panic' is not a regime; expected one of: calm"),
+        Row(change: (Self.gbmModel, "type: bootstrap\n        file: prices.csv"),
+            location: "market.assets[0].model.blockLength", message: "missing; model 'bootstrap' requires the block length"),
+        Row(change: (Self.gbmModel, "type: replay\n        file: prices.csv"),
+            location: "market.assets[0].model.file", message: "prices.csv covers 2 steps of 1m; the horizon 1h needs 60",
+            csv: nil, prices: "timestamp,price\n0,100\n60,101\n120,99\n"),
+        Row(change: (Self.gbmModel, "type: replay\n        file: prices.csv"),
+            location: "market.assets[0].model.file", message: "prices.csv:3: price '0' must be a number > 0",
+            csv: nil, prices: "timestamp,price\n0,100\n60,0\n"),
+        // Stress shocks
+        Row(change: ("      model:", "      shocks:\n        - {at: 2h, move: -0.1}\n      model:"),
+            location: "market.assets[0].shocks[0].at", message: "2h is beyond the horizon 1h"),
+        Row(change: ("      model:", "      shocks:\n        - {at: 30m, move: -1.5, over: 10m}\n      model:"),
+            location: "market.assets[0].shocks[0].move", message: "-1.5 is out of range; expected a relative move > -1"),
+        Row(change: ("      model:", "      shocks:\n        - {at: 30m, move: -0.1, over: 45m}\n      model:"),
+            location: "market.assets[0].shocks[0]", message: "the move from 30m over 45m ends after the horizon 1h"),
+        Row(change: ("      model:", "      shocks:\n        - {from: 30m, to: 10m, volatilityMultiplier: 4}\n      model:"),
+            location: "market.assets[0].shocks[0].to", message: "10m is not after from 30m; expected from < to"),
+        Row(change: ("      model:", "      shocks:\n        - {at: 30m, move: -0.1, volatilityMultiplier: 4}\n      model:"),
+            location: "market.assets[0].shocks[0]", message: "mixes a move (at, move, over) with a volatility window"),
+        // Correlation
+        Row(change: ("assets:\n", "correlation: [[1, 0.8], [0.7, 1]]\n  assets:\n    - symbol: ETHUSDT\n      price: 3000\n      model: {type: gbm, volatility: 0.5}\n"),
+            location: "market.correlation[0][1]", message: "0.8 differs from [1][0] = 0.7; expected a symmetric matrix"),
+        Row(change: ("assets:\n", "correlation: [[1, 0.8], [0.8, 0.9]]\n  assets:\n    - symbol: ETHUSDT\n      price: 3000\n      model: {type: gbm, volatility: 0.5}\n"),
+            location: "market.correlation[1][1]", message: "0.9 is on the diagonal; expected 1"),
+        Row(change: ("assets:\n", "correlation: [[1, 1.2], [1.2, 1]]\n  assets:\n    - symbol: ETHUSDT\n      price: 3000\n      model: {type: gbm, volatility: 0.5}\n"),
+            location: "market.correlation[0][1]", message: "1.2 is out of range; expected ≥ -1 and ≤ 1"),
+        Row(change: ("assets:\n", "correlation: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n  assets:\n    - symbol: ETHUSDT\n      price: 3000\n      model: {type: gbm, volatility: 0.5}\n    - symbol: SOLUSDT\n      price: 150\n      model: {type: gbm, volatility: 0.5}\n"),
+            location: "market.correlation", message: "is not positive definite (leading minor of order 3 is not positive); expected a valid correlation matrix"),
+        Row(change: ("assets:\n", "correlation: [[1, 0.8], [0.8, 1]]\n  assets:\n    - symbol: ETHUSDT\n      price: 3000\n      model: {type: gbm, volatility: 0.5}\n"),
+            location: "positions.synthetic.asset", message: "missing; with several assets each synthetic population names its asset (one of: ETHUSDT, BTCUSDT)"),
+        Row(change: ("    count: 100", "    asset: DOGEUSDT\n    count: 100"),
+            location: "positions.synthetic.asset", message: "'DOGEUSDT' is not an asset of market.assets; expected one of: BTCUSDT"),
     ]
 
     @Test("each broken rule names the key path and what is allowed", arguments: rows)
@@ -102,6 +153,7 @@ struct ScenarioValidationTests {
         let directory = ScenarioText.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         if let csv = row.csv { try csv.write(to: directory.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8) }
+        if let prices = row.prices { try prices.write(to: directory.appendingPathComponent("prices.csv"), atomically: true, encoding: .utf8) }
         let yaml = ScenarioText.replacing(row.change.0, with: row.change.1)
         do {
             _ = try ScenarioLoader.load(yaml: yaml, file: "test.yaml", directory: directory)
