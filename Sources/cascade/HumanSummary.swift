@@ -35,9 +35,10 @@ struct HumanSummary {
             paths.column(m).reduce(0) { test($1) ? $0 + 1 : $0 }
         }
         // The median and 99th percentile, exact, from the ascending sample of one metric.
-        func summary(_ m: PathMetric) -> (mean: Double, standardError: Double, median: Double, p99: Double) {
-            let s = summaries.first { $0.column == PathColumn(m, asset: m.isPerAsset ? 0 : nil) }!.summary
-            let sorted = RadixSort.sorted(paths.column(m).filter { !$0.isNaN })
+        func summary(_ m: PathMetric, asset: Int? = nil) -> (mean: Double, standardError: Double, median: Double, p99: Double) {
+            let column = PathColumn(m, asset: m.isPerAsset ? (asset ?? 0) : nil)
+            let s = summaries.first { $0.column == column }!.summary
+            let sorted = RadixSort.sorted(paths.column(column).filter { !$0.isNaN })
             return (s.mean, s.standardError, Quantiles.sorted(sorted, 0.5), Quantiles.sorted(sorted, 0.99))
         }
         let notional = summary(.liquidatedNotional)
@@ -53,8 +54,16 @@ struct HumanSummary {
         lines.append("  liquidated notional      mean \(Format.money(notional.mean)) ± \(Format.money(notional.standardError)) (s.e.), "
                      + "median \(Format.money(notional.median)), p99 \(Format.money(notional.p99))")
         lines.append("  paths with liquidations  \(liquidatingPaths) of \(c.paths)")
-        lines.append("  max drawdown (median)    traded \(Format.percent(ddTraded.median)), fundamental \(Format.percent(ddFundamental.median)); "
-                     + "p99 traded \(Format.percent(ddTraded.p99)), fundamental \(Format.percent(ddFundamental.p99))")
+        if c.assets.count == 1 {
+            lines.append("  max drawdown (median)    traded \(Format.percent(ddTraded.median)), fundamental \(Format.percent(ddFundamental.median)); "
+                         + "p99 traded \(Format.percent(ddTraded.p99)), fundamental \(Format.percent(ddFundamental.p99))")
+        } else {
+            for (a, asset) in c.assets.enumerated() {
+                let traded = summary(.maxDrawdownTraded, asset: a), fundamental = summary(.maxDrawdownFundamental, asset: a)
+                lines.append("  max drawdown \(asset.symbol) (median) traded \(Format.percent(traded.median)), fundamental \(Format.percent(fundamental.median)); "
+                             + "p99 traded \(Format.percent(traded.p99)), fundamental \(Format.percent(fundamental.p99))")
+            }
+        }
         lines.append("  insurance fund           depleted on \(depleted) paths, bad debt on \(badDebtPaths) paths "
                      + "(mean bad debt \(Format.money(badDebt.mean)))")
         lines.append("  wrote \(files.joined(separator: ", ")) to \(directory)/ in \(String(format: "%.2f", seconds)) s")

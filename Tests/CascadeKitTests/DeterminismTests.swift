@@ -44,7 +44,7 @@ struct ModelDeterminismTests {
             .regimeSwitching(RegimeSwitchingModel(
                 regimes: [Regime(name: "calm", drift: 0, volatility: 0.4),
                           Regime(name: "crash", drift: -2, volatility: 2, jumps: MertonJumps(intensity: 5_000, mean: -0.01, stdev: 0.01))],
-                transitionsPerDay: [[0.7, 0.3], [0.5, 0.5]], start: 0)),
+                transitions: [[0.7, 0.3], [0.5, 0.5]], start: 0)),
         ]
         let correlation = (0..<5).map { i in (0..<5).map { j in i == j ? 1.0 : 0.5 } }
         let config = SimulationConfig(

@@ -121,7 +121,7 @@ struct PriceDynamicsTests {
         let perDay: [[Double]] = [[0.95, 0.05], [0.20, 0.80]]
         let model = RegimeSwitchingModel(regimes: [Regime(name: "calm", drift: 0, volatility: 0.3),
                                                    Regime(name: "stressed", drift: 0, volatility: 1.5)],
-                                         transitionsPerDay: perDay, start: 0)
+                                         transitions: perDay, start: 0)
         let pi = RegimeSwitchingModel.stationary(perDay)
         #expect(abs(pi[0] - 0.8) < 1e-9)   // 0.05·π₀ = 0.2·π₁
         var occupancy = [[Double]](repeating: [0, 0], count: 2_000)
@@ -138,7 +138,7 @@ struct PriceDynamicsTests {
     @Test("the per-step transition matrix is a root of the daily one")
     func transitionRoot() {
         let perDay: [[Double]] = [[0.9, 0.08, 0.02], [0.1, 0.85, 0.05], [0.05, 0.15, 0.8]]
-        let perHour = RegimeSwitchingModel.perStepTransitions(perDay, days: 1.0 / 24)
+        let perHour = RegimeSwitchingModel.perStepTransitions(perDay, periods: 1.0 / 24)
         var day = (0..<3).map { i in (0..<3).map { j in i == j ? 1.0 : 0.0 } }
         for _ in 0..<24 { day = RegimeSwitchingModel.multiply(day, perHour) }
         for i in 0..<3 { for j in 0..<3 { #expect(abs(day[i][j] - perDay[i][j]) < 1e-10) } }

@@ -110,9 +110,9 @@ struct ScenarioValidationTests {
             location: "market.assets[0].model", message: "alpha + beta = 1; expected < 1"),
         Row(change: (Self.gbmModel, "type: garch\n        omega: 0.000001\n        alpha: 0.1\n        beta: 0.8\n        persistence: 0.9"),
             location: "market.assets[0].model", message: "gives both omega/beta and longRunVolatility/persistence"),
-        Row(change: (Self.gbmModel, "type: regimeSwitching\n        regimes: [{name: calm, volatility: 0.3}, {name: crash, volatility: 2}]\n        transitionsPerDay: [[0.9, 0.2], [0.5, 0.5]]\n        start: calm"),
-            location: "market.assets[0].model.transitionsPerDay[0]", message: "adds up to 1.1; expected each row to add up to 1"),
-        Row(change: (Self.gbmModel, "type: regimeSwitching\n        regimes: [{name: calm, volatility: 0.3}]\n        transitionsPerDay: [[1]]\n        start: panic"),
+        Row(change: (Self.gbmModel, "type: regimeSwitching\n        regimes: [{name: calm, volatility: 0.3}, {name: crash, volatility: 2}]\n        transitions: [[0.9, 0.2], [0.5, 0.5]]\n        start: calm"),
+            location: "market.assets[0].model.transitions[0]", message: "adds up to 1.1; expected each row to add up to 1"),
+        Row(change: (Self.gbmModel, "type: regimeSwitching\n        regimes: [{name: calm, volatility: 0.3}]\n        transitions: [[1]]\n        start: panic"),
             location: "market.assets[0].model.start", message: "'panic' is not a regime; expected one of: calm"),
         Row(change: (Self.gbmModel, "type: bootstrap\n        file: prices.csv"),
             location: "market.assets[0].model.blockLength", message: "missing; model 'bootstrap' requires the block length"),
@@ -122,6 +122,8 @@ struct ScenarioValidationTests {
         Row(change: (Self.gbmModel, "type: replay\n        file: prices.csv"),
             location: "market.assets[0].model.file", message: "prices.csv:3: price '0' must be a number > 0",
             csv: nil, prices: "timestamp,price\n0,100\n60,0\n"),
+        Row(change: (Self.gbmModel, "type: regimeSwitching\n        regimes: [{name: calm, volatility: 0.3}, {name: crash, volatility: 2}]\n        transitions: [[0.9, 0.1], [0.95, 0.05]]\n        start: calm"),
+            location: "market.assets[0].model.transitions", message: "has no real logarithm (an eigenvalue is not positive)"),
         // Stress shocks
         Row(change: ("      model:", "      shocks:\n        - {at: 2h, move: -0.1}\n      model:"),
             location: "market.assets[0].shocks[0].at", message: "2h is beyond the horizon 1h"),
@@ -220,7 +222,12 @@ struct ScenarioValidationTests {
         #expect(TimeSpan(parsing: text)?.seconds == seconds)
     }
 
-    @Test("non-durations are refused", arguments: ["", "5", "m", "-1m", "1 m", "1w", "abc"])
+    @Test("compound durations add up", arguments: [("20h30m", 73_800.0), ("1d12h", 129_600), ("1m30s", 90)])
+    func compoundDurations(_ text: String, _ seconds: Double) {
+        #expect(TimeSpan(parsing: text)?.seconds == seconds)
+    }
+
+    @Test("non-durations are refused", arguments: ["", "5", "m", "-1m", "1 m", "1w", "abc", "1h30", "h1"])
     func notDurations(_ text: String) {
         #expect(TimeSpan(parsing: text) == nil)
     }

@@ -29,6 +29,44 @@ func runEndToEnd(_ file: String, output: URL) throws -> Int {
     return loaded.config.paths * loaded.config.steps
 }
 
+/// A configuration with no positions for path generation alone: 20,000 paths × 1,440 one-minute steps.
+func pathsOnly(_ models: [PriceModel], correlation: [[Double]]? = nil) -> SimulationConfig {
+    SimulationConfig(
+        seed: 1, paths: 20_000, steps: 1_440, stepSeconds: 60,
+        assets: models.enumerated().map { i, model in
+            AssetConfig(symbol: "A\(i)", initialPrice: 100, model: model,
+                        impact: ImpactModel(shape: .linear, depth: 1, coefficient: 0, recoveryHalfLife: 0),
+                        ladder: LiquidationLadder(positions: [], rule: FlatMarginRule(maintenanceMarginRate: 0.01)))
+        },
+        correlationFactor: correlation.map { try! DenseLinearAlgebra.choleskyLower($0.flatMap { $0 }, order: $0.count) },
+        insuranceFund: 0)
+}
+
+/// One model per price process, with parameters of the bundled scenarios' kind [invented].
+func modelCases() -> [(String, SimulationConfig)] {
+    let jumps = MertonJumps(intensity: 50, mean: -0.02, stdev: 0.02)
+    var samples: [(time: Double, price: Double)] = []
+    var price = 100.0
+    for i in 0..<10_000 {
+        samples.append((Double(i) * 60, price))
+        price *= Foundation.exp(0.001 * Foundation.sin(Double(i)))
+    }
+    let data = try! HistoricalReturns.onGrid(samples, stepSeconds: 60)
+    return [
+        ("gbm", pathsOnly([.gbm(JumpDiffusionModel(drift: 0, volatility: 0.6, jumps: jumps))])),
+        ("studentT", pathsOnly([.studentT(StudentTModel(drift: 0, volatility: 0.6, degreesOfFreedom: 4, jumps: jumps))])),
+        ("garch", pathsOnly([.garch(GARCHModel(drift: 0, omega: 1e-9, alpha: 0.05, beta: 0.94, startVariance: 1e-7, jumps: jumps))])),
+        ("heston", pathsOnly([.heston(HestonModel(drift: 0, kappa: 3, theta: 0.4, xi: 1, rho: -0.7, v0: 0.4))])),
+        ("regimeSwitching", pathsOnly([.regimeSwitching(RegimeSwitchingModel(
+            regimes: [Regime(name: "calm", drift: 0, volatility: 0.4), Regime(name: "crash", drift: 0, volatility: 2, jumps: jumps)],
+            transitions: [[0.9, 0.1], [0.5, 0.5]], start: 0))])),
+        ("bootstrap", pathsOnly([.bootstrap(data, blockSteps: 30)])),
+        ("gbm, two correlated assets", pathsOnly([.gbm(JumpDiffusionModel(drift: 0, volatility: 0.6, jumps: jumps)),
+                                                  .gbm(JumpDiffusionModel(drift: 0, volatility: 0.8, jumps: jumps))],
+                                                 correlation: [[1, 0.8], [0.8, 1]])),
+    ]
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .peakMemoryResident, CascadeMetrics.pathSteps],
@@ -62,6 +100,20 @@ let benchmarks: @Sendable () -> Void = {
         let seconds = (ContinuousClock.now - start) / .seconds(1)
         benchmark.stopMeasurement()
         benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
+    }
+
+    // Path generation alone per price model (path-steps per second; for two assets each path-step
+    // is two asset-steps).
+    for (name, config) in modelCases() {
+        Benchmark("pathgen/\(name)") { benchmark in
+            let engine = SimulationEngine(config: config)
+            benchmark.startMeasurement()
+            let start = ContinuousClock.now
+            blackHole(engine.generateFundamentalPaths())
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            benchmark.stopMeasurement()
+            benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
+        }
     }
 
     // The engine alone on isolated-1M with one thread and with all threads: the parallel

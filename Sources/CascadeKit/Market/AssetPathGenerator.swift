@@ -50,7 +50,7 @@ struct AssetPathGenerator {
         position = Array(repeating: 0, count: capacity)
         if case let .heston(h) = model { heston = HestonConstants(h, dt: stepYears) } else { heston = nil }
         if case let .regimeSwitching(r) = model {
-            let perStep = RegimeSwitchingModel.perStepTransitions(r.transitionsPerDay, days: stepYears * 365)
+            let perStep = RegimeSwitchingModel.perStepTransitions(r.transitions, periods: stepYears * 365 * 86_400 / r.period)
             regimeSteps = perStep.map { row in var total = 0.0; return row.map { total += $0; return total } }
             regimePoisson = r.regimes.map { PoissonTable.cumulative(mean: ($0.jumps?.intensity ?? 0) * stepYears) }
         } else {
@@ -245,14 +245,12 @@ enum PoissonTable {
 }
 
 extension RegimeSwitchingModel {
-    /// The per-step transition matrix P_day^days = exp(days · log P_day), with log P by its series
-    /// around the identity and exp by scaling and squaring. Tiny negative entries from rounding
-    /// are clipped and rows renormalised; ``validPerStepTransitions(_:days:)`` reports a matrix
-    /// without a valid root.
-    static func perStepTransitions(_ perDay: [[Double]], days: Double) -> [[Double]] {
-        let n = perDay.count
-        let logP = matrixLog(perDay)
-        var result = matrixExp(logP.map { $0.map { $0 * days } })
+    /// The per-step transition matrix P^t = exp(t · log P) for `periods` t = step / period. Tiny
+    /// negative entries from rounding are clipped and rows renormalised;
+    /// ``validPerStepTransitions(_:periods:)`` reports a matrix without a valid root.
+    static func perStepTransitions(_ p: [[Double]], periods: Double) -> [[Double]] {
+        let n = p.count
+        var result = matrixExp(matrixLog(p)!.map { $0.map { $0 * periods } })
         for i in 0..<n {
             for j in 0..<n { result[i][j] = max(result[i][j], 0) }
             let total = result[i].reduce(0, +)
@@ -261,38 +259,86 @@ extension RegimeSwitchingModel {
         return result
     }
 
-    /// nil if P_day has a per-step root with non-negative entries (to rounding), else a message.
-    static func validPerStepTransitions(_ perDay: [[Double]], days: Double) -> String? {
-        let n = perDay.count
-        var a = perDay
-        for i in 0..<n { a[i][i] -= 1 }
-        let norm = a.map { $0.reduce(0) { $0 + abs($1) } }.max() ?? 0
-        if norm >= 1 {
-            return "its distance from the identity (row sum norm of P − I = \(norm)) is too large for a per-step root; expected regimes that persist (diagonal entries above 0.5)"
+    /// nil if P has a per-step root with non-negative entries (to rounding), else a message.
+    static func validPerStepTransitions(_ p: [[Double]], periods: Double) -> String? {
+        guard let log = matrixLog(p) else {
+            return "has no real logarithm (an eigenvalue is not positive), so no per-step matrix reproduces it; expected regimes that persist over the transition period (for two regimes, leaving probabilities adding up to less than 1), or a shorter transitionPeriod"
         }
-        let root = matrixExp(matrixLog(perDay).map { $0.map { $0 * days } })
+        let root = matrixExp(log.map { $0.map { $0 * periods } })
         if let worst = root.flatMap({ $0 }).min(), worst < -1e-9 {
             return "has no per-step root with non-negative probabilities (an entry would be \(worst)); expected a matrix that a continuous-time chain can produce"
         }
         return nil
     }
 
-    static func matrixLog(_ p: [[Double]]) -> [[Double]] {
+    /// log P by inverse scaling and squaring: square roots (Denman–Beavers iteration) until P is
+    /// close to the identity, the Mercator series there, then multiplied back by 2^k. nil when
+    /// the square roots do not converge to a real matrix (a non-positive eigenvalue).
+    static func matrixLog(_ p: [[Double]]) -> [[Double]]? {
         let n = p.count
+        let identity = (0..<n).map { i in (0..<n).map { j in i == j ? 1.0 : 0.0 } }
         var a = p
-        for i in 0..<n { a[i][i] -= 1 }               // A = P − I
-        var term = a, result = a
-        for k in 2...200 {
-            term = multiply(term, a)
-            let sign: Double = k % 2 == 0 ? -1 : 1
-            var largest = 0.0
-            for i in 0..<n { for j in 0..<n {
-                result[i][j] += sign * term[i][j] / Double(k)
-                largest = max(largest, abs(term[i][j]))
-            } }
-            if largest < 1e-18 { break }
+        var roots = 0
+        func distance(_ m: [[Double]]) -> Double {
+            (0..<n).map { i in (0..<n).reduce(0) { $0 + abs(m[i][$1] - identity[i][$1]) } }.max() ?? 0
         }
-        return result
+        while distance(a) > 0.25 {
+            guard roots < 40, let root = squareRoot(a) else { return nil }
+            a = root
+            roots += 1
+        }
+        var x = a
+        for i in 0..<n { x[i][i] -= 1 }                // X = A − I, ‖X‖ ≤ 0.25
+        var term = x, result = x
+        for k in 2...80 {
+            term = multiply(term, x)
+            let sign: Double = k % 2 == 0 ? -1 : 1
+            for i in 0..<n { for j in 0..<n { result[i][j] += sign * term[i][j] / Double(k) } }
+        }
+        let scale = Foundation.exp2(Double(roots))
+        return result.map { $0.map { $0 * scale } }
+    }
+
+    /// The principal square root by the Denman–Beavers iteration, or nil if it fails.
+    static func squareRoot(_ a: [[Double]]) -> [[Double]]? {
+        let n = a.count
+        var y = a
+        var z = (0..<n).map { i in (0..<n).map { j in i == j ? 1.0 : 0.0 } }
+        for _ in 0..<100 {
+            guard let yInverse = inverse(y), let zInverse = inverse(z) else { return nil }
+            let nextY = (0..<n).map { i in (0..<n).map { j in 0.5 * (y[i][j] + zInverse[i][j]) } }
+            let nextZ = (0..<n).map { i in (0..<n).map { j in 0.5 * (z[i][j] + yInverse[i][j]) } }
+            let change = (0..<n).flatMap { i in (0..<n).map { j in abs(nextY[i][j] - y[i][j]) } }.max() ?? 0
+            y = nextY
+            z = nextZ
+            if !(change.isFinite) { return nil }
+            if change < 1e-15 { break }
+        }
+        // A real principal root squares back to A.
+        let back = multiply(y, y)
+        let error = (0..<n).flatMap { i in (0..<n).map { j in abs(back[i][j] - a[i][j]) } }.max() ?? 0
+        return error < 1e-9 ? y : nil
+    }
+
+    /// The inverse by Gauss–Jordan elimination with partial pivoting, or nil if singular.
+    static func inverse(_ a: [[Double]]) -> [[Double]]? {
+        let n = a.count
+        var m = a, inv = (0..<n).map { i in (0..<n).map { j in i == j ? 1.0 : 0.0 } }
+        for col in 0..<n {
+            let pivot = (col..<n).max { abs(m[$0][col]) < abs(m[$1][col]) }!
+            guard abs(m[pivot][col]) > 1e-300 else { return nil }
+            m.swapAt(col, pivot)
+            inv.swapAt(col, pivot)
+            let d = m[col][col]
+            for j in 0..<n { m[col][j] /= d; inv[col][j] /= d }
+            for row in 0..<n where row != col {
+                let f = m[row][col]
+                if f != 0 {
+                    for j in 0..<n { m[row][j] -= f * m[col][j]; inv[row][j] -= f * inv[col][j] }
+                }
+            }
+        }
+        return inv
     }
 
     static func matrixExp(_ a: [[Double]]) -> [[Double]] {

@@ -145,17 +145,23 @@ public struct Regime: Sendable, Equatable {
 
 /// Markov regime switching: in regime r the step's log-return is that of GBM with the regime's
 /// drift and volatility plus its Poisson jumps; at the end of each step the regime moves by the
-/// per-step transition matrix P_step = P_day^(Δ/day), computed as exp((Δ/day)·log P_day).
+/// per-step transition matrix P_step = P^(Δ/T) for the matrix P given over a period T (one day by
+/// default), computed as exp((Δ/T)·log P). Not every stochastic matrix has such a root (for two
+/// regimes the two leaving probabilities must add up to less than 1); scenarios without one are
+/// refused.
 public struct RegimeSwitchingModel: Sendable, Equatable {
     public var regimes: [Regime]
-    /// Row-stochastic transition probabilities per day.
-    public var transitionsPerDay: [[Double]]
+    /// Row-stochastic transition probabilities over `period`.
+    public var transitions: [[Double]]
+    /// Seconds the transition matrix covers.
+    public var period: Double
     /// Index of the regime at the start.
     public var start: Int
 
-    public init(regimes: [Regime], transitionsPerDay: [[Double]], start: Int) {
+    public init(regimes: [Regime], transitions: [[Double]], period: Double = 86_400, start: Int) {
         self.regimes = regimes
-        self.transitionsPerDay = transitionsPerDay
+        self.transitions = transitions
+        self.period = period
         self.start = start
     }
 }

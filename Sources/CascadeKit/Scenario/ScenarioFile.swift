@@ -116,7 +116,9 @@ public struct PriceModelSection: Sendable, Decodable {
     public var v0: Double?
     // regimeSwitching
     public var regimes: [RegimeSection]?
-    public var transitionsPerDay: [[Double]]?
+    /// Row-stochastic transition probabilities over `transitionPeriod` (default one day).
+    public var transitions: [[Double]]?
+    public var transitionPeriod: TimeSpan?
     public var start: String?
     // replay, bootstrap
     public var file: String?
@@ -124,7 +126,7 @@ public struct PriceModelSection: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case type, drift, volatility, jumps, degreesOfFreedom, innovations, omega, alpha, beta, longRunVolatility,
-             persistence, startVolatility, kappa, theta, xi, rho, v0, regimes, transitionsPerDay, start, file, blockLength
+             persistence, startVolatility, kappa, theta, xi, rho, v0, regimes, transitions, transitionPeriod, start, file, blockLength
     }
 
     /// The keys each model type accepts.
@@ -134,7 +136,7 @@ public struct PriceModelSection: Sendable, Decodable {
         "garch": ["type", "drift", "innovations", "degreesOfFreedom", "omega", "alpha", "beta",
                   "longRunVolatility", "persistence", "startVolatility", "jumps"],
         "heston": ["type", "drift", "kappa", "theta", "xi", "rho", "v0"],
-        "regimeSwitching": ["type", "regimes", "transitionsPerDay", "start"],
+        "regimeSwitching": ["type", "regimes", "transitions", "transitionPeriod", "start"],
         "replay": ["type", "file"],
         "bootstrap": ["type", "file", "blockLength"],
     ]
@@ -166,7 +168,8 @@ public struct PriceModelSection: Sendable, Decodable {
         rho = try c.decodeIfPresent(Double.self, forKey: .rho)
         v0 = try c.decodeIfPresent(Double.self, forKey: .v0)
         regimes = try c.decodeIfPresent([RegimeSection].self, forKey: .regimes)
-        transitionsPerDay = try c.decodeIfPresent([[Double]].self, forKey: .transitionsPerDay)
+        transitions = try c.decodeIfPresent([[Double]].self, forKey: .transitions)
+        transitionPeriod = try c.decodeIfPresent(TimeSpan.self, forKey: .transitionPeriod)
         start = try c.decodeIfPresent(String.self, forKey: .start)
         file = try c.decodeIfPresent(String.self, forKey: .file)
         blockLength = try c.decodeIfPresent(TimeSpan.self, forKey: .blockLength)

@@ -157,7 +157,8 @@ public enum ScenarioLoader {
                 Regime(name: r.name, drift: r.drift, volatility: r.volatility,
                        jumps: r.jumps.map { MertonJumps(intensity: $0.intensity, mean: $0.mean, stdev: $0.stdev) })
             }
-            return .regimeSwitching(RegimeSwitchingModel(regimes: regimes, transitionsPerDay: m.transitionsPerDay!,
+            return .regimeSwitching(RegimeSwitchingModel(regimes: regimes, transitions: m.transitions!,
+                                                         period: m.transitionPeriod?.seconds ?? 86_400,
                                                          start: regimes.firstIndex { $0.name == m.start! }!))
         default: // replay, bootstrap
             let relative = m.file!

@@ -222,27 +222,30 @@ public enum ScenarioValidator {
             } else {
                 v.add("\(base).start", "missing; model 'regimeSwitching' requires the starting regime's name")
             }
-            if let p = m.transitionsPerDay {
+            let period = m.transitionPeriod ?? TimeSpan(seconds: 86_400)
+            if period.seconds <= 0 { v.add("\(base).transitionPeriod", "\(period) must be longer than 0s") }
+            if let p = m.transitions {
                 let k = regimes.count
                 if p.count != k || p.contains(where: { $0.count != k }) {
-                    v.add("\(base).transitionsPerDay", "is not a \(k)×\(k) matrix; expected one row and one column per regime")
+                    v.add("\(base).transitions", "is not a \(k)×\(k) matrix; expected one row and one column per regime")
                 } else {
                     var valid = true
                     for (i, row) in p.enumerated() {
                         if row.contains(where: { !$0.isFinite || $0 < 0 || $0 > 1 }) {
-                            v.add("\(base).transitionsPerDay[\(i)]", "has an entry outside [0, 1]; expected probabilities")
+                            v.add("\(base).transitions[\(i)]", "has an entry outside [0, 1]; expected probabilities")
                             valid = false
                         } else if abs(row.reduce(0, +) - 1) > 1e-9 {
-                            v.add("\(base).transitionsPerDay[\(i)]", "adds up to \(format(row.reduce(0, +))); expected each row to add up to 1")
+                            v.add("\(base).transitions[\(i)]", "adds up to \(format(row.reduce(0, +))); expected each row to add up to 1")
                             valid = false
                         }
                     }
-                    if valid && sim.step.seconds > 0, let problem = RegimeSwitchingModel.validPerStepTransitions(p, days: sim.step.seconds / 86_400) {
-                        v.add("\(base).transitionsPerDay", problem)
+                    if valid && sim.step.seconds > 0 && period.seconds > 0,
+                       let problem = RegimeSwitchingModel.validPerStepTransitions(p, periods: sim.step.seconds / period.seconds) {
+                        v.add("\(base).transitions", problem)
                     }
                 }
             } else {
-                v.add("\(base).transitionsPerDay", "missing; model 'regimeSwitching' requires it")
+                v.add("\(base).transitions", "missing; model 'regimeSwitching' requires it")
             }
         case "replay", "bootstrap":
             if m.file == nil || m.file!.isEmpty { v.add("\(base).file", "missing; expected the path of a CSV file 'timestamp,price' relative to the scenario") }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A duration written in a scenario file as a number and a unit: `30s`, `1m`, `4h`, `7d`
-/// (also `1.5h`). Stored in seconds.
+/// A duration written in a scenario file as a number and a unit: `30s`, `1m`, `4h`, `7d` (also
+/// `1.5h`), or several such parts added up: `20h30m`, `1d12h`. Stored in seconds.
 public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
     public var seconds: Double
 
@@ -13,11 +13,23 @@ public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
     /// Parses `text` (`30s`, `1m`, `4h`, `7d`); nil when it is not such a duration.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let unit = Self.units.first(where: { trimmed.hasSuffix($0.suffix) }) else { return nil }
-        let number = trimmed.dropLast(unit.suffix.count)
-        guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }),
-              let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        seconds = value * unit.seconds
+        var total = 0.0
+        var number = ""
+        var parts = 0
+        for character in trimmed {
+            if character.isASCII && (character.isNumber || character == ".") {
+                number.append(character)
+            } else if let unit = Self.units.first(where: { $0.suffix == String(character) }) {
+                guard !number.isEmpty, let value = Double(number), value.isFinite, value >= 0 else { return nil }
+                total += value * unit.seconds
+                number = ""
+                parts += 1
+            } else {
+                return nil
+            }
+        }
+        guard parts > 0, number.isEmpty else { return nil }
+        seconds = total
     }
 
     public init(from decoder: any Decoder) throws {

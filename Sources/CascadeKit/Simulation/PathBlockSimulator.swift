@@ -210,8 +210,9 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     var drift = generator.step.driftTerm, scale = generator.step.diffusionScale
                     if let schedule = lanes.schedule {
                         let s = schedule.volatilityScale[step]
-                        let sigma2dt = scale * scale
-                        drift += 0.5 * sigma2dt * (1 - s * s) + schedule.extraDrift[step]
+                        let sigma2dt: Double = scale * scale
+                        let convexity: Double = 0.5 * sigma2dt * (1 - s * s)
+                        drift += convexity + schedule.extraDrift[step]
                         scale *= s
                     }
                     if step & 1 == 0 {
