@@ -16,7 +16,10 @@ import Foundation
 ///   on the safe side of P₀, as on a real venue;
 /// - **size**: notional ∝ exp(σ·Z′) (log-normal), then every side is scaled so that its notionals
 ///   add up to exactly its share of the open interest. The median notional is therefore implied:
-///   (side open interest / side count)·e^(−σ²/2) in expectation; quantity = notional / E.
+///   (side open interest / side count)·e^(−σ²/2) in expectation; quantity = notional / E;
+/// - **tiers**: a venue allows less leverage on large positions; a drawn leverage above the
+///   maximum of the position's tier at entry is lowered to that maximum (``Book/cappedLeverage``
+///   counts them, and `cascade validate` reports the count).
 public struct SyntheticPopulation: Sendable, Equatable {
     /// Number of positions.
     public var count: Int
@@ -82,14 +85,27 @@ public struct SyntheticPopulation: Sendable, Equatable {
         return (u, FastMath.boxMuller(u, RandomVariates.uniform32(w2)).0)
     }
 
+    /// A generated book: the positions and how many leverages were lowered to their tier's maximum.
+    public struct Book: Sendable {
+        public var positions: [Position]
+        public var cappedLeverage: Int
+    }
+
     /// Generates the positions at initial price `price` under `rule`, from `seed`.
-    ///
-    /// Positions are drawn four at a time with vector Philox and Box–Muller, in parallel over
-    /// threads; each position depends only on (seed, index), so the book is the same for any
-    /// thread count.
-    /// - Complexity: O(count).
-    public func generate(price: Double, rule: FlatMarginRule, seed: UInt64,
+    public func generate(price: Double, rule: MarginRule, seed: UInt64,
                          threads: Int = SimulationEngine.defaultThreads) throws -> [Position] {
+        try generateBook(price: price, rule: rule, seed: seed, threads: threads).positions
+    }
+
+    /// Generates the book at initial price `price` under `rule`, from `seed`.
+    ///
+    /// Two passes, each parallel over chunks of positions: the leverage and size draws (four
+    /// positions at a time with vector Philox and Box–Muller), then — once each side's scale to its
+    /// open interest is known — the entry draws, which need the final size to know the tier. Each
+    /// position depends only on (seed, index), so the book is the same for any thread count.
+    /// - Complexity: O(count).
+    public func generateBook(price: Double, rule: MarginRule, seed: UInt64,
+                             threads: Int = SimulationEngine.defaultThreads) throws -> Book {
         let generator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.population.rawValue))
         let longs = longCount
         var running = 0.0
@@ -97,67 +113,89 @@ public struct SyntheticPopulation: Sendable, Equatable {
         let total = running
         let mix = leverageMix.map(\.leverage)
         let entrySpread = self.entrySpread, sizeSigma = self.sizeSigma, count = self.count
-        let placeholder = Position(side: .long, quantity: 0, entryPrice: price, leverage: 1)
-        var positions = [Position](repeating: placeholder, count: count)
-        var notionals = [Double](repeating: 0, count: count)
         let chunkSize = 16_384
         let chunks = (count + chunkSize - 1) / chunkSize
-        // The first failing position of each chunk (Int.max when none), so the error reported
-        // does not depend on scheduling.
-        var failures = [Int](repeating: .max, count: chunks)
-        positions.withUnsafeMutableBufferPointer { positionBuffer in
+        func parallel(_ work: @escaping @Sendable (Int) -> Void) {
+            if threads <= 1 || chunks == 1 { for chunk in 0..<chunks { work(chunk) } }
+            else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
+        }
+
+        // Pass 1: leverage and (unscaled) notional.
+        var leverages = [Double](repeating: 0, count: count)
+        var notionals = [Double](repeating: 0, count: count)
+        leverages.withUnsafeMutableBufferPointer { leverageBuffer in
         notionals.withUnsafeMutableBufferPointer { notionalBuffer in
-        failures.withUnsafeMutableBufferPointer { failureBuffer in
-            let out = SendablePointer(base: positionBuffer.baseAddress!)
+            let lev = SendablePointer(base: leverageBuffer.baseAddress!)
             let sizes = SendablePointer(base: notionalBuffer.baseAddress!)
-            let failed = SendablePointer(base: failureBuffer.baseAddress!)
-            let work: @Sendable (Int) -> Void = { chunk in
+            parallel { chunk in
                 let end = min((chunk + 1) * chunkSize, count)
                 for group in stride(from: chunk * chunkSize, to: end, by: 4) {
                     let items = SIMD4<UInt64>(UInt64(group), UInt64(group + 1), UInt64(group + 2), UInt64(group + 3))
                     let leverageDraw = Self.draws(generator, items: items, counter: 0).uniform * total
                     let sizeDraw = Self.draws(generator, items: items, counter: 1).normal
+                    for lane in 0..<min(4, end - group) {
+                        lev.base[group + lane] = mix[cumulative.firstIndex(where: { leverageDraw[lane] < $0 }) ?? (mix.count - 1)]
+                        sizes.base[group + lane] = Foundation.exp(sizeSigma * sizeDraw[lane])
+                    }
+                }
+            }
+        }}
+        // Scale each side to its share of the open interest (sums in index order: deterministic).
+        var sideNotional = [0.0, 0.0]
+        for i in 0..<count { sideNotional[i < longs ? 0 : 1] += notionals[i] }
+        let scale = [openInterest * longShare / max(sideNotional[0], .leastNormalMagnitude),
+                     openInterest * (1 - longShare) / max(sideNotional[1], .leastNormalMagnitude)]
+
+        // Pass 2: entries, solvent at the start under the venue's rule, and tier leverage caps.
+        let placeholder = Position(side: .long, quantity: 0, entryPrice: price, leverage: 1)
+        var positions = [Position](repeating: placeholder, count: count)
+        var failures = [Int](repeating: .max, count: chunks)
+        var capped = [Int](repeating: 0, count: chunks)
+        positions.withUnsafeMutableBufferPointer { positionBuffer in
+        failures.withUnsafeMutableBufferPointer { failureBuffer in
+        capped.withUnsafeMutableBufferPointer { cappedBuffer in
+            let out = SendablePointer(base: positionBuffer.baseAddress!)
+            let failed = SendablePointer(base: failureBuffer.baseAddress!)
+            let cappedCount = SendablePointer(base: cappedBuffer.baseAddress!)
+            let leverageValues = leverages, notionalValues = notionals
+            parallel { chunk in
+                let end = min((chunk + 1) * chunkSize, count)
+                for group in stride(from: chunk * chunkSize, to: end, by: 4) {
+                    let items = SIMD4<UInt64>(UInt64(group), UInt64(group + 1), UInt64(group + 2), UInt64(group + 3))
                     let entryDraw = Self.draws(generator, items: items, counter: 2).normal
                     for lane in 0..<min(4, end - group) {
                         let i = group + lane
                         let side: Side = i < longs ? .long : .short
-                        let leverage = mix[cumulative.firstIndex(where: { leverageDraw[lane] < $0 }) ?? (mix.count - 1)]
+                        let notional = notionalValues[i] * scale[i < longs ? 0 : 1]
                         var z = entryDraw[lane]
                         var attempt: UInt32 = 0
-                        var entry = price * Foundation.exp(entrySpread * z)
-                        while !(side == .long ? rule.liquidationPrice(side: side, entryPrice: entry, leverage: leverage) < price
-                                              : rule.liquidationPrice(side: side, entryPrice: entry, leverage: leverage) > price) {
+                        while true {
+                            let entry = price * Foundation.exp(entrySpread * z)
+                            let quantity = notional / entry
+                            let maximum = rule.allows(leverage: leverageValues[i], quantity: quantity, entryPrice: entry).maximum
+                            let leverage = min(leverageValues[i], maximum)
+                            let position = Position(side: side, quantity: quantity, entryPrice: entry, leverage: leverage)
+                            let liquidation = rule.liquidationPrice(of: position)
+                            if rule.allows(leverage: leverage, quantity: quantity, entryPrice: entry).allowed
+                                && (side == .long ? liquidation < price : liquidation > price) {
+                                out.base[i] = position
+                                if leverage < leverageValues[i] { cappedCount.base[chunk] += 1 }
+                                break
+                            }
                             attempt += 1
                             if attempt == Self.maximumRedraws {
                                 failed.base[chunk] = i
                                 return
                             }
                             z = Self.draws(generator, items: SIMD4(repeating: UInt64(i)), counter: 2 + attempt).normal[0]
-                            entry = price * Foundation.exp(entrySpread * z)
                         }
-                        let notional = Foundation.exp(sizeSigma * sizeDraw[lane])
-                        sizes.base[i] = notional
-                        out.base[i] = Position(side: side, quantity: notional / entry, entryPrice: entry, leverage: leverage)
                     }
                 }
             }
-            if threads <= 1 || chunks == 1 {
-                for chunk in 0..<chunks { work(chunk) }
-            } else {
-                DispatchQueue.concurrentPerform(iterations: chunks, execute: work)
-            }
         }}}
         if let first = failures.min(), first != .max {
-            throw GenerationError.noSolventEntry(position: first, leverage: positions[first].leverage)
+            throw GenerationError.noSolventEntry(position: first, leverage: leverages[first])
         }
-        // Scale each side to its share of the open interest (sums in index order: deterministic).
-        var sideNotional = [0.0, 0.0]
-        for i in 0..<count { sideNotional[i < longs ? 0 : 1] += notionals[i] }
-        let scale = [openInterest * longShare / max(sideNotional[0], .leastNormalMagnitude),
-                     openInterest * (1 - longShare) / max(sideNotional[1], .leastNormalMagnitude)]
-        for i in positions.indices {
-            positions[i].quantity *= scale[i < longs ? 0 : 1]
-        }
-        return positions
+        return Book(positions: positions, cappedLeverage: capped.reduce(0, +))
     }
 }
