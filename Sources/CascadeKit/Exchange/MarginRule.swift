@@ -41,8 +41,11 @@ public enum TierBasis: Sendable, Equatable {
     /// when the price reaches the liquidation price (Binance USDⓈ-M, Hyperliquid).
     case notionalAtLiquidation
     /// Notional at entry: maintenance margin is fixed when the position opens (Bybit's USDT
-    /// contracts, BitMEX's chosen risk limit).
+    /// contracts).
     case notionalAtEntry
+    /// The tier (risk limit) is chosen by the notional at entry, but maintenance margin is that
+    /// tier's rate on the current notional (BitMEX).
+    case riskLimitAtEntry
     /// Number of contracts of `contractSize` asset units: the tier does not depend on price (OKX).
     case contracts(contractSize: Double)
 }
@@ -117,7 +120,7 @@ public struct MarginRule: Sendable, Equatable {
     public func tierIndex(quantity q: Double, entryPrice: Double, at price: Double) -> Int {
         switch basis {
         case .notionalAtLiquidation: tierIndex(size: q * price)
-        case .notionalAtEntry: tierIndex(size: q * entryPrice)
+        case .notionalAtEntry, .riskLimitAtEntry: tierIndex(size: q * entryPrice)
         case let .contracts(size): tierIndex(size: q / size)
         }
     }
@@ -146,6 +149,9 @@ public struct MarginRule: Sendable, Equatable {
             return (max(0, e - s * (m - mm) / q), t)
         case let .contracts(size):
             let t = tierIndex(size: q / size)
+            return (max(0, solve(t)), t)
+        case .riskLimitAtEntry:
+            let t = tierIndex(size: q * e)
             return (max(0, solve(t)), t)
         case .notionalAtLiquidation:
             // The tier whose notional range holds q·P_liq: exactly one is consistent because MM is

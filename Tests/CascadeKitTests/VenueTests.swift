@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import CascadeKit
+
+/// Liquidation prices of the venue presets against worked examples: the venues' own (marked
+/// "venue") and ones computed by hand from their published formulas and tables (docs/venues.md).
+@Suite("Venue rulebooks")
+struct VenueTests {
+    struct Example: CustomTestStringConvertible, Sendable {
+        var label: String
+        var venue: String
+        var assetClass: AssetClass
+        var side: Side
+        var quantity: Double
+        var entry: Double
+        var margin: Double
+        var liquidation: Double
+        var tier: Int            // 0-based tier used
+        var testDescription: String { "\(venue): \(label)" }
+    }
+
+    static let examples: [Example] = [
+        // Binance USDⓈ-M, BTCUSDT 2025 brackets; tier at the notional at the liquidation price.
+        Example(label: "long 1 BTC @ 60,000, wallet 3,000 (venue example)", venue: "binance-usdm", assetClass: .btc, side: .long,
+                quantity: 1, entry: 60_000, margin: 3_000, liquidation: 57_228.92, tier: 0),
+        Example(label: "short 1 BTC @ 60,000, wallet 3,000 (venue example)", venue: "binance-usdm", assetClass: .btc, side: .short,
+                quantity: 1, entry: 60_000, margin: 3_000, liquidation: 62_749.00, tier: 0),
+        Example(label: "long 6 BTC: tier 2 at entry, tier 1 at the liquidation price", venue: "binance-usdm", assetClass: .btc, side: .long,
+                quantity: 6, entry: 60_000, margin: 72_000, liquidation: 48_192.77, tier: 0),
+        Example(label: "short 4.9 BTC: tier 1 at entry, tier 2 at the liquidation price", venue: "binance-usdm", assetClass: .btc, side: .short,
+                quantity: 4.9, entry: 60_000, margin: 58_800, liquidation: 71_702.71, tier: 1),
+        Example(label: "ETHUSDT long 100 @ 2,500, 10×", venue: "binance-usdm", assetClass: .eth, side: .long,
+                quantity: 100, entry: 2_500, margin: 25_000, liquidation: 2_260.80, tier: 1),
+        Example(label: "SOLUSDT long 1,000 @ 150, 10×", venue: "binance-usdm", assetClass: .altcoin, side: .long,
+                quantity: 1_000, entry: 150, margin: 15_000, liquidation: 135.98, tier: 2),
+        // Bybit: maintenance margin at the entry value.
+        Example(label: "long 1 BTC @ 20,000, 50× (venue example)", venue: "bybit", assetClass: .btc, side: .long,
+                quantity: 1, entry: 20_000, margin: 400, liquidation: 19_700, tier: 0),
+        Example(label: "short 1 BTC @ 20,000, 50×", venue: "bybit", assetClass: .btc, side: .short,
+                quantity: 1, entry: 20_000, margin: 400, liquidation: 20_300, tier: 0),
+        Example(label: "long 120 BTC @ 20,000, 20×: tier 2", venue: "bybit", assetClass: .btc, side: .long,
+                quantity: 120, entry: 20_000, margin: 120_000, liquidation: 19_102, tier: 1),
+        Example(label: "long 101 BTC @ 20,000, 10×: tier 2 at entry, kept though tier 1 at the liquidation price", venue: "bybit",
+                assetClass: .btc, side: .long, quantity: 101, entry: 20_000, margin: 202_000, liquidation: 18_100.118_811_881_19, tier: 1),
+        // OKX: tiers by contracts (0.01 BTC, 100 ADA), fee 0.05% in the maintenance rate, no deduction.
+        Example(label: "long 1 BTC (100 contracts) @ 60,000, 20×", venue: "okx", assetClass: .btc, side: .long,
+                quantity: 1, entry: 60_000, margin: 3_000, liquidation: 57_000 / 0.9945, tier: 0),
+        Example(label: "short 1 BTC @ 60,000, 20×", venue: "okx", assetClass: .btc, side: .short,
+                quantity: 1, entry: 60_000, margin: 3_000, liquidation: 63_000 / 1.0055, tier: 0),
+        Example(label: "ADA long 1,500 contracts @ 0.40, 10× (tier 1 is up to 1,500 contracts)", venue: "okx", assetClass: .altcoin,
+                side: .long, quantity: 150_000, entry: 0.40, margin: 6_000, liquidation: 54_000 / 149_175, tier: 0),
+        Example(label: "long 250 BTC (25,000 contracts): tier 2 whatever the price", venue: "okx", assetClass: .btc, side: .long,
+                quantity: 250, entry: 60_000, margin: 750_000, liquidation: 14_250_000 / (250 * 0.992), tier: 1),
+        // BitMEX (linear, step risk limits at 100,000 USD/XBT, whole position at the step's rate).
+        Example(label: "long 100 BTC @ 100,000, 10×", venue: "bitmex", assetClass: .btc, side: .long,
+                quantity: 100, entry: 100_000, margin: 1_000_000, liquidation: 9_000_000 / 99.5, tier: 0),
+        Example(label: "long 300 BTC @ 100,000, 10×: second step, 1%", venue: "bitmex", assetClass: .btc, side: .long,
+                quantity: 300, entry: 100_000, margin: 3_000_000, liquidation: 27_000_000 / 297, tier: 1),
+        Example(label: "short 50 BTC @ 100,000, 20×", venue: "bitmex", assetClass: .btc, side: .short,
+                quantity: 50, entry: 100_000, margin: 250_000, liquidation: 5_250_000 / 50.25, tier: 0),
+        // dYdX v4: one maintenance fraction per market (large-cap 1.2%, small-cap 5%).
+        Example(label: "long 1 BTC @ 50,000, 20×", venue: "dydx-v4", assetClass: .btc, side: .long,
+                quantity: 1, entry: 50_000, margin: 2_500, liquidation: 47_500 / 0.988, tier: 0),
+        Example(label: "short 1 BTC @ 50,000, 20×", venue: "dydx-v4", assetClass: .btc, side: .short,
+                quantity: 1, entry: 50_000, margin: 2_500, liquidation: 52_500 / 1.012, tier: 0),
+        Example(label: "long 10 SOL @ 150, 5×", venue: "dydx-v4", assetClass: .altcoin, side: .long,
+                quantity: 10, entry: 150, margin: 300, liquidation: 1_200 / 9.5, tier: 0),
+        // Hyperliquid: MMR = 1/(2·max leverage), tier at the notional at mark.
+        Example(label: "long 1 BTC @ 100,000, 10×", venue: "hyperliquid", assetClass: .btc, side: .long,
+                quantity: 1, entry: 100_000, margin: 10_000, liquidation: 91_139.24, tier: 0),
+        Example(label: "short 1 BTC @ 100,000, 10×", venue: "hyperliquid", assetClass: .btc, side: .short,
+                quantity: 1, entry: 100_000, margin: 10_000, liquidation: 108_641.98, tier: 0),
+        Example(label: "long 2,000 BTC @ 100,000: tier 2 at entry and at the liquidation price", venue: "hyperliquid", assetClass: .btc,
+                side: .long, quantity: 2_000, entry: 100_000, margin: 20_000_000, liquidation: 91_346.15, tier: 1),
+        Example(label: "SOL long 0.6 @ 173.06 (venue-reported 142.05186667)", venue: "hyperliquid", assetClass: .altcoin, side: .long,
+                quantity: 0.6, entry: 173.06, margin: 20.735658, liquidation: 142.051_866_67, tier: 0),
+    ]
+
+    @Test("liquidation prices and tiers of worked examples", arguments: examples)
+    func workedExample(_ e: Example) {
+        let rule = VenuePreset.named(e.venue)!.rule(for: e.assetClass)
+        let (price, tier) = rule.liquidationPrice(side: e.side, quantity: e.quantity, entryPrice: e.entry, margin: e.margin)
+        // Venue examples are quoted to the cent: compare to half a cent (relative 1e-8 for tiny prices).
+        #expect(abs(price - e.liquidation) <= max(0.005, 1e-8 * e.liquidation), "\(price) vs \(e.liquidation)")
+        #expect(tier == e.tier)
+        let position = Position(side: e.side, quantity: e.quantity, entryPrice: e.entry, leverage: e.quantity * e.entry / e.margin)
+        // The condition switches at the computed price.
+        let inside = e.side == .long ? price * (1 + 1e-9) : price * (1 - 1e-9)
+        let beyond = e.side == .long ? price * (1 - 1e-9) : price * (1 + 1e-9)
+        #expect(!rule.isLiquidatable(position, at: inside))
+        #expect(rule.isLiquidatable(position, at: beyond))
+        #expect(rule.bankruptcyPrice(of: position) == e.entry - e.side.sign * e.margin / e.quantity)
+    }
+
+    @Test("the formula with a maintenance amount: Binance's isolated ETH example (10%, cum 135,365)")
+    func maintenanceAmount() {
+        let rule = MarginRule(tiers: [MarginTier(floor: 0, cap: .infinity, maxLeverage: 10, rate: 0.10, deduction: 135_365)],
+                              basis: .notionalAtLiquidation)
+        let price = rule.liquidationPrice(side: .long, quantity: 3_683.979, entryPrice: 1_456.84, margin: 1_535_443.01).price
+        #expect(abs(price - 1_114.78) < 0.005)
+    }
+
+    @Test("deductions follow dₙ = dₙ₋₁ + floorₙ·(rateₙ − rateₙ₋₁), making maintenance continuous")
+    func deductions() {
+        let btc = VenuePreset.named("binance-usdm")!.tables[.btc]!
+        for (d, expected) in zip(btc.map(\.deduction), [0.0, 300, 1_500, 12_000, 132_000, 482_000, 2_982_000, 14_482_000]) {
+            #expect(abs(d - expected) < 1e-6)
+        }
+        let bybit = VenuePreset.named("bybit")!.tables[.btc]!
+        for (d, expected) in zip(bybit.map(\.deduction), [0.0, 1_200, 3_020, 4_300, 5_820, 8_460, 15_460, 20_500]) {
+            #expect(abs(d - expected) < 1e-6)
+        }
+        let hl = VenuePreset.named("hyperliquid")!.tables[.btc]!
+        #expect(hl[1].deduction == 1_875_000)
+        for preset in VenuePreset.all {
+            for (_, table) in preset.tables {
+                for t in 1..<table.count where table[t].deduction != 0 || table[t - 1].deduction != 0 {
+                    let floor = table[t].floor
+                    let below = floor * table[t - 1].rate - table[t - 1].deduction
+                    let above = floor * table[t].rate - table[t].deduction
+                    #expect(abs(below - above) < 1e-6 * max(1, floor), "\(preset.name) tier \(t)")
+                }
+            }
+        }
+    }
+
+    @Test("every preset has a table for BTC, ETH and an altcoin, and symbols map to classes")
+    func coverage() {
+        #expect(VenuePreset.names == ["binance-usdm", "bybit", "okx", "bitmex", "dydx-v4", "hyperliquid"])
+        for preset in VenuePreset.all {
+            for c in AssetClass.allCases { #expect(preset.tables[c]?.isEmpty == false, "\(preset.name) \(c)") }
+        }
+        #expect(AssetClass.of(symbol: "BTCUSDT") == .btc && AssetClass.of(symbol: "XBTUSD") == .btc)
+        #expect(AssetClass.of(symbol: "ETH-USD") == .eth && AssetClass.of(symbol: "SOLUSDT") == .altcoin)
+    }
+
+    @Test("tier leverage limits: Binance allows 150× below 300k, 100× to 800k")
+    func leverageLimits() {
+        let rule = VenuePreset.named("binance-usdm")!.rule(for: .btc)
+        #expect(rule.allows(leverage: 150, quantity: 2, entryPrice: 100_000).allowed)
+        #expect(!rule.allows(leverage: 150, quantity: 5, entryPrice: 100_000).allowed)
+        #expect(rule.allows(leverage: 150, quantity: 5, entryPrice: 100_000).maximum == 100)
+    }
+}
