@@ -37,6 +37,10 @@ struct Validate: ParsableCommand {
                   + (asset.schedule == nil ? "" : ", with stress shocks"))
         }
         print("  positions: \(c.positionCount) (\(loaded.syntheticPositions) synthetic, \(loaded.filePositions) from file)")
+        if let preset = loaded.scenario.exchange.preset { print("  venue: \(preset)") }
+        if loaded.cappedLeverage > 0 {
+            print("  \(loaded.cappedLeverage) synthetic positions had their leverage lowered to their tier's maximum")
+        }
         for s in loaded.scenario.positions.synthetic {
             let longs = SyntheticPopulation(count: s.count, openInterest: s.openInterest, longShare: s.longShare,
                                             leverageMix: [], entrySpread: 0, sizeSigma: 0).longCount

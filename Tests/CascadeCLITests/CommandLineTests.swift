@@ -49,7 +49,7 @@ struct CommandLineTests {
         let result = try Self.cascade(["run", scenario, "--paths", "16", "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("flash-crash: 16 paths × 1440 steps"))
-        for (name, rows) in [("summary.csv", 1 + 20), ("paths.csv", 1 + 16), ("timeseries.csv", 1 + 1441)] {
+        for (name, rows) in [("summary.csv", 1 + 25), ("paths.csv", 1 + 16), ("timeseries.csv", 1 + 1441)] {
             let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             #expect(text.split(separator: "\n").count == rows, "\(name)")
         }

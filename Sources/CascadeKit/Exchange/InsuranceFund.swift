@@ -1,43 +1,77 @@
-/// The insurance fund of one path, with its bad debt.
+/// The insurance fund of one path, with auto-deleveraging cover and bad debt.
 ///
-/// Each liquidation hands the fund a receipt r = s·q·(X − P_bk) (X the execution price): positive
-/// when the position was closed better than bankruptcy, negative when the fund must cover a
-/// deficit. The fund never goes below zero: the part of a deficit it cannot pay is **bad debt**
-/// (in M0 nobody covers it; auto-deleveraging comes with the venue rulebooks). Later surpluses refill
-/// the fund but do not retire bad debt already incurred. Hence, always:
+/// Each liquidation hands the fund a receipt r: positive when the position was closed better than
+/// bankruptcy (or a fee was charged), negative when the fund must cover a deficit. The fund pays
+/// deficits down to its floor — zero, or (for a venue that deleverages when the fund falls a
+/// given fraction below its peak) (1 − limit)·peak. What it does not pay is the *shortfall*: the
+/// engine covers it by auto-deleveraging where the venue does (``recordDeleveraging(_:)``), then
+/// from the rest of the fund, and books what is still uncovered as **bad debt**. Later surpluses
+/// refill the fund but do not retire bad debt or undo deleveraging. Hence, always:
 ///
-///     balance − initial = Σ receipts + badDebt,    balance ≥ 0.
+///     balance − initial = Σ receipts + deleveraged + badDebt,    balance ≥ 0.
 public struct InsuranceFund: Sendable, Equatable {
     /// The balance at the start (USD).
     public private(set) var initial: Double
     /// The current balance (USD, ≥ 0).
     public private(set) var balance: Double
-    /// The lowest balance so far.
+    /// The lowest and highest balance so far.
     public private(set) var lowest: Double
-    /// Deficits the fund could not cover, in total (USD, ≥ 0).
+    public private(set) var peak: Double
+    /// Deficits nobody covered, in total (USD, ≥ 0).
     public private(set) var badDebt: Double
+    /// Deficits covered by auto-deleveraging profitable traders, in total (USD, ≥ 0).
+    public private(set) var deleveraged: Double
     /// Sum of all receipts (USD; negative where the fund paid more than it received).
     public private(set) var netReceipts: Double
+    /// The fraction below its peak the fund may fall before deleveraging (nil: down to zero).
+    public let drawdownLimit: Double?
 
-    public init(initial: Double) {
+    public init(initial: Double, drawdownLimit: Double? = nil) {
         self.initial = initial
-        self.balance = initial
-        self.lowest = initial
-        self.badDebt = 0
-        self.netReceipts = 0
+        balance = initial
+        lowest = initial
+        peak = initial
+        badDebt = 0
+        deleveraged = 0
+        netReceipts = 0
+        self.drawdownLimit = drawdownLimit
     }
 
-    /// Books one receipt (negative: a deficit to cover).
-    public mutating func settle(_ receipt: Double) {
+    /// The balance the fund pays deficits down to before deleveraging.
+    public var floor: Double { drawdownLimit.map { peak * (1 - $0) } ?? 0 }
+
+    /// Books one receipt (negative: a deficit to cover) and returns the shortfall the fund did not
+    /// pay (0 for a receipt it could absorb).
+    public mutating func receive(_ receipt: Double) -> Double {
         netReceipts += receipt
         if receipt >= 0 {
             balance += receipt
-        } else if balance >= -receipt {
-            balance += receipt
-        } else {
-            badDebt += -receipt - balance
-            balance = 0
+            peak = max(peak, balance)
+            return 0
         }
-        if balance < lowest { lowest = balance }
+        let pay = min(-receipt, max(0, balance - floor))
+        balance -= pay
+        lowest = min(lowest, balance)
+        return -receipt - pay
+    }
+
+    /// Records that deleveraging covered `amount` of a shortfall.
+    public mutating func recordDeleveraging(_ amount: Double) {
+        deleveraged += amount
+    }
+
+    /// Covers what is left of a shortfall from the fund's remaining balance (below its floor) and
+    /// books the rest as bad debt.
+    public mutating func coverRemaining(_ shortfall: Double) {
+        let pay = min(shortfall, balance)
+        balance -= pay
+        lowest = min(lowest, balance)
+        badDebt += shortfall - pay
+    }
+
+    /// Books one receipt with no deleveraging: deficits beyond the balance become bad debt.
+    public mutating func settle(_ receipt: Double) {
+        let shortfall = receive(receipt)
+        if shortfall > 0 { coverRemaining(shortfall) }
     }
 }

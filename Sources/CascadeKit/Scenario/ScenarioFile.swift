@@ -77,8 +77,10 @@ public struct AssetSection: Sendable, Decodable {
     public var impact: ImpactSection?
     /// Scheduled moves and volatility multipliers.
     public var shocks: [ShockSection]
+    /// Which of the preset's tier tables applies: btc, eth or altcoin (default: from the symbol).
+    public var tierTable: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case symbol, price, model, impact, shocks }
+    enum CodingKeys: String, CodingKey, CaseIterable { case symbol, price, model, impact, shocks, tierTable }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -88,6 +90,7 @@ public struct AssetSection: Sendable, Decodable {
         model = try c.decode(PriceModelSection.self, forKey: .model)
         impact = try c.decodeIfPresent(ImpactSection.self, forKey: .impact)
         shocks = try c.decodeIfPresent([ShockSection].self, forKey: .shocks) ?? []
+        tierTable = try c.decodeIfPresent(String.self, forKey: .tierTable)
     }
 }
 
@@ -239,20 +242,48 @@ public struct ShockSection: Sendable, Decodable {
     }
 }
 
-/// `exchange:` — the venue's margin rule (flat in model M0) and insurance fund.
+/// `exchange:` — the venue: a preset (`preset: binance-usdm`) with optional overrides, or model
+/// M0's flat maintenance rate and fee.
 public struct ExchangeSection: Sendable, Decodable {
-    public var maintenanceMarginRate: Double
-    public var liquidationFee: Double
+    public var preset: String?
+    public var maintenanceMarginRate: Double?
+    public var liquidationFee: Double?
     public var insuranceFund: Double
+    public var markPrice: MarkPriceSection?
+    /// false switches a preset's partial liquidation off.
+    public var partialLiquidation: Bool?
+    /// false switches a preset's auto-deleveraging off (uncovered deficits are bad debt).
+    public var autoDeleveraging: Bool?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case maintenanceMarginRate, liquidationFee, insuranceFund }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case preset, maintenanceMarginRate, liquidationFee, insuranceFund, markPrice, partialLiquidation, autoDeleveraging
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        maintenanceMarginRate = try c.decode(Double.self, forKey: .maintenanceMarginRate)
-        liquidationFee = try c.decode(Double.self, forKey: .liquidationFee)
+        preset = try c.decodeIfPresent(String.self, forKey: .preset)
+        maintenanceMarginRate = try c.decodeIfPresent(Double.self, forKey: .maintenanceMarginRate)
+        liquidationFee = try c.decodeIfPresent(Double.self, forKey: .liquidationFee)
         insuranceFund = try c.decode(Double.self, forKey: .insuranceFund)
+        markPrice = try c.decodeIfPresent(MarkPriceSection.self, forKey: .markPrice)
+        partialLiquidation = try c.decodeIfPresent(Bool.self, forKey: .partialLiquidation)
+        autoDeleveraging = try c.decodeIfPresent(Bool.self, forKey: .autoDeleveraging)
+    }
+}
+
+/// `exchange.markPrice:` — `type: last` (the traded price) or `type: index` with a `window`.
+public struct MarkPriceSection: Sendable, Decodable {
+    public var type: String
+    public var window: TimeSpan?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case type, window }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(String.self, forKey: .type)
+        window = try c.decodeIfPresent(TimeSpan.self, forKey: .window)
     }
 }
 

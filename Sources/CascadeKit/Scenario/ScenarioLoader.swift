@@ -24,6 +24,8 @@ public struct LoadedScenario: Sendable {
     /// Positions read from the CSV file and generated synthetically.
     public let filePositions: Int
     public let syntheticPositions: Int
+    /// Synthetic positions whose leverage was lowered to their tier's maximum.
+    public let cappedLeverage: Int
 }
 
 /// Reads, decodes and validates a scenario file, then builds its ``SimulationConfig``: the one
@@ -58,17 +60,19 @@ public enum ScenarioLoader {
         }
         guard issues.isEmpty else { throw .invalid(file: file, issues: issues) }
 
-        let rule = FlatMarginRule(maintenanceMarginRate: scenario.exchange.maintenanceMarginRate,
-                                  liquidationFee: scenario.exchange.liquidationFee)
         let sim = scenario.simulation
         let steps = ScenarioValidator.stepCount(horizon: sim.horizon, step: sim.step)!
         let assets = scenario.market.assets
         let symbols = assets.map(\.symbol)
+        let rules = assets.map { marginRule(exchange: scenario.exchange, asset: $0)! }
         var positionsByAsset = [[Position]](repeating: [], count: assets.count)
         var fromFile = 0
+        var cappedLeverage = 0
         if let relative = scenario.positions.file {
-            let loaded = try loadPositionsFile(relative, directory: directory, scenarioFile: file, rule: rule,
-                                               assets: assets)
+            // With a flat rule leverage must stay below 1/m; a preset's tiers are checked per row.
+            let flat = scenario.exchange.preset == nil || scenario.exchange.maintenanceMarginRate != nil
+            let loaded = try loadPositionsFile(relative, directory: directory, scenarioFile: file, rules: rules,
+                                               assets: assets, flatMaximumLeverage: flat ? rules[0].maximumLeverage : .infinity)
             for (position, asset) in loaded { positionsByAsset[asset].append(position) }
             fromFile = loaded.count
         }
@@ -81,7 +85,9 @@ public enum ScenarioLoader {
             // The first population uses the scenario seed itself; the others a seed of their own.
             let seed = index == 0 ? scenario.seed : SplitMix64.mix(scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
             do {
-                positionsByAsset[asset] += try population.generate(price: assets[asset].price, rule: rule, seed: seed)
+                let book = try population.generateBook(price: assets[asset].price, rule: rules[asset], seed: seed)
+                positionsByAsset[asset] += book.positions
+                cappedLeverage += book.cappedLeverage
             } catch {
                 throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "\(error); reduce entrySpread or the leverage")])
             }
@@ -109,21 +115,52 @@ public enum ScenarioLoader {
                 impact: ImpactModel(shape: ImpactModel.Shape(rawValue: impactSection.model)!, depth: impactSection.depth,
                                     coefficient: impactSection.coefficient,
                                     recoveryHalfLife: impactSection.recoveryHalfLife.seconds),
-                ladder: LiquidationLadder(positions: positionsByAsset[a], rule: rule)))
+                ladder: LiquidationLadder(positions: positionsByAsset[a], rule: rules[a]),
+                mechanics: mechanics(exchange: scenario.exchange)))
         }
         let correlationFactor: [Double]? = scenario.market.correlation.flatMap { matrix in
             assets.count > 1 ? try? DenseLinearAlgebra.choleskyLower(matrix.flatMap { $0 }, order: assets.count) : nil
         }
         let stride = scenario.report.timeseriesInterval.map { ScenarioValidator.stepCount(horizon: $0, step: sim.step)! } ?? 1
-        let config = SimulationConfig(
+        var config = SimulationConfig(
             seed: scenario.seed, paths: sim.paths, steps: steps, stepSeconds: sim.step.seconds,
             assets: assetConfigs, correlationFactor: correlationFactor,
             insuranceFund: scenario.exchange.insuranceFund, maxCascadeRounds: sim.maxCascadeRounds,
             timeSeries: TimeSeriesLayout(steps: steps, stride: stride, relativeAccuracy: scenario.report.timeseriesAccuracy))
+        config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
+        if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
         return LoadedScenario(file: file, scenario: scenario, config: config,
                               quantiles: Array(Set(scenario.report.quantiles)).sorted(),
                               outputs: Set(scenario.report.outputs),
-                              filePositions: fromFile, syntheticPositions: synthetic)
+                              filePositions: fromFile, syntheticPositions: synthetic, cappedLeverage: cappedLeverage)
+    }
+
+    /// The margin rule of `asset` (nil when the exchange section is invalid): the preset's table for
+    /// the asset's class, with the scenario's overrides; or model M0's flat rule.
+    static func marginRule(exchange ex: ExchangeSection, asset: AssetSection?) -> MarginRule? {
+        guard let name = ex.preset else {
+            guard let rate = ex.maintenanceMarginRate else { return nil }
+            return MarginRule(maintenanceMarginRate: rate, liquidationFee: ex.liquidationFee ?? 0)
+        }
+        guard let preset = VenuePreset.named(name) else { return nil }
+        let assetClass = asset?.tierTable.flatMap(AssetClass.init(rawValue:)) ?? AssetClass.of(symbol: asset?.symbol ?? "")
+        var rule = preset.rule(for: assetClass)
+        if let rate = ex.maintenanceMarginRate {
+            rule.tiers = [MarginTier(floor: 0, cap: .infinity, maxLeverage: rate > 0 ? 1 / rate : .infinity, rate: rate, deduction: 0)]
+        }
+        if let fee = ex.liquidationFee { rule.liquidationFee = fee }
+        return rule
+    }
+
+    /// The liquidation mechanics of the exchange section: the preset's, with the overrides.
+    static func mechanics(exchange ex: ExchangeSection) -> LiquidationMechanics {
+        var m = ex.preset.flatMap(VenuePreset.named).map(LiquidationMechanics.init(preset:)) ?? .m0
+        if let mark = ex.markPrice {
+            m.mark = mark.type == "last" ? .last : .index(window: mark.window?.seconds ?? 0)
+        }
+        if ex.partialLiquidation == false { m.partial = .none }
+        if ex.autoDeleveraging == false { m.deleveraging = nil }
+        return m
     }
 
     /// The engine's model for a validated model section (reading data files where needed).
@@ -272,7 +309,8 @@ public enum ScenarioLoader {
     }
 
     static func loadPositionsFile(_ relative: String, directory: URL, scenarioFile: String,
-                                  rule: FlatMarginRule, assets: [AssetSection]) throws(ScenarioError) -> [(Position, Int)] {
+                                  rules: [MarginRule], assets: [AssetSection],
+                                  flatMaximumLeverage: Double) throws(ScenarioError) -> [(Position, Int)] {
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
@@ -280,7 +318,7 @@ public enum ScenarioLoader {
             throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "'\(relative)' (\(url.path)): \(reason); expected a CSV file relative to the scenario")])
         }
         let rows: [PositionsCSV.Row]
-        do { rows = try PositionsCSV.parse(text, maximumLeverage: rule.maximumLeverage) } catch {
+        do { rows = try PositionsCSV.parse(text, maximumLeverage: flatMaximumLeverage) } catch {
             throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(relative):\(error.line): \(error.message)")])
         }
         let symbols = assets.map(\.symbol)
@@ -301,6 +339,12 @@ public enum ScenarioLoader {
                 asset = 0
             }
             let position = row.position, price = assets[asset].price
+            let rule = rules[asset]
+            let limit = rule.allows(leverage: position.leverage, quantity: position.quantity, entryPrice: position.entryPrice)
+            if !limit.allowed && position.leverage > limit.maximum {
+                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
+                continue
+            }
             let liq = rule.liquidationPrice(of: position)
             if rule.isLiquidatable(position, at: price) || !(position.side == .long ? liq < price : liq > price) {
                 issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))

@@ -50,10 +50,41 @@ public enum ScenarioValidator {
 
         // exchange
         let ex = scenario.exchange
-        v.inRange(ex.maintenanceMarginRate, "exchange.maintenanceMarginRate", lower: 0, upper: 1, upperOpen: true)
-        v.inRange(ex.liquidationFee, "exchange.liquidationFee", lower: 0, upper: 1, upperOpen: true)
+        if let preset = ex.preset, VenuePreset.named(preset) == nil {
+            v.add("exchange.preset", "'\(preset)' is not a venue preset; expected one of: \(VenuePreset.names.joined(separator: ", "))")
+        }
+        if let rate = ex.maintenanceMarginRate {
+            v.inRange(rate, "exchange.maintenanceMarginRate", lower: 0, upper: 1, upperOpen: true)
+        } else if ex.preset == nil {
+            v.add("exchange.maintenanceMarginRate", "missing; expected a flat maintenance rate, or a venue preset (exchange.preset)")
+        }
+        if let fee = ex.liquidationFee {
+            v.inRange(fee, "exchange.liquidationFee", lower: 0, upper: 1, upperOpen: true)
+        } else if ex.preset == nil {
+            v.add("exchange.liquidationFee", "missing; expected the clearance fee rate, or a venue preset (exchange.preset)")
+        }
         v.nonNegative(ex.insuranceFund, "exchange.insuranceFund")
-        let maximumLeverage = FlatMarginRule(maintenanceMarginRate: ex.maintenanceMarginRate).maximumLeverage
+        if let mark = ex.markPrice {
+            if !["last", "index"].contains(mark.type) {
+                v.add("exchange.markPrice.type", "'\(mark.type)' is not allowed; expected last or index")
+            } else if mark.type == "last" && mark.window != nil {
+                v.add("exchange.markPrice.window", "applies only to type: index")
+            }
+        }
+        if ex.preset == nil {
+            if ex.partialLiquidation == true { v.add("exchange.partialLiquidation", "true needs a venue preset whose rule to use; expected exchange.preset") }
+            if ex.autoDeleveraging == true { v.add("exchange.autoDeleveraging", "true needs a venue preset whose ranking to use; expected exchange.preset") }
+        }
+        for (i, asset) in scenario.market.assets.enumerated() {
+            if let table = asset.tierTable, AssetClass(rawValue: table) == nil {
+                v.add("market.assets[\(i)].tierTable", "'\(table)' is not a tier table; expected btc, eth or altcoin")
+            }
+        }
+        /// The rule of a symbol, for the leverage limits of the populations.
+        func rule(symbol: String?) -> MarginRule? {
+            let asset = symbol.flatMap { s in scenario.market.assets.first { $0.symbol == s } } ?? scenario.market.assets.first
+            return ScenarioLoader.marginRule(exchange: ex, asset: asset)
+        }
 
         // positions
         let pos = scenario.positions
@@ -63,6 +94,8 @@ public enum ScenarioValidator {
         let symbols = assets.map(\.symbol)
         for (index, s) in pos.synthetic.enumerated() {
             let base = pos.syntheticPath(index)
+            let maximumLeverage = rule(symbol: s.asset)?.maximumLeverage ?? .infinity
+            let flat = ex.preset == nil || ex.maintenanceMarginRate != nil
             if let symbol = s.asset {
                 if !symbols.contains(symbol) {
                     v.add("\(base).asset", "'\(symbol)' is not an asset of market.assets; expected one of: \(symbols.joined(separator: ", "))")
@@ -85,8 +118,10 @@ public enum ScenarioValidator {
             for (key, weight) in s.leverageMix.sorted(by: { $0.key < $1.key }) {
                 let location = "\(base).leverageMix.\(key)"
                 if let leverage = Double(key), leverage.isFinite {
-                    if leverage < 1 || leverage >= maximumLeverage {
+                    if flat && (leverage < 1 || leverage >= maximumLeverage) {
                         v.add(location, "leverage \(key) is out of range; expected ≥ 1 and < \(format(maximumLeverage)) (1 / exchange.maintenanceMarginRate: above it a position opens below maintenance margin)")
+                    } else if !flat && (leverage < 1 || leverage > maximumLeverage) {
+                        v.add(location, "leverage \(key) is out of range; expected ≥ 1 and ≤ \(format(maximumLeverage)) (the venue's maximum, for its smallest tier)")
                     }
                 } else {
                     v.add(location, "'\(key)' is not a leverage; expected a number ≥ 1 as the key")

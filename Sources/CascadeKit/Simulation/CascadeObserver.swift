@@ -8,6 +8,16 @@ public protocol CascadeObserver {
                               roundPrice: Double, executionPrice: Double)
     /// The state of `asset` on a path at the end of `step`, after its cascade.
     mutating func stepEnded(path: Int, asset: Int, step: Int, logFundamental: Double, logImpact: Double)
+    /// A position handled on its own (partly or fully closed; see ``CascadeResolver``): `quantity`
+    /// of ladder entry `ladderIndex` of `side` at `executionPrice`.
+    mutating func positionClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, ladderIndex: Int,
+                                 quantity: Double, full: Bool, executionPrice: Double)
+}
+
+extension CascadeObserver {
+    @inlinable @inline(__always)
+    public mutating func positionClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, ladderIndex: Int,
+                                        quantity: Double, full: Bool, executionPrice: Double) {}
 }
 
 /// An observer that records nothing.

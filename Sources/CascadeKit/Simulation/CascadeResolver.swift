@@ -1,33 +1,91 @@
 import Foundation
 
-/// Resolves the liquidation cascade of one path within one step (model M0; docs/model.md).
+/// Resolves the liquidation cascade of one asset on one path within one step (docs/model.md).
 ///
 /// After the exogenous move, with J₀ the impact carried into the step and Q = 0:
 ///
 ///     repeat {
-///         find live positions liquidatable at P = F·e^J      (a prefix of each ladder side)
+///         find live positions liquidatable at the check price      (a prefix of each ladder side,
+///             — the traded price F·e^J, or the mark                  plus re-inserted positions)
 ///         if none: stop
-///         Q += forced buys − forced sells, in USD at P       (flow before this round's impact)
-///         J  = J₀ + impact(Q)                                 (cumulative, see ``ImpactModel``)
-///         X  = F·e^J                                          (the round's execution price)
-///         each closed position: trader loses margin M; fund receives s·q·(X − P_bk)
+///         decide how much of each to close (all, or a venue's partial amount)
+///         Q += forced buys − forced sells, in USD at P = F·e^J    (flow before this round's impact)
+///         J  = J₀ + impact(Q)                                     (cumulative, see ``ImpactModel``)
+///         X  = F·e^J                                              (the round's execution price)
+///         settle each closure at X by the venue's settlement style; the fund takes the receipts,
+///         and a shortfall it cannot pay is covered by deleveraging, else it is bad debt
 ///     } up to `maxRounds` times
 ///
-/// Each round touches only the newly liquidated ladder range, and every sum over it comes from
-/// prefix sums, so a round costs O(log d) for d newly liquidated positions.
+/// **Cost.** Ladder positions closed in full under a takeover settlement are summed by prefix
+/// sums: O(log d) per round for d of them. Only positions a venue may close partly (large ones;
+/// precomputed per side), positions re-inserted on this path, positions removed by deleveraging,
+/// and — for settlements that return margin (Hyperliquid, dYdX) — every closed position are
+/// handled one by one.
 public struct CascadeResolver: Sendable {
     public let asset: Int
     public let ladder: LiquidationLadder
     public let impact: ImpactModel
     public let maxRounds: Int
     public let feeRate: Double
+    public let rule: MarginRule
+    public let mechanics: LiquidationMechanics
+    public let stepSeconds: Double
+    /// Ladder indices (per side, ascending) of positions the venue may close partly.
+    public let partialCandidates: [[Int]]
+    /// Whether every closure is settled on its own (a settlement other than takeover).
+    public let settlesEachPosition: Bool
+    let seed: UInt64
 
-    public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int) {
+    public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
+                mechanics: LiquidationMechanics = .m0, stepSeconds: Double = 60, seed: UInt64 = 0) {
         self.asset = asset
         self.ladder = ladder
         self.impact = impact
         self.maxRounds = maxRounds
+        self.rule = ladder.rule
         self.feeRate = ladder.rule.liquidationFee
+        self.mechanics = mechanics
+        self.stepSeconds = stepSeconds
+        self.seed = seed
+        settlesEachPosition = ladder.rule.settlement != .takeover
+        var candidates: [[Int]] = [[], []]
+        if mechanics.partial != .none {
+            for (s, side) in [ladder.longs, ladder.shorts].enumerated() {
+                for k in 0..<side.count {
+                    let p = ladder.positions[side.positionIndex[k]]
+                    if Self.mayClosePartly(p, rule: ladder.rule, mechanics: mechanics, stepSeconds: stepSeconds) {
+                        candidates[s].append(k)
+                    }
+                }
+            }
+        }
+        partialCandidates = candidates
+    }
+
+    /// Whether the venue may close less than all of `position` when it is liquidated.
+    static func mayClosePartly(_ p: Position, rule: MarginRule, mechanics: LiquidationMechanics, stepSeconds: Double) -> Bool {
+        let (liquidation, tier) = rule.liquidationPrice(side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin)
+        let notional = p.quantity * max(liquidation, p.entryPrice)
+        switch mechanics.partial {
+        case .none: return false
+        case let .tierStepDown(_, fromTier): return tier >= fromTier || rule.tierIndex(size: notional) >= fromTier
+        case let .chunk(threshold, _, _): return notional > threshold * 0.5
+        case let .perBlockCap(fraction, cap, blockSeconds):
+            return LiquidationMechanics.closableInStep(notional: notional * 2, fraction: fraction, cap: cap,
+                                                       blockSeconds: blockSeconds, stepSeconds: stepSeconds) < notional * 2
+        }
+    }
+
+    /// One closure of (part of) a position in a round.
+    struct Closure {
+        var side: Int               // 0 long, 1 short
+        var ladderIndex: Int
+        var quantity: Double        // closed
+        var entryPrice: Double
+        var margin: Double          // the position's margin before the closure
+        var positionQuantity: Double
+        var full: Bool
+        var fullUntil: Double
     }
 
     /// Runs the cascade of `step` on one path and returns the impact J at its end.
@@ -35,58 +93,209 @@ public struct CascadeResolver: Sendable {
     /// - Parameters:
     ///   - logFundamental: ln F after the exogenous move.
     ///   - startImpact: J₀, the log-impact after recovery.
+    ///   - markBasis: for an index mark price, the averaged basis (the mark is F·e^basis); nil when
+    ///     liquidations trigger on the traded price.
     ///   - longCursor, shortCursor: the path's place on each ladder side; advanced.
+    ///   - book: the path's re-inserted and deleveraged positions; updated.
     ///   - tally: the path's running totals; updated.
     ///   - assetNotional: the path's liquidated notional in this asset; updated.
-    @inline(__always)
     public func resolve<Observer: CascadeObserver>(
-        path: Int, step: Int, logFundamental: Double, startImpact: Double,
-        longCursor: inout LadderCursor, shortCursor: inout LadderCursor, tally: inout PathTally,
-        assetNotional: inout Double, observer: inout Observer
+        path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double? = nil,
+        longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
+        tally: inout PathTally, assetNotional: inout Double, observer: inout Observer
     ) -> Double {
-        let longs = ladder.longs, shorts = ladder.shorts
+        let sides = [ladder.longs, ladder.shorts]
+        let now = Double(step + 1) * stepSeconds
         var j = startImpact
         var flow = 0.0
         var rounds = 0
         var logPrice = logFundamental + j
         var price = Foundation.exp(logPrice)
-        while longCursor.key >= logPrice || shortCursor.key >= -logPrice {
+        var closures: [Closure] = []
+        while true {
+            let check = markBasis.map { logFundamental + $0 } ?? logPrice
+            let crossLong = longCursor.key >= check || book.topKey(0, step: step) >= check
+            let crossShort = shortCursor.key >= -check || book.topKey(1, step: step) >= -check
+            if !crossLong && !crossShort { break }
             if rounds == maxRounds {
                 tally.roundCapHits += 1
                 break
             }
             rounds += 1
-            let firstLong = longCursor.index, firstShort = shortCursor.index
-            let closedLongs = longs.advance(&longCursor, logPrice: logPrice)
-            let closedShorts = shorts.advance(&shortCursor, logPrice: logPrice)
-            let qLong = closedLongs.quantity, qShort = closedShorts.quantity
-            flow += (qShort - qLong) * price
+            closures.removeAll(keepingCapacity: true)
+            var aggregate = [LadderTotals.zero, LadderTotals.zero]
+            var aggregateRange = [0..<0, 0..<0]
+            var aggregateCount = [0, 0]
+            var closedQuantity = [0.0, 0.0]
+            for s in 0..<2 where s == 0 ? crossLong : crossShort {
+                let ladderSide = sides[s]
+                let sign: Double = s == 0 ? 1 : -1
+                // The ladder range newly crossed.
+                let first = s == 0 ? longCursor.index : shortCursor.index
+                var totals = s == 0 ? ladderSide.advance(&longCursor, logPrice: check) : ladderSide.advance(&shortCursor, logPrice: check)
+                let last = s == 0 ? longCursor.index : shortCursor.index
+                var count = last - first
+                var individual: [Int] = []
+                if count > 0 {
+                    let range = first..<last
+                    let removed = book.removed(s, in: range)
+                    if settlesEachPosition {
+                        individual = range.filter { !book.isRemoved($0, side: s) }
+                        totals = .zero
+                        count = 0
+                    } else {
+                        for k in removed {
+                            totals = totals.minus(ladderSide.totals(k, k + 1))
+                            count -= 1
+                        }
+                        let candidates = partialCandidates[s]
+                        if !candidates.isEmpty {
+                            let lower = Self.lowerBound(candidates, first)
+                            var i = lower
+                            while i < candidates.count && candidates[i] < last {
+                                let k = candidates[i]
+                                if !book.isRemoved(k, side: s) {
+                                    totals = totals.minus(ladderSide.totals(k, k + 1))
+                                    count -= 1
+                                    individual.append(k)
+                                }
+                                i += 1
+                            }
+                        }
+                    }
+                    aggregate[s] = totals
+                    aggregateRange[s] = range
+                    aggregateCount[s] = count
+                    closedQuantity[s] += totals.quantity
+                }
+                for k in individual {
+                    let p = ladder.positions[ladderSide.positionIndex[k]]
+                    let c = closure(side: s, ladderIndex: k, quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin,
+                                    fullUntil: -1, price: price, now: now)
+                    closures.append(c)
+                    closedQuantity[s] += c.quantity
+                }
+                // Re-inserted positions crossed (not blocked in this step).
+                var kept: [LivePosition] = []
+                for live in book.live[s] {
+                    if live.key >= sign * check && live.blockedStep != step {
+                        let c = closure(side: s, ladderIndex: live.ladderIndex, quantity: live.quantity,
+                                        entryPrice: live.entryPrice, margin: live.margin, fullUntil: live.fullUntil,
+                                        price: price, now: now)
+                        closures.append(c)
+                        closedQuantity[s] += c.quantity
+                    } else {
+                        kept.append(live)
+                    }
+                }
+                book.live[s] = kept
+            }
+
+            flow += (closedQuantity[1] - closedQuantity[0]) * price
             j = startImpact + impact.logImpact(cumulativeFlow: flow)
             logPrice = logFundamental + j
             let execution = Foundation.exp(logPrice)
 
-            if longCursor.index > firstLong {
-                tally.fund.settle(execution * qLong - closedLongs.bankruptcyQuantity)
-                tally.longEntryNotional += closedLongs.entryNotional
-                tally.longExecutedNotional += execution * qLong
-                tally.marginLost += closedLongs.margin
-                tally.liquidations += longCursor.index - firstLong
-                assetNotional += execution * qLong
-                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: .long,
-                                     range: firstLong..<longCursor.index, roundPrice: price, executionPrice: execution)
+            // Settlement.
+            var receipts = 0.0
+            var deficit = [(quantity: 0.0, bankruptcyQuantity: 0.0), (quantity: 0.0, bankruptcyQuantity: 0.0)]
+            for s in 0..<2 where aggregate[s].quantity > 0 {
+                let sign: Double = s == 0 ? 1 : -1
+                let t = aggregate[s]
+                let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
+                receipts += receipt
+                if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
+                record(tally: &tally, side: s, entryNotional: t.entryNotional, executedNotional: execution * t.quantity,
+                     marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), receipt: receipt,
+                     count: aggregateCount[s])
+                tally.fees += feeRate * execution * t.quantity
+                assetNotional += execution * t.quantity
+                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
+                                     range: aggregateRange[s], roundPrice: price, executionPrice: execution)
             }
-            if shortCursor.index > firstShort {
-                tally.fund.settle(closedShorts.bankruptcyQuantity - execution * qShort)
-                tally.shortEntryNotional += closedShorts.entryNotional
-                tally.shortExecutedNotional += execution * qShort
-                tally.marginLost += closedShorts.margin
-                tally.liquidations += shortCursor.index - firstShort
-                assetNotional += execution * qShort
-                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: .short,
-                                     range: firstShort..<shortCursor.index, roundPrice: price, executionPrice: execution)
+            for c in closures {
+                let sign: Double = c.side == 0 ? 1 : -1
+                // A partial close whose loss would take the whole margin closes everything.
+                let partialMargin = c.margin - sign * c.quantity * (c.entryPrice - execution)
+                let full = c.full || partialMargin <= 0
+                let q = full ? c.positionQuantity : c.quantity
+                let marketLoss = sign * q * (c.entryPrice - execution)
+                if full {
+                    // Equity of the position after the close, e = M + s·q·(X − E) = s·q·(X − P_bk).
+                    let equity = c.margin - marketLoss
+                    var receipt = 0.0, marginConsumed = c.margin
+                    switch rule.settlement {
+                    case .takeover:
+                        receipt = equity
+                        tally.fees += feeRate * execution * q
+                    case let .market(backstop):
+                        let maintenance = rule.maintenanceMargin(quantity: q, entryPrice: c.entryPrice, at: execution)
+                        if equity >= backstop * maintenance {
+                            marginConsumed = c.margin - equity       // the trader keeps the equity
+                        } else {
+                            receipt = equity                         // the backstop takes it over
+                        }
+                    case let .cappedFee(rate):
+                        if equity > 0 {
+                            let fee = min(rate * q * execution, equity)
+                            receipt = fee
+                            marginConsumed = c.margin - (equity - fee)
+                            tally.fees += fee
+                        } else {
+                            receipt = equity
+                        }
+                    }
+                    if receipt < 0 {
+                        deficit[c.side].quantity += q
+                        deficit[c.side].bankruptcyQuantity += q * (c.entryPrice - sign * c.margin / q)
+                    }
+                    receipts += receipt
+                    record(tally: &tally, side: c.side, entryNotional: q * c.entryPrice, executedNotional: execution * q,
+                         marginLost: marginConsumed, marketLoss: marketLoss, receipt: receipt, count: 1)
+                } else {
+                    // A partial close: the realised loss comes out of the position's margin and the
+                    // rest lives on with a new liquidation price.
+                    let remaining = c.positionQuantity - q
+                    tally.partialLiquidations += 1
+                    record(tally: &tally, side: c.side, entryNotional: q * c.entryPrice, executedNotional: execution * q,
+                         marginLost: marketLoss, marketLoss: marketLoss, receipt: 0, count: 0)
+                    let side: Side = c.side == 0 ? .long : .short
+                    let liquidation = rule.liquidationPrice(side: side, quantity: remaining, entryPrice: c.entryPrice,
+                                                            margin: partialMargin).price
+                    var blocked = -1
+                    if case .perBlockCap = mechanics.partial { blocked = step }
+                    book.insert(LivePosition(ladderIndex: c.ladderIndex, quantity: remaining, entryPrice: c.entryPrice,
+                                             margin: partialMargin, key: liquidation > 0 ? sign * Foundation.log(liquidation) : -.infinity,
+                                             fullUntil: c.fullUntil, blockedStep: blocked),
+                                side: c.side)
+                }
+                assetNotional += execution * q
+                observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: c.side == 0 ? .long : .short,
+                                        ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: execution)
             }
-            tally.fees += feeRate * execution * (qLong + qShort)
-            // The next round starts at this round's execution price.
+            let shortfall = tally.fund.receive(receipts)
+            if shortfall > 0 {
+                var covered = 0.0
+                if let ranking = mechanics.deleveraging {
+                    // Deleverage against the side opposite the larger deficit, at its bankruptcy price.
+                    let s = deficit[0].quantity >= deficit[1].quantity ? 0 : 1
+                    let q = deficit[s].quantity
+                    if q > 0 {
+                        let bankruptcy = deficit[s].bankruptcyQuantity / q
+                        let gap = abs(execution - bankruptcy)
+                        if gap > 0 {
+                            let wanted = min(q, shortfall / gap)
+                            let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: execution,
+                                                  ranking: ranking, path: path, step: step, longCursor: longCursor,
+                                                  shortCursor: shortCursor, book: &book, tally: &tally)
+                            // All that was wanted closed: the shortfall is covered exactly.
+                            covered = done >= wanted * (1 - 1e-12) ? shortfall : min(shortfall, done * gap)
+                        }
+                    }
+                }
+                if covered > 0 { tally.fund.recordDeleveraging(covered) }
+                if shortfall - covered > 0 { tally.fund.coverRemaining(shortfall - covered) }
+            }
             price = execution
         }
         if rounds > 0 {
@@ -94,5 +303,211 @@ public struct CascadeResolver: Sendable {
             if rounds > tally.maxRounds { tally.maxRounds = rounds }
         }
         return j
+    }
+
+    /// How much of a crossed position to close now, at round price `price` (time `now`).
+    func closure(side s: Int, ladderIndex: Int, quantity q: Double, entryPrice e: Double, margin m: Double,
+                 fullUntil: Double, price: Double, now: Double) -> Closure {
+        var closed = q
+        var until = fullUntil
+        if now > fullUntil {
+            switch mechanics.partial {
+            case .none: break
+            case let .tierStepDown(tiers, fromTier):
+                let tier = rule.tierIndex(quantity: q, entryPrice: e, at: price)
+                if tier >= fromTier {
+                    // Close down to the cap of the tier `tiers` lower; in full if still short this step.
+                    let target = rule.tiers[max(0, tier - tiers)].cap
+                    let keep: Double
+                    switch rule.basis {
+                    case let .contracts(size): keep = (target - 1) * size
+                    case .notionalAtEntry, .riskLimitAtEntry: keep = target * (1 - 1e-9) / e
+                    case .notionalAtLiquidation: keep = target * (1 - 1e-9) / price
+                    }
+                    if keep > 0 && keep < q { closed = q - keep }
+                    until = now + stepSeconds * 0.5    // the rest, if still liquidatable this step, goes in full
+                }
+            case let .chunk(threshold, fraction, cooldown):
+                if q * price > threshold {
+                    closed = fraction * q
+                    until = now + cooldown
+                }
+            case let .perBlockCap(fraction, cap, blockSeconds):
+                let notional = q * price
+                let closable = LiquidationMechanics.closableInStep(notional: notional, fraction: fraction, cap: cap,
+                                                                   blockSeconds: blockSeconds, stepSeconds: stepSeconds)
+                if closable < notional * (1 - 1e-12) { closed = q * closable / notional }
+            }
+        }
+        return Closure(side: s, ladderIndex: ladderIndex, quantity: closed, entryPrice: e, margin: m, positionQuantity: q,
+                       full: closed >= q, fullUntil: until)
+    }
+
+    /// Adds one closure (or an aggregate of them) to the path's totals.
+    @inline(__always)
+    func record(tally: inout PathTally, side: Int, entryNotional: Double, executedNotional: Double, marginLost: Double,
+              marketLoss: Double, receipt: Double, count: Int) {
+        if side == 0 {
+            tally.longEntryNotional += entryNotional
+            tally.longExecutedNotional += executedNotional
+        } else {
+            tally.shortEntryNotional += entryNotional
+            tally.shortExecutedNotional += executedNotional
+        }
+        tally.marginLost += marginLost
+        tally.counterpartyGains += marketLoss
+        tally.liquidations += count
+    }
+
+    /// Closes up to `quantity` of profitable positions of side `s` (0 long, 1 short) at `price`
+    /// (the liquidated positions' bankruptcy price), in the venue's ranking order at `marketPrice`.
+    /// Returns the quantity closed.
+    ///
+    /// The ranking is computed over the side's live positions at the first deleveraging of a step
+    /// (O(n log n)) and reused, head first, for the rest of that step.
+    func deleverage(against s: Int, quantity: Double, at price: Double, marketPrice: Double, ranking: ADLRanking, path: Int,
+                    step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
+                    tally: inout PathTally) -> Double {
+        let side = s == 0 ? ladder.longs : ladder.shorts
+        let sign: Double = s == 0 ? 1 : -1
+        let cursor = s == 0 ? longCursor.index : shortCursor.index
+        let ranked = ranking != .unranked
+        if book.queueStep[s] != step || book.queueHead[s] >= book.queue[s].count {
+            book.queue[s] = rankedCandidates(side: s, ladderSide: side, cursor: cursor, marketPrice: marketPrice,
+                                             ranking: ranking, path: path, book: book)
+            book.queueHead[s] = 0
+            book.queueStep[s] = step
+            book.deleveragings &+= 1
+        }
+        /// Drops the head candidate: the heap's root (ranked) or the next in order (unranked).
+        func dropHead() {
+            if ranked {
+                let last = book.queue[s].removeLast()
+                if !book.queue[s].isEmpty {
+                    book.queue[s][0] = last
+                    Self.siftDown(&book.queue[s], 0, count: book.queue[s].count)
+                }
+            } else {
+                book.queueHead[s] += 1
+            }
+        }
+        var left = quantity
+        while left > 0 && book.queueHead[s] < book.queue[s].count {
+            let head = book.queueHead[s]
+            var c = book.queue[s][head]
+            // Skip what was closed since the queue was ranked.
+            let liveIndex = c.live ? book.live[s].firstIndex { $0.ladderIndex == c.ladderIndex } : nil
+            if c.live ? liveIndex == nil : (c.ladderIndex < cursor || book.isRemoved(c.ladderIndex, side: s)) {
+                dropHead()
+                continue
+            }
+            let take = min(left, c.quantity)
+            left -= take
+            tally.deleveragedPositions += 1
+            tally.deleveragedNotional += take * price
+            let rest = c.quantity - take
+            if rest <= 0 {
+                if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
+                dropHead()
+                continue
+            }
+            // The rest keeps its share of the margin (and so, but for a tier change, its liquidation
+            // price), and its rank: it stays at the head.
+            let margin = c.margin * rest / c.quantity
+            let liquidation = rule.liquidationPrice(side: s == 0 ? .long : .short, quantity: rest, entryPrice: c.entryPrice,
+                                                    margin: margin).price
+            let key = liquidation > 0 ? sign * Foundation.log(liquidation) : -.infinity
+            if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
+            book.insert(LivePosition(ladderIndex: c.ladderIndex, quantity: rest, entryPrice: c.entryPrice, margin: margin,
+                                     key: key, fullUntil: -1, blockedStep: -1), side: s)
+            c.quantity = rest
+            c.margin = margin
+            c.live = true
+            book.queue[s][head] = c
+        }
+        return quantity - left
+    }
+
+    /// The live positions of side `s` that deleveraging may close, in the venue's order.
+    func rankedCandidates(side s: Int, ladderSide: LadderSide, cursor: Int, marketPrice: Double, ranking: ADLRanking,
+                          path: Int, book: PathBook) -> [DeleveragingCandidate] {
+        let sign: Double = s == 0 ? 1 : -1
+        func rank(quantity q: Double, entry e: Double, margin m: Double) -> Double? {
+            let pnl = sign * q * (marketPrice - e)
+            switch ranking {
+            case .unranked: return 0
+            case .pnlTimesMarginRatio:
+                guard pnl > 0 else { return nil }
+                let equity = m + pnl
+                let maintenance = rule.maintenanceMargin(quantity: q, entryPrice: e, at: marketPrice)
+                return pnl / max(1, m) * (equity > 0 ? maintenance / equity : 0)
+            case .pnlTimesEffectiveLeverage:
+                guard pnl > 0 else { return nil }
+                let bankruptcy = e - sign * m / q
+                return sign * (marketPrice - e) / e * (marketPrice / abs(marketPrice - bankruptcy))
+            }
+        }
+        var candidates: [DeleveragingCandidate] = []
+        for k in cursor..<ladderSide.count where !book.isRemoved(k, side: s) {
+            let p = ladder.positions[ladderSide.positionIndex[k]]
+            if let value = rank(quantity: p.quantity, entry: p.entryPrice, margin: p.margin) {
+                candidates.append(DeleveragingCandidate(rank: value, ladderIndex: k, quantity: p.quantity,
+                                                        entryPrice: p.entryPrice, margin: p.margin, live: false))
+            }
+        }
+        for live in book.live[s] {
+            if let value = rank(quantity: live.quantity, entry: live.entryPrice, margin: live.margin) {
+                candidates.append(DeleveragingCandidate(rank: value, ladderIndex: live.ladderIndex, quantity: live.quantity,
+                                                        entryPrice: live.entryPrice, margin: live.margin, live: true))
+            }
+        }
+        guard !candidates.isEmpty else { return [] }
+        if ranking == .unranked {
+            // A fixed pseudo-random starting point per path and event, then in ladder order.
+            let offset = Int(SplitMix64.mix(seed ^ UInt64(path) &* 0x9E37_79B9 ^ UInt64(book.deleveragings)) % UInt64(candidates.count))
+            return Array(candidates[offset...] + candidates[..<offset])
+        }
+        // A max-heap (by rank, then lower ladder index), so only the candidates used are ordered:
+        // O(n) to build, O(log n) per candidate taken.
+        Self.heapify(&candidates)
+        return candidates
+    }
+
+    @inline(__always)
+    static func precedes(_ a: DeleveragingCandidate, _ b: DeleveragingCandidate) -> Bool {
+        a.rank != b.rank ? a.rank > b.rank : a.ladderIndex < b.ladderIndex
+    }
+
+    static func siftDown(_ heap: inout [DeleveragingCandidate], _ start: Int, count: Int) {
+        var i = start
+        while true {
+            let left = 2 * i + 1, right = left + 1
+            var best = i
+            if left < count && precedes(heap[left], heap[best]) { best = left }
+            if right < count && precedes(heap[right], heap[best]) { best = right }
+            if best == i { return }
+            heap.swapAt(i, best)
+            i = best
+        }
+    }
+
+    static func heapify(_ heap: inout [DeleveragingCandidate]) {
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(&heap, i, count: heap.count) }
+    }
+
+    static func lowerBound(_ sorted: [Int], _ value: Int) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
+
+extension LadderTotals {
+    func minus(_ other: LadderTotals) -> LadderTotals {
+        LadderTotals(quantity: quantity - other.quantity, bankruptcyQuantity: bankruptcyQuantity - other.bankruptcyQuantity,
+                     entryNotional: entryNotional - other.entryNotional, margin: margin - other.margin)
     }
 }

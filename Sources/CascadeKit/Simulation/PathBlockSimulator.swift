@@ -26,11 +26,21 @@ final class AssetLanes {
     let notional: LaneBuffer<Double>
     var longCursor: [LadderCursor]
     var shortCursor: [LadderCursor]
+    /// Each path's departures from the ladder (re-inserted and deleveraged positions).
+    var books: [PathBook]
+    /// Whether liquidations trigger on an index mark price, and over how many past steps its basis
+    /// is averaged (0: the index itself).
+    let indexMark: Bool
+    let markSteps: Int
+    /// The last `markSteps` end-of-step impacts of each path (a ring) and their sum.
+    let basisRing: [LaneBuffer<Double>]
+    let basisSum: LaneBuffer<Double>
 
     init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int) {
         self.index = index
         ladder = asset.ladder
-        resolver = CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds)
+        resolver = CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds,
+                                   mechanics: asset.mechanics, stepSeconds: config.stepSeconds, seed: config.seed)
         decay = asset.impact.decayFactor(stepSeconds: config.stepSeconds)
         schedule = asset.schedule
         func lanes() -> LaneBuffer<Double> { LaneBuffer(lanes: capacity, value: 0) }
@@ -44,6 +54,18 @@ final class AssetLanes {
         notional = lanes()
         longCursor = Array(repeating: asset.ladder.longs.start, count: capacity)
         shortCursor = Array(repeating: asset.ladder.shorts.start, count: capacity)
+        books = Array(repeating: PathBook(), count: capacity)
+        if case .index = asset.mechanics.mark { indexMark = true } else { indexMark = false }
+        markSteps = asset.mechanics.markWindowSteps(stepSeconds: config.stepSeconds)
+        basisRing = (0..<markSteps).map { _ in LaneBuffer(lanes: capacity, value: 0) }
+        basisSum = LaneBuffer(lanes: capacity, value: 0)
+    }
+
+    /// The mark's log-basis of lane `b` (the averaged impact), for an index mark.
+    @inline(__always)
+    func markBasis(_ b: Int) -> Double? {
+        guard indexMark else { return nil }
+        return markSteps == 0 ? 0 : basisSum[b] / Double(markSteps)
     }
 }
 
@@ -114,7 +136,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
         notionalBucket = Array(repeating: 0, count: capacity)
         fundBucket = notionalBucket
-        tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund), count: capacity)
+        tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund, drawdownLimit: config.fundDrawdownLimit), count: capacity)
         crossing = Array(repeating: 0, count: capacity)
         touched = Array(repeating: 0, count: capacity)
         isTouched = Array(repeating: false, count: capacity)
@@ -132,6 +154,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let low = lanes.minLogTraded, peakP = lanes.peakLogTraded, ddP = lanes.drawdownLogTraded
         let peakF = lanes.peakLogFundamental, ddF = lanes.drawdownLogFundamental
         let bucketP = lanes.tradedBucket, bucketF = lanes.fundamentalBucket
+        // The price thresholds are compared with: the traded price, or the index mark.
+        let indexMark = lanes.indexMark
+        let basisSum = lanes.basisSum
+        let basisScale = lanes.markSteps == 0 ? 0 : 1 / Double(lanes.markSteps)
         for k in 0..<vectors {
             let f = logF.vector(k) + increment(k)
             logF.setVector(k, f)
@@ -139,7 +165,8 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             j.setVector(k, jk)
             let x = f + jk
             logP.setVector(k, x)
-            let cross = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
+            let check = indexMark ? f + basisSum.vector(k) * basisScale : x
+            let cross = (check .<= longKey.vector(k)) .| (-check .<= shortKey.vector(k))
             summary.crossed .|= cross
             low.setVector(k, FastMath.select(cross, low.vector(k), FastMath.minimum(low.vector(k), x)))
             let pp = FastMath.select(cross, peakP.vector(k), FastMath.maximum(peakP.vector(k), x))
@@ -181,7 +208,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             let startBucket = UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0)))
             lanes.tradedBucket.fill(startBucket)
             lanes.fundamentalBucket.fill(startBucket)
+            lanes.basisSum.fill(0)
+            for ring in lanes.basisRing { ring.fill(0) }
             for b in 0..<n {
+                lanes.books[b].reset()
                 lanes.longCursor[b] = lanes.ladder.longs.start
                 lanes.shortCursor[b] = lanes.ladder.shorts.start
                 lanes.nextLongKey[b] = lanes.ladder.longs.start.key
@@ -191,7 +221,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                                   count: n, tradedRange: logP0...logP0, fundamentalRange: logP0...logP0)
         }
         for b in 0..<n {
-            tallies[b] = PathTally(insuranceFund: config.insuranceFund)
+            tallies[b] = PathTally(insuranceFund: config.insuranceFund, drawdownLimit: config.fundDrawdownLimit)
             notionalBucket[b] = LogBucketMapping.zeroBucket
             fundBucket[b] = initialFundBucket
             recorder.recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: LogBucketMapping.zeroBucket)
@@ -231,6 +261,16 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 // 3. Cascades, only where a threshold was crossed.
                 if any(summary.crossed) {
                     resolveCrossings(lanes, step: step, vectors: vectors, n: n, first: first, summary: &summary, observer: &observer)
+                }
+
+                // The mark's basis average takes in this step's end-of-step impact.
+                if lanes.markSteps > 0 {
+                    let slot = lanes.basisRing[step % lanes.markSteps]
+                    let j = lanes.impact, sum = lanes.basisSum
+                    for k in 0..<vectors {
+                        sum.setVector(k, sum.vector(k) + j.vector(k) - slot.vector(k))
+                        slot.setVector(k, j.vector(k))
+                    }
                 }
 
                 // 4. Time series.
@@ -278,15 +318,16 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let longKey = lanes.nextLongKey, shortKey = lanes.nextShortKey
         let longs = lanes.ladder.longs, shorts = lanes.ladder.shorts
         var hits = 0
+        let basisScale = lanes.markSteps == 0 ? 0 : 1 / Double(lanes.markSteps)
         for k in 0..<vectors {
-            let x = logP.vector(k)
+            let x = lanes.indexMark ? logF.vector(k) + lanes.basisSum.vector(k) * basisScale : logP.vector(k)
             let mask = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
             if any(mask) {
                 for lane in 0..<4 where mask[lane] && 4 * k + lane < n {
                     let b = 4 * k + lane
                     crossing[hits] = b
                     hits += 1
-                    prefetchSink += logP[b] <= longKey[b] ? longs.probe(after: lanes.longCursor[b]) : shorts.probe(after: lanes.shortCursor[b])
+                    prefetchSink += x[lane] <= longKey[b] ? longs.probe(after: lanes.longCursor[b]) : shorts.probe(after: lanes.shortCursor[b])
                 }
             }
         }
@@ -300,15 +341,16 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             }
             var notional = lanes.notional[b]
             let jb = lanes.resolver.resolve(
-                path: first + b, step: step, logFundamental: logF[b], startImpact: j[b],
-                longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], tally: &tallies[b],
-                assetNotional: &notional, observer: &observer)
+                path: first + b, step: step, logFundamental: logF[b], startImpact: j[b], markBasis: lanes.markBasis(b),
+                longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], book: &lanes.books[b],
+                tally: &tallies[b], assetNotional: &notional, observer: &observer)
             lanes.notional[b] = notional
             j[b] = jb
             let x = logF[b] + jb
             logP[b] = x
-            longKey[b] = lanes.longCursor[b].key
-            shortKey[b] = lanes.shortCursor[b].key
+            // The next thresholds: the ladder's and those of positions re-inserted on this path.
+            longKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(0, step: step + 1))
+            shortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1, step: step + 1))
             // The extremes and bucket of the end-of-step price, skipped in the pass.
             lanes.minLogTraded[b] = min(lanes.minLogTraded[b], x)
             lanes.peakLogTraded[b] = max(lanes.peakLogTraded[b], x)
@@ -332,11 +374,16 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             results.set(.maxCascadeRounds, nil, p, Double(t.maxRounds))
             results.set(.roundCapHits, nil, p, Double(t.roundCapHits))
             results.set(.marginLost, nil, p, t.marginLost)
+            results.set(.counterpartyGains, nil, p, t.counterpartyGains)
             results.set(.fundReceipts, nil, p, t.fund.netReceipts)
             results.set(.liquidationFees, nil, p, t.fees)
             results.set(.insuranceFundEnd, nil, p, t.fund.balance)
             results.set(.insuranceFundMin, nil, p, t.fund.lowest)
             results.set(.badDebt, nil, p, t.fund.badDebt)
+            results.set(.partialLiquidations, nil, p, Double(t.partialLiquidations))
+            results.set(.adlCount, nil, p, Double(t.deleveragedPositions))
+            results.set(.adlNotional, nil, p, t.deleveragedNotional)
+            results.set(.adlCoveredDeficit, nil, p, t.fund.deleveraged)
             results.set(.firstLiquidationTime, nil, p,
                         t.firstLiquidationStep < 0 ? .nan : Double(t.firstLiquidationStep + 1) * config.stepSeconds)
             for lanes in assets {

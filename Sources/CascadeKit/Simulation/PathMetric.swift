@@ -10,6 +10,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case maxCascadeRounds
     case roundCapHits
     case marginLost
+    case counterpartyGains
     case fundReceipts
     case liquidationFees
     case minTradedPrice
@@ -20,6 +21,10 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case insuranceFundEnd
     case insuranceFundMin
     case badDebt
+    case partialLiquidations
+    case adlCount
+    case adlNotional
+    case adlCoveredDeficit
     case firstLiquidationTime
 
     /// The column name used in the CSV reports.
@@ -34,6 +39,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .maxCascadeRounds: "maxCascadeRounds"
         case .roundCapHits: "roundCapHits"
         case .marginLost: "marginLost"
+        case .counterpartyGains: "counterpartyGains"
         case .fundReceipts: "fundReceipts"
         case .liquidationFees: "liquidationFees"
         case .minTradedPrice: "minTradedPrice"
@@ -44,6 +50,10 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .insuranceFundEnd: "insuranceFundEnd"
         case .insuranceFundMin: "insuranceFundMin"
         case .badDebt: "badDebt"
+        case .partialLiquidations: "partialLiquidations"
+        case .adlCount: "adlCount"
+        case .adlNotional: "adlNotional"
+        case .adlCoveredDeficit: "adlCoveredDeficit"
         case .firstLiquidationTime: "firstLiquidationTime"
         }
     }
@@ -60,7 +70,8 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .maxCascadeRounds: "largest number of cascade rounds in one step"
         case .roundCapHits: "steps whose cascade stopped at simulation.maxCascadeRounds"
         case .marginLost: "USD margin lost by liquidated traders"
-        case .fundReceipts: "USD net receipts of the insurance fund, Σ s·q·(X − P_bk); marginLost − fundReceipts went to the counterparties"
+        case .counterpartyGains: "USD gained by the counterparties of the forced orders, Σ s·q·(E − X)"
+        case .fundReceipts: "USD net receipts of the insurance fund; marginLost = counterpartyGains + fundReceipts"
         case .liquidationFees: "USD clearance fees (part of the fund's receipts; see docs/model.md)"
         case .minTradedPrice: "lowest traded price at the end of a step"
         case .finalTradedPrice: "traded price at the horizon"
@@ -69,7 +80,11 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .maxDrawdownFundamental: "largest fall of the fundamental price from its running peak, as a fraction"
         case .insuranceFundEnd: "USD insurance fund at the horizon"
         case .insuranceFundMin: "USD insurance fund at its lowest"
-        case .badDebt: "USD of deficits the insurance fund could not cover"
+        case .badDebt: "USD of deficits nobody covered"
+        case .partialLiquidations: "partial closes of positions (venues that liquidate large positions in parts)"
+        case .adlCount: "positions auto-deleveraged (fully or partly)"
+        case .adlNotional: "USD notional closed by auto-deleveraging, at the bankruptcy price"
+        case .adlCoveredDeficit: "USD of deficits covered by auto-deleveraging"
         case .firstLiquidationTime: "seconds from the start to the end of the step of the first liquidation; empty if none"
         }
     }

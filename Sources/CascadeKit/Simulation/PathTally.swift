@@ -9,12 +9,17 @@ public struct PathTally: Sendable {
     public var maxRounds = 0
     public var roundCapHits = 0
     public var marginLost = 0.0
+    /// What the counterparties of the forced orders gained: Σ s·q·(E − X).
+    public var counterpartyGains = 0.0
     public var fees = 0.0
+    public var partialLiquidations = 0
+    public var deleveragedPositions = 0
+    public var deleveragedNotional = 0.0
     /// Step of the first liquidation, or −1.
     public var firstLiquidationStep = -1
 
-    public init(insuranceFund: Double) {
-        fund = InsuranceFund(initial: insuranceFund)
+    public init(insuranceFund: Double, drawdownLimit: Double? = nil) {
+        fund = InsuranceFund(initial: insuranceFund, drawdownLimit: drawdownLimit)
     }
 
     /// Liquidated notional at execution prices, both sides.

@@ -12,15 +12,18 @@ public struct AssetConfig: Sendable {
     public var impact: ImpactModel
     /// The positions in this asset under the venue's margin rule.
     public var ladder: LiquidationLadder
+    /// Partial liquidation, mark price and deleveraging (default: model M0).
+    public var mechanics: LiquidationMechanics
 
     public init(symbol: String, initialPrice: Double, model: PriceModel, schedule: StressSchedule? = nil,
-                impact: ImpactModel, ladder: LiquidationLadder) {
+                impact: ImpactModel, ladder: LiquidationLadder, mechanics: LiquidationMechanics = .m0) {
         self.symbol = symbol
         self.initialPrice = initialPrice
         self.model = model
         self.schedule = schedule
         self.impact = impact
         self.ladder = ladder
+        self.mechanics = mechanics
     }
 }
 
@@ -42,6 +45,8 @@ public struct SimulationConfig: Sendable {
     public var correlationFactor: [Double]?
     /// Insurance fund at time 0 (USD), shared by all assets.
     public var insuranceFund: Double
+    /// The fraction below its peak the fund may fall before deleveraging (nil: down to zero).
+    public var fundDrawdownLimit: Double? = nil
     /// Most cascade rounds resolved within one step; what is left carries to the next step.
     public var maxCascadeRounds: Int
     /// What the time series records.

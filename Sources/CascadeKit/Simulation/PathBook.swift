@@ -1,0 +1,106 @@
+/// A position that lives outside the shared ladder on one path: the rest of a partly liquidated
+/// position, or one reduced by deleveraging. Only a few exist per path, so they are kept in a
+/// small sorted list per side.
+public struct LivePosition: Sendable, Equatable {
+    /// The position's entry in its side's ladder.
+    public var ladderIndex: Int
+    public var quantity: Double
+    public var entryPrice: Double
+    public var margin: Double
+    /// s·ln(P_liq) of what is left.
+    public var key: Double
+    /// Until this time (seconds), a liquidation takes the whole position (a venue's cooldown).
+    public var fullUntil: Double
+    /// The step in which it may not be liquidated again (a per-step cap was reached); −1: none.
+    public var blockedStep: Int
+}
+
+/// A position that auto-deleveraging may close, with its rank.
+struct DeleveragingCandidate: Sendable {
+    var rank: Double
+    var ladderIndex: Int
+    var quantity: Double
+    var entryPrice: Double
+    var margin: Double
+    /// Whether it lives in the path's re-inserted list rather than the ladder.
+    var live: Bool
+}
+
+/// One path's departures from the shared ladder for one asset: positions re-inserted after a
+/// partial liquidation (per side, sorted by key, largest first) and ladder entries deleveraged
+/// away (per side, a bit set over the ladder, allocated at the first removal). Empty on most
+/// paths; costs nothing then.
+public struct PathBook: Sendable {
+    public var live: [[LivePosition]] = [[], []]        // [long, short]
+    /// Removed ladder entries of each side as bits (empty: none removed).
+    var removedBits: [[UInt64]] = [[], []]
+    public private(set) var removedCount = [0, 0]
+    public var deleveragings: UInt32 = 0
+    /// Auto-deleveraging queue of each side, ranked at the first deleveraging of `queueStep`, and
+    /// the position of its head; reused for the rest of that step.
+    var queue: [[DeleveragingCandidate]] = [[], []]
+    var queueHead = [0, 0]
+    var queueStep = [-1, -1]
+
+    public init() {}
+
+    public mutating func reset() {
+        live[0].removeAll(keepingCapacity: true)
+        live[1].removeAll(keepingCapacity: true)
+        if removedCount[0] > 0 { removedBits[0].removeAll() }
+        if removedCount[1] > 0 { removedBits[1].removeAll() }
+        removedCount = [0, 0]
+        deleveragings = 0
+        queue[0].removeAll(keepingCapacity: true)
+        queue[1].removeAll(keepingCapacity: true)
+        queueHead = [0, 0]
+        queueStep = [-1, -1]
+    }
+
+    /// The largest key among the live positions of `side` that may be liquidated in `step`.
+    @inline(__always)
+    public func topKey(_ side: Int, step: Int) -> Double {
+        for p in live[side] where p.blockedStep != step { return p.key }
+        return -.infinity
+    }
+
+    /// Inserts `position` keeping the list sorted by key, largest first.
+    public mutating func insert(_ position: LivePosition, side: Int) {
+        let at = live[side].firstIndex { $0.key < position.key } ?? live[side].count
+        live[side].insert(position, at: at)
+    }
+
+    /// Marks ladder entry `index` of `side` (a ladder of `count` entries) as gone.
+    public mutating func remove(ladderIndex index: Int, side: Int, count: Int) {
+        if removedBits[side].isEmpty { removedBits[side] = [UInt64](repeating: 0, count: (count + 64) / 64) }
+        let bit = UInt64(1) << UInt64(index & 63)
+        if removedBits[side][index >> 6] & bit == 0 {
+            removedBits[side][index >> 6] |= bit
+            removedCount[side] += 1
+        }
+    }
+
+    /// Whether ladder entry `index` of `side` is gone.
+    @inline(__always)
+    public func isRemoved(_ index: Int, side: Int) -> Bool {
+        removedCount[side] > 0 && removedBits[side][index >> 6] & (UInt64(1) << UInt64(index & 63)) != 0
+    }
+
+    /// The removed ladder indices of `side` in `range`, ascending.
+    public func removed(_ side: Int, in range: Range<Int>) -> [Int] {
+        guard removedCount[side] > 0, !range.isEmpty else { return [] }
+        var result: [Int] = []
+        let words = removedBits[side]
+        var word = range.lowerBound >> 6
+        while word <= (range.upperBound - 1) >> 6 {
+            var bits = words[word]
+            while bits != 0 {
+                let index = word << 6 + bits.trailingZeroBitCount
+                if range.contains(index) { result.append(index) }
+                bits &= bits - 1
+            }
+            word += 1
+        }
+        return result
+    }
+}
