@@ -12,12 +12,16 @@ public protocol CascadeObserver {
     /// of ladder entry `ladderIndex` of `side` at `executionPrice`.
     mutating func positionClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, ladderIndex: Int,
                                  quantity: Double, full: Bool, executionPrice: Double)
+    /// Auto-deleveraging closed `quantity` of ladder entry `ladderIndex` of `side` at `price`.
+    mutating func deleveraged(path: Int, asset: Int, step: Int, side: Side, ladderIndex: Int, quantity: Double, price: Double)
 }
 
 extension CascadeObserver {
     @inlinable @inline(__always)
     public mutating func positionClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, ladderIndex: Int,
                                         quantity: Double, full: Bool, executionPrice: Double) {}
+    @inlinable @inline(__always)
+    public mutating func deleveraged(path: Int, asset: Int, step: Int, side: Side, ladderIndex: Int, quantity: Double, price: Double) {}
 }
 
 /// An observer that records nothing.

@@ -287,7 +287,7 @@ public struct CascadeResolver: Sendable {
                             let wanted = min(q, shortfall / gap)
                             let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: execution,
                                                   ranking: ranking, path: path, step: step, longCursor: longCursor,
-                                                  shortCursor: shortCursor, book: &book, tally: &tally)
+                                                  shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
                             // All that was wanted closed: the shortfall is covered exactly.
                             covered = done >= wanted * (1 - 1e-12) ? shortfall : min(shortfall, done * gap)
                         }
@@ -365,9 +365,11 @@ public struct CascadeResolver: Sendable {
     ///
     /// The ranking is computed over the side's live positions at the first deleveraging of a step
     /// (O(n log n)) and reused, head first, for the rest of that step.
-    func deleverage(against s: Int, quantity: Double, at price: Double, marketPrice: Double, ranking: ADLRanking, path: Int,
-                    step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
-                    tally: inout PathTally) -> Double {
+    func deleverage<Observer: CascadeObserver>(
+        against s: Int, quantity: Double, at price: Double, marketPrice: Double, ranking: ADLRanking, path: Int,
+        step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook, tally: inout PathTally,
+        observer: inout Observer
+    ) -> Double {
         let side = s == 0 ? ladder.longs : ladder.shorts
         let sign: Double = s == 0 ? 1 : -1
         let cursor = s == 0 ? longCursor.index : shortCursor.index
@@ -405,6 +407,8 @@ public struct CascadeResolver: Sendable {
             left -= take
             tally.deleveragedPositions += 1
             tally.deleveragedNotional += take * price
+            observer.deleveraged(path: path, asset: asset, step: step, side: s == 0 ? .long : .short,
+                                 ladderIndex: c.ladderIndex, quantity: take, price: price)
             let rest = c.quantity - take
             if rest <= 0 {
                 if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }

@@ -1,0 +1,289 @@
+import Foundation
+import Testing
+@testable import CascadeKit
+
+/// Records the individually handled closures and the deleveragings of traced paths.
+struct MechanicsObserver: CascadeObserver {
+    struct Closed: Equatable { var step: Int; var side: Side; var ladderIndex: Int; var quantity: Double; var full: Bool; var price: Double }
+    struct Deleveraged: Equatable { var step: Int; var side: Side; var ladderIndex: Int; var quantity: Double; var price: Double }
+    var closed: [Closed] = []
+    var deleveraged: [Deleveraged] = []
+    var rounds: [(step: Int, round: Int)] = []
+
+    mutating func roundClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, range: Range<Int>,
+                              roundPrice: Double, executionPrice: Double) {
+        rounds.append((step, round))
+    }
+    mutating func stepEnded(path: Int, asset: Int, step: Int, logFundamental: Double, logImpact: Double) {}
+    mutating func positionClosed(path: Int, asset: Int, step: Int, round: Int, side: Side, ladderIndex: Int,
+                                 quantity: Double, full: Bool, executionPrice: Double) {
+        closed.append(Closed(step: step, side: side, ladderIndex: ladderIndex, quantity: quantity, full: full, price: executionPrice))
+        rounds.append((step, round))
+    }
+    mutating func deleveraged(path: Int, asset: Int, step: Int, side: Side, ladderIndex: Int, quantity: Double, price: Double) {
+        deleveraged.append(Deleveraged(step: step, side: side, ladderIndex: ladderIndex, quantity: quantity, price: price))
+    }
+}
+
+@Suite("Venue mechanics")
+struct VenueMechanicsTests {
+    /// One asset with `positions` under `rule` and `mechanics`; the price falls by `factor` per
+    /// step with no noise; impact off unless given.
+    static func config(_ positions: [Position], rule: MarginRule, mechanics: LiquidationMechanics, factor: Double,
+                       steps: Int = 10, fund: Double = 0, impact: ImpactModel? = nil, price: Double? = nil) -> SimulationConfig {
+        // The path starts at `price`, by default the first position's entry price.
+        var config = TestBooks.config(positions: positions, price: price ?? positions[0].entryPrice, drift: TestBooks.drift(movingBy: factor),
+                                      impact: impact ?? ImpactModel(shape: .linear, depth: 1, coefficient: 0, recoveryHalfLife: 60),
+                                      insuranceFund: fund, steps: steps)
+        config.assets[0].ladder = LiquidationLadder(positions: positions, rule: rule)
+        config.assets[0].mechanics = mechanics
+        return config
+    }
+
+    static func trace(_ config: SimulationConfig) -> (PathResults, MechanicsObserver) {
+        var observer = MechanicsObserver()
+        let result = SimulationEngine(config: config).trace(path: 0, observer: &observer)
+        return (result.paths, observer)
+    }
+
+    /// A long that gaps far below bankruptcy, and profitable shorts to deleverage.
+    static let gapBook: [Position] = [
+        Position(side: .long, quantity: 5, entryPrice: 100, leverage: 10),            // bankruptcy 90
+        Position(side: .short, quantity: 2, entryPrice: 110, leverage: 2),
+        Position(side: .short, quantity: 2, entryPrice: 105, leverage: 10),
+        Position(side: .short, quantity: 2, entryPrice: 120, leverage: 5),
+        Position(side: .short, quantity: 2, entryPrice: 101, leverage: 20),
+    ]
+
+    @Test("deleveraging closes profitable opposite positions in the ranking's order, at the bankruptcy price",
+          arguments: [ADLRanking.pnlTimesEffectiveLeverage, .pnlTimesMarginRatio])
+    func deleveragingOrder(_ ranking: ADLRanking) {
+        let rule = MarginRule(maintenanceMarginRate: 0.005)
+        // One step of −25%: the long (liquidation 90.45, bankruptcy 90) executes at 75.
+        let config = Self.config(Self.gapBook, rule: rule, mechanics: LiquidationMechanics(deleveraging: ranking),
+                                 factor: 0.75, steps: 1)
+        let (results, observer) = Self.trace(config)
+        let x = 75.0
+        // Expected ranks, computed here from the published formulas.
+        func rank(_ p: Position) -> Double {
+            let pnl = p.quantity * (p.entryPrice - x)
+            let bankruptcy = p.entryPrice * (1 + 1 / p.leverage)
+            switch ranking {
+            case .pnlTimesEffectiveLeverage: return (p.entryPrice - x) / p.entryPrice * (x / (bankruptcy - x))
+            default:
+                let equity = p.margin + pnl
+                return pnl / max(1, p.margin) * (0.005 * p.quantity * x / equity)
+            }
+        }
+        let shorts = config.assets[0].ladder.shorts
+        let expectedOrder = (0..<shorts.count).sorted { rank(Self.gapBook[shorts.positionIndex[$0]]) > rank(Self.gapBook[shorts.positionIndex[$1]]) }
+        // The shortfall 5·(90 − 75) = 75 is covered by closing 5 units (its whole quantity) at 90.
+        #expect(observer.deleveraged.map(\.ladderIndex) == Array(expectedOrder.prefix(3)))
+        #expect(zip(observer.deleveraged.map(\.quantity), [2.0, 2, 1]).allSatisfy { abs($0 - $1) < 1e-9 } && observer.deleveraged.count == 3)
+        #expect(observer.deleveraged.allSatisfy { abs($0.price - 90) < 1e-9 })
+        #expect(abs(results[.adlCoveredDeficit, 0] - 75) < 1e-9)
+        #expect(results[.badDebt, 0] == 0)
+        #expect(results[.adlCount, 0] == 3)
+        #expect(abs(results[.adlNotional, 0] - 450) < 1e-9)
+    }
+
+    @Test("unranked deleveraging (dYdX) takes opposite positions in ladder order from a pseudo-random start")
+    func unrankedDeleveraging() {
+        let config = Self.config(Self.gapBook, rule: MarginRule(maintenanceMarginRate: 0.005),
+                                 mechanics: LiquidationMechanics(deleveraging: .unranked), factor: 0.75, steps: 1)
+        let (results, observer) = Self.trace(config)
+        let indices = observer.deleveraged.map(\.ladderIndex)
+        #expect(indices.count == 3)
+        for (a, b) in zip(indices, indices.dropFirst()) { #expect(b == (a + 1) % 4) }
+        #expect(abs(results[.adlCoveredDeficit, 0] - 75) < 1e-9 && results[.badDebt, 0] == 0)
+    }
+
+    @Test("without enough opposite positions the rest of the shortfall is bad debt; without deleveraging all of it")
+    func deleveragingCapacity() {
+        let book = [Self.gapBook[0], Self.gapBook[1]]   // 2 units of shorts for a 5-unit shortfall
+        let with = Self.trace(Self.config(book, rule: MarginRule(maintenanceMarginRate: 0.005),
+                                          mechanics: LiquidationMechanics(deleveraging: .pnlTimesEffectiveLeverage), factor: 0.75, steps: 1)).0
+        #expect(abs(with[.adlCoveredDeficit, 0] - 30) < 1e-9)     // 2 units × (90 − 75)
+        #expect(abs(with[.badDebt, 0] - 45) < 1e-9)
+        let without = Self.trace(Self.config(book, rule: MarginRule(maintenanceMarginRate: 0.005), mechanics: .m0, factor: 0.75, steps: 1)).0
+        #expect(abs(without[.badDebt, 0] - 75) < 1e-9 && without[.adlCount, 0] == 0)
+    }
+
+    @Test("tier step-down: a tier-2 position is cut to tier 1's cap, and liquidated in full only later")
+    func tierStepDown() {
+        let tiers = MarginTier.table(caps: [1_000_000, .infinity], maxLeverage: [100, 50], rates: [0.005, 0.01])
+        let rule = MarginRule(tiers: tiers, basis: .notionalAtEntry)
+        let long = Position(side: .long, quantity: 15, entryPrice: 100_000, leverage: 20)     // $1.5M: tier 2
+        // Small steps (−0.1%), so that the price does not overshoot the first liquidation price by
+        // more than the step-down frees.
+        let factor = 0.999, steps = 300
+        func price(_ step: Int) -> Double { 100_000 * pow(factor, Double(step + 1)) }
+        let config = Self.config([long], rule: rule, mechanics: LiquidationMechanics(partial: .tierStepDown(tiers: 1, fromTier: 1)),
+                                 factor: factor, steps: steps)
+        let (results, observer) = Self.trace(config)
+        #expect(observer.closed.count == 2)
+        guard observer.closed.count == 2 else { return }
+        let first = observer.closed[0], second = observer.closed[1]
+        // Tier 2: MM = 1.5M·1% − 5,000 = 10,000; LP = E − (M − MM)/q = 100,000 − 65,000/15.
+        let lp1 = 100_000 - (75_000 - 10_000) / 15.0
+        let step1 = (0..<steps).first { price($0) <= lp1 }!
+        #expect(first.step == step1 && !first.full)
+        let keep = 1_000_000 * (1 - 1e-9) / 100_000
+        #expect(abs(first.quantity - (15 - keep)) < 1e-9)
+        // The rest (tier 1 at entry) keeps the margin less the realised loss.
+        let x1 = price(step1)
+        let margin2 = 75_000 - (15 - keep) * (100_000 - x1)
+        let lp2 = 100_000 - (margin2 - keep * 100_000 * 0.005) / keep
+        #expect(lp2 < x1)
+        let step2 = (0..<steps).first { price($0) <= lp2 }!
+        #expect(step2 > step1)
+        #expect(second.step == step2 && second.full && abs(second.quantity - keep) < 1e-9)
+        #expect(results[.partialLiquidations, 0] == 1 && results[.liquidations, 0] == 1)
+    }
+
+    @Test("chunked liquidation (Hyperliquid): 20% of a large position; what is still liquidatable within the cooldown goes in full")
+    func chunkThenFullWithinCooldown() {
+        // A flat rate: closing 20% at market leaves the rest's equity/notional unchanged, so it is
+        // still liquidatable in the same step — inside the cooldown, hence closed in full.
+        let rule = MarginRule(maintenanceMarginRate: 0.0125)
+        let long = Position(side: .long, quantity: 5, entryPrice: 100_000, leverage: 10)     // $500k > $100k
+        let mechanics = LiquidationMechanics(partial: .chunk(threshold: 100_000, fraction: 0.2, cooldown: 30))
+        let (_, observer) = Self.trace(Self.config([long], rule: rule, mechanics: mechanics, factor: 0.985, steps: 20))
+        #expect(observer.closed.count == 2)
+        guard observer.closed.count == 2 else { return }
+        let first = observer.closed[0], second = observer.closed[1]
+        #expect(!first.full && abs(first.quantity - 1) < 1e-12)        // 20% of 5
+        #expect(second.step == first.step && second.full && abs(second.quantity - 4) < 1e-12)
+    }
+
+    @Test("chunked liquidation: after the cooldown a new liquidation is another 20% chunk, within it the whole rest",
+          arguments: [30.0, 600.0])
+    func chunkCooldown(_ cooldown: Double) {
+        // Tiers make the chunk bring the rest to a lower maintenance rate, so it survives the step.
+        let tiers = MarginTier.table(caps: [450_000, .infinity], maxLeverage: [50, 20], rates: [0.005, 0.02])
+        let rule = MarginRule(tiers: tiers, basis: .notionalAtEntry)
+        let long = Position(side: .long, quantity: 5, entryPrice: 100_000, leverage: 10)     // $500k: tier 2
+        let mechanics = LiquidationMechanics(partial: .chunk(threshold: 100_000, fraction: 0.2, cooldown: cooldown))
+        let (_, observer) = Self.trace(Self.config([long], rule: rule, mechanics: mechanics, factor: 0.9995, steps: 400))
+        #expect(observer.closed.count >= 2)
+        guard observer.closed.count >= 2 else { return }
+        let first = observer.closed[0], second = observer.closed[1]
+        #expect(!first.full && abs(first.quantity - 1) < 1e-12)
+        #expect(second.step > first.step)
+        if Double(second.step - first.step) * 60 <= cooldown {
+            #expect(second.full && abs(second.quantity - 4) < 1e-12)
+        } else {
+            #expect(!second.full && abs(second.quantity - 0.8) < 1e-12)
+        }
+        // Both branches are exercised by the two cooldowns.
+        #expect((Double(second.step - first.step) * 60 <= cooldown) == (cooldown == 600))
+    }
+
+    @Test("a per-block cap spreads a large liquidation over steps (dYdX: $100k per one-second block)")
+    func perBlockCap() {
+        let rule = MarginRule(maintenanceMarginRate: 0.012)
+        let long = Position(side: .long, quantity: 200, entryPrice: 100_000, leverage: 20)   // $20M
+        let mechanics = LiquidationMechanics(partial: .perBlockCap(fraction: 0.1, notional: 100_000, blockSeconds: 1))
+        let (results, observer) = Self.trace(Self.config([long], rule: rule, mechanics: mechanics, factor: 0.995, steps: 30))
+        // 60 blocks of at most $100k: at most $6M per one-minute step.
+        #expect(observer.closed.count >= 4)
+        let steps = observer.closed.map(\.step)
+        #expect(Set(steps).count == steps.count)                        // at most one closure per step
+        for c in observer.closed.dropLast() { #expect(!c.full && c.quantity * c.price <= 6_000_000 * (1 + 1e-9)) }
+        #expect(abs(observer.closed.reduce(0) { $0 + $1.quantity } - 200) < 1e-9)
+        #expect(results[.liquidations, 0] == 1)
+    }
+
+    @Test("market settlement keeps the trader's equity above ⅔ of maintenance, else the backstop takes it (Hyperliquid)",
+          arguments: [(0.91, true), (0.905, false)])
+    func marketSettlement(_ factor: Double, _ traderKeeps: Bool) {
+        let rule = VenuePreset.named("hyperliquid")!.rule(for: .btc)
+        let long = Position(side: .long, quantity: 1, entryPrice: 100_000, leverage: 10)     // LP 91,139.24
+        let (results, _) = Self.trace(Self.config([long], rule: rule, mechanics: .m0, factor: factor, steps: 1, fund: 1_000))
+        let x = 100_000 * factor
+        let equity = 10_000 - (100_000 - x)
+        if traderKeeps {
+            #expect(abs(results[.marginLost, 0] - (10_000 - equity)) < 1e-6)
+            #expect(results[.fundReceipts, 0] == 0)
+        } else {
+            #expect(abs(results[.marginLost, 0] - 10_000) < 1e-6)
+            #expect(abs(results[.fundReceipts, 0] - equity) < 1e-6)
+        }
+    }
+
+    @Test("capped fee: the fund takes min(1.5%·notional, surplus) and the trader keeps the rest (dYdX)")
+    func cappedFee() {
+        let rule = VenuePreset.named("dydx-v4")!.rule(for: .altcoin)                       // MMF 5%
+        let long = Position(side: .long, quantity: 10, entryPrice: 150, leverage: 5)         // margin 300, LP 126.3158
+        let (results, _) = Self.trace(Self.config([long], rule: rule, mechanics: .m0, factor: 0.84, steps: 1))
+        // X = 126: equity 300 − 240 = 60; fee min(0.015·1,260, 60) = 18.9; the trader keeps 41.1.
+        #expect(abs(results[.fundReceipts, 0] - 18.9) < 1e-9)
+        #expect(abs(results[.liquidationFees, 0] - 18.9) < 1e-9)
+        #expect(abs(results[.marginLost, 0] - (300 - 41.1)) < 1e-9)
+    }
+
+    @Test("an index mark price keeps impact out of the same step's liquidations; a window lets it in a step later")
+    func indexMark() {
+        let impact = ImpactModel(shape: .squareRoot, depth: 5e6, coefficient: 1, recoveryHalfLife: 1e9)
+        // The chain of the cascade tests: each position just beyond the next one's impact.
+        let chain6 = CascadeTests().chain(count: 6, impact: impact).positions
+        let rule = CascadeTests().rule
+        func rounds(_ mark: MarkPriceRule, steps: Int, chain: [Position]? = nil) -> (liquidations: Double, perStep: [Int: Int]) {
+            let chain = chain ?? chain6
+            var config = Self.config(chain, rule: rule, mechanics: LiquidationMechanics(mark: mark), factor: 0.99,
+                                     steps: steps, impact: impact, price: 100)
+            config.assets[0].ladder = LiquidationLadder(positions: chain, rule: rule)
+            let (results, observer) = Self.trace(config)
+            var perStep: [Int: Int] = [:]
+            for r in observer.rounds { perStep[r.step, default: 0] = max(perStep[r.step, default: 0], r.round) }
+            return (results[.liquidations, 0], perStep)
+        }
+        let last = rounds(.last, steps: 1)
+        #expect(last.liquidations == 6 && last.perStep[0] == 6)
+        // The index itself: only the exogenous move triggers; one round, one position.
+        let index = rounds(.index(window: 0), steps: 1)
+        #expect(index.liquidations == 1 && index.perStep[0] == 1)
+        // A second −1% step reaches part of a longer chain. With a two-step window the averaged
+        // basis carries step 0's impact into step 1's mark, so more positions go than on the plain
+        // index (and fewer than on the traded price, which cascades through all of them).
+        let long = CascadeTests().chain(count: 100, impact: impact).positions
+        let plain = rounds(.index(window: 0), steps: 2, chain: long), windowed = rounds(.index(window: 120), steps: 2, chain: long)
+        #expect(plain.perStep[0] == 1 && windowed.perStep[0] == 1)
+        #expect(plain.perStep[1] == 1 && windowed.perStep[1] == 1)
+        #expect(windowed.liquidations > plain.liquidations && plain.liquidations > 2)
+        #expect(rounds(.last, steps: 2, chain: long).liquidations == 100)
+    }
+
+    @Test("money is conserved with every flow present, under every preset", arguments: VenuePreset.names)
+    func conservation(_ venue: String) {
+        let preset = VenuePreset.named(venue)!
+        let rule = preset.rule(for: .btc)
+        let population = SyntheticPopulation(count: 1_500, openInterest: 5e8, longShare: 0.7,
+                                             leverageMix: [(2, 0.2), (5, 0.3), (10, 0.3), (20, 0.2)], entrySpread: 0.05, sizeSigma: 2)
+        let positions = try! population.generate(price: 100_000, rule: rule, seed: 9)
+        var config = TestBooks.config(positions: positions, price: 100_000, volatility: 1.5,
+                                      jumps: MertonJumps(intensity: 3_000, mean: -0.03, stdev: 0.03),
+                                      impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 600),
+                                      insuranceFund: 2e5, paths: 16, steps: 120, stepSeconds: 60, seed: 4)
+        config.assets[0].ladder = LiquidationLadder(positions: positions, rule: rule)
+        config.assets[0].mechanics = LiquidationMechanics(preset: preset)
+        config.fundDrawdownLimit = preset.fundDrawdownLimit
+        let r = SimulationEngine(config: config).run(threads: 2, chunkSize: 5).paths
+        var deleveraged = 0.0, partial = 0.0
+        for p in 0..<16 {
+            let scale = 5e8
+            #expect(isClose(r[.marginLost, p], r[.counterpartyGains, p] + r[.fundReceipts, p], relative: 1e-9, absolute: 1e-7 * scale),
+                    "path \(p): margin \(r[.marginLost, p]) vs \(r[.counterpartyGains, p]) + \(r[.fundReceipts, p])")
+            #expect(isClose(r[.insuranceFundEnd, p] - 2e5, r[.fundReceipts, p] + r[.adlCoveredDeficit, p] + r[.badDebt, p],
+                            relative: 1e-9, absolute: 1e-7 * scale), "path \(p): fund")
+            #expect(r[.insuranceFundEnd, p] >= 0 && r[.badDebt, p] >= 0 && r[.adlCoveredDeficit, p] >= 0)
+            deleveraged += r[.adlCount, p]
+            partial += r[.partialLiquidations, p]
+        }
+        #expect(r.column(.liquidations).reduce(0, +) > 100)
+        // A small fund against a violent path: every venue deleverages, and those with a partial
+        // rule close some positions partly.
+        #expect(deleveraged > 0)
+        if preset.partial == .none { #expect(partial == 0) } else { #expect(partial > 0) }
+    }
+}
