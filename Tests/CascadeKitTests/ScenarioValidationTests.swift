@@ -10,6 +10,8 @@ struct ScenarioValidationTests {
         var message: String
         var csv: String? = nil
         var prices: String? = nil
+        /// A replacement leverage mix, applied after `change`.
+        var mix: String? = nil
         var testDescription: String { "\(location): \(message)" }
     }
 
@@ -148,6 +150,27 @@ struct ScenarioValidationTests {
             location: "positions.synthetic.asset", message: "missing; with several assets each synthetic population names its asset (one of: ETHUSDT, BTCUSDT)"),
         Row(change: ("    count: 100", "    asset: DOGEUSDT\n    count: 100"),
             location: "positions.synthetic.asset", message: "'DOGEUSDT' is not an asset of market.assets; expected one of: BTCUSDT"),
+        // Venue presets and mechanics
+        Row(change: ("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", "  preset: binance\n"),
+            location: "exchange.preset", message: "'binance' is not a venue preset; expected one of: binance-usdm, bybit, okx, bitmex, dydx-v4, hyperliquid"),
+        Row(change: ("  maintenanceMarginRate: 0.005\n", ""),
+            location: "exchange.maintenanceMarginRate", message: "missing; expected a flat maintenance rate, or a venue preset (exchange.preset)"),
+        Row(change: ("  liquidationFee: 0.003\n", "  liquidationFee: 0.003\n  markPrice: {type: fair}\n"),
+            location: "exchange.markPrice.type", message: "'fair' is not allowed; expected last or index"),
+        Row(change: ("  liquidationFee: 0.003\n", "  liquidationFee: 0.003\n  markPrice: {type: last, window: 30s}\n"),
+            location: "exchange.markPrice.window", message: "applies only to type: index"),
+        Row(change: ("  liquidationFee: 0.003\n", "  liquidationFee: 0.003\n  partialLiquidation: true\n"),
+            location: "exchange.partialLiquidation", message: "true needs a venue preset whose rule to use"),
+        Row(change: ("  liquidationFee: 0.003\n", "  liquidationFee: 0.003\n  autoDeleveraging: true\n"),
+            location: "exchange.autoDeleveraging", message: "true needs a venue preset whose ranking to use"),
+        Row(change: ("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", "  preset: hyperliquid\n  adl: on\n"),
+            location: "exchange", message: "unknown key 'adl'"),
+        Row(change: ("      model:", "      tierTable: doge\n      model:"),
+            location: "market.assets[0].tierTable", message: "'doge' is not a tier table; expected btc, eth or altcoin"),
+        // Hyperliquid's BTC table allows at most 40× (docs/venues.md).
+        Row(change: ("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", "  preset: hyperliquid\n"),
+            location: "positions.synthetic.leverageMix.50", message: "leverage 50 is out of range; expected ≥ 1 and ≤ 40 (the venue's maximum, for its smallest tier)",
+            mix: "{5: 0.5, 50: 0.5}"),
     ]
 
     @Test("each broken rule names the key path and what is allowed", arguments: rows)
@@ -156,7 +179,8 @@ struct ScenarioValidationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         if let csv = row.csv { try csv.write(to: directory.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8) }
         if let prices = row.prices { try prices.write(to: directory.appendingPathComponent("prices.csv"), atomically: true, encoding: .utf8) }
-        let yaml = ScenarioText.replacing(row.change.0, with: row.change.1)
+        var yaml = ScenarioText.replacing(row.change.0, with: row.change.1)
+        if let mix = row.mix { yaml = yaml.replacingOccurrences(of: "{5: 0.5, 20: 0.5}", with: mix) }
         do {
             _ = try ScenarioLoader.load(yaml: yaml, file: "test.yaml", directory: directory)
             Issue.record("accepted an invalid scenario")
@@ -215,6 +239,33 @@ struct ScenarioValidationTests {
         } catch {
             #expect(error.description == "t.yaml: --paths: 0 is out of range; expected ≥ 1")
         }
+    }
+
+    @Test("a venue preset sets the tiers, fee, mark, partial rule, ranking and drawdown limit; overrides replace them")
+    func preset() throws {
+        func load(_ exchange: String, symbol: String = "BTCUSDT") throws -> SimulationConfig {
+            let yaml = ScenarioText.replacing("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", with: exchange)
+                .replacingOccurrences(of: "symbol: BTCUSDT", with: "symbol: \(symbol)")
+            return try ScenarioLoader.load(yaml: yaml, file: "t.yaml", directory: URL(fileURLWithPath: "/")).config
+        }
+        let okx = try load("  preset: okx\n")
+        #expect(okx.assets[0].ladder.rule.tiers == VenuePreset.named("okx")!.rule(for: .btc).tiers)
+        #expect(okx.assets[0].mechanics.partial == .tierStepDown(tiers: 2, fromTier: 2))
+        #expect(okx.assets[0].mechanics.deleveraging == .pnlTimesEffectiveLeverage)
+        #expect(okx.assets[0].mechanics.mark == .index(window: 300))
+        #expect(okx.fundDrawdownLimit == 0.30)
+        // The symbol picks the table; tierTable overrides it.
+        let sol = try load("  preset: binance-usdm\n", symbol: "SOLUSDT")
+        #expect(sol.assets[0].ladder.rule.tiers == VenuePreset.named("binance-usdm")!.rule(for: .altcoin).tiers)
+        #expect(sol.assets[0].ladder.rule.liquidationFee == 0.005)
+        let overridden = try load("  preset: okx\n  maintenanceMarginRate: 0.01\n  liquidationFee: 0.002\n  markPrice: {type: last}\n  partialLiquidation: false\n  autoDeleveraging: false\n")
+        let rule = overridden.assets[0].ladder.rule
+        #expect(rule.tiers.count == 1 && rule.tiers[0].rate == 0.01 && rule.liquidationFee == 0.002)
+        #expect(overridden.assets[0].mechanics.mark == .last && overridden.assets[0].mechanics.partial == .none)
+        #expect(overridden.assets[0].mechanics.deleveraging == nil && overridden.fundDrawdownLimit == nil)
+        // Without a preset: model M0 (traded price, full closes, no deleveraging).
+        let flat = try load("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n")
+        #expect(flat.assets[0].mechanics == .m0)
     }
 
     @Test("durations parse and print", arguments: [("30s", 30.0), ("1m", 60), ("4h", 14_400), ("7d", 604_800), ("1.5h", 5_400)])
