@@ -286,4 +286,21 @@ struct VenueMechanicsTests {
         #expect(deleveraged > 0)
         if preset.partial == .none { #expect(partial == 0) } else { #expect(partial > 0) }
     }
+
+    @Test("the deleveraging order is established batch by batch exactly as a full sort would give it",
+          arguments: [1, 7, 256, 5_000])
+    func batchedOrder(_ batch: Int) {
+        // Ranks with many ties (ladder index breaks them), in a scrambled order.
+        var queue = (0..<5_000).map { i -> DeleveragingCandidate in
+            let k = Int(SplitMix64.mix(UInt64(i) &+ UInt64(batch) << 32) % 5_000)
+            return DeleveragingCandidate(rank: Double(SplitMix64.mix(UInt64(i)) % 300), ladderIndex: k * 5_000 + i, live: false)
+        }
+        let expected = queue.sorted(by: CascadeResolver.better).map(\.ladderIndex)
+        var sorted = 0
+        while sorted < queue.count {
+            CascadeResolver.selectBest(&queue, from: sorted, count: batch)
+            sorted = min(queue.count, sorted + batch)
+        }
+        #expect(queue.map(\.ladderIndex) == expected)
+    }
 }

@@ -24,6 +24,13 @@ public struct LadderTotals: Sendable, Equatable {
     public var margin: Double
 }
 
+/// A ladder entry's quantity (asset units), entry price and isolated margin.
+public struct Holding: Sendable, Equatable {
+    public var quantity: Double
+    public var entryPrice: Double
+    public var margin: Double
+}
+
 /// The positions of one side, in the order a price move liquidates them, with prefix sums.
 ///
 /// Under isolated margin the liquidation condition of a position is a fixed price threshold, so
@@ -47,6 +54,9 @@ public struct LadderSide: Sendable {
     public let entries: [SIMD4<Double>]
     /// Index of each entry in the book's position list.
     public let positionIndex: [Int]
+    /// Each entry's quantity, entry price and margin, in ladder order: what auto-deleveraging
+    /// ranks, read sequentially rather than through `positionIndex`.
+    public let holdings: [Holding]
     /// The keys alone (count + 1, ending with the sentinel), for the search.
     @usableFromInline let keys: [Double]
     /// The key of every 64th entry (entry 64·b for block b), then −∞ past the end: the upper
@@ -82,14 +92,18 @@ public struct LadderSide: Sendable {
         RadixSort.sort(&sortKeys, payloads: &order)
         var entries: [SIMD4<Double>] = []
         entries.reserveCapacity(order.count + 1)
+        var holdings: [Holding] = []
+        holdings.reserveCapacity(order.count)
         var sums = SIMD4<Double>.zero
         for (k, index) in zip(sortKeys, order) {
             let p = positions[Int(index)]
+            holdings.append(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
             entries.append(SIMD4(RadixSort.double(orderedBits: ~k), sums[1], sums[2], sums[3]))
             sums += SIMD4(0, p.quantity, p.quantity * rule.bankruptcyPrice(of: p), p.entryNotional)
         }
         entries.append(SIMD4(-.infinity, sums[1], sums[2], sums[3]))
         self.entries = entries
+        self.holdings = holdings
         keys = entries.map { $0[0] }
         let blocks = order.count >> 6 + 1
         blockKeys = (0...(blocks + 1)).map { b in b << 6 < order.count ? entries[b << 6][0] : -.infinity }

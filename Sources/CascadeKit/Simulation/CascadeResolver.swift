@@ -302,6 +302,7 @@ public struct CascadeResolver: Sendable {
             if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
             if rounds > tally.maxRounds { tally.maxRounds = rounds }
         }
+        book.releaseQueues()
         return j
     }
 
@@ -363,8 +364,10 @@ public struct CascadeResolver: Sendable {
     /// (the liquidated positions' bankruptcy price), in the venue's ranking order at `marketPrice`.
     /// Returns the quantity closed.
     ///
-    /// The ranking is computed over the side's live positions at the first deleveraging of a step
-    /// (O(n log n)) and reused, head first, for the rest of that step.
+    /// The ranking uses the market price of the step's first deleveraging. That deleveraging ranks
+    /// the side's open positions once (one sequential O(n) pass); the order itself is established a
+    /// batch at a time (quickselect, then a sort of the batch), so a step that takes d positions
+    /// costs O(n + d log d).
     func deleverage<Observer: CascadeObserver>(
         against s: Int, quantity: Double, at price: Double, marketPrice: Double, ranking: ADLRanking, path: Int,
         step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook, tally: inout PathTally,
@@ -373,130 +376,156 @@ public struct CascadeResolver: Sendable {
         let side = s == 0 ? ladder.longs : ladder.shorts
         let sign: Double = s == 0 ? 1 : -1
         let cursor = s == 0 ? longCursor.index : shortCursor.index
-        let ranked = ranking != .unranked
-        if book.queueStep[s] != step || book.queueHead[s] >= book.queue[s].count {
-            book.queue[s] = rankedCandidates(side: s, ladderSide: side, cursor: cursor, marketPrice: marketPrice,
-                                             ranking: ranking, path: path, book: book)
-            book.queueHead[s] = 0
+        if book.queueStep[s] != step {
             book.queueStep[s] = step
-            book.deleveragings &+= 1
-        }
-        /// Drops the head candidate: the heap's root (ranked) or the next in order (unranked).
-        func dropHead() {
-            if ranked {
-                let last = book.queue[s].removeLast()
-                if !book.queue[s].isEmpty {
-                    book.queue[s][0] = last
-                    Self.siftDown(&book.queue[s], 0, count: book.queue[s].count)
-                }
-            } else {
-                book.queueHead[s] += 1
-            }
+            book.queueHead[s] = 0
+            rank(side: s, ladderSide: side, cursor: cursor, marketPrice: marketPrice, ranking: ranking, path: path,
+                 step: step, book: &book)
         }
         var left = quantity
         while left > 0 && book.queueHead[s] < book.queue[s].count {
             let head = book.queueHead[s]
-            var c = book.queue[s][head]
-            // Skip what was closed since the queue was ranked.
-            let liveIndex = c.live ? book.live[s].firstIndex { $0.ladderIndex == c.ladderIndex } : nil
-            if c.live ? liveIndex == nil : (c.ladderIndex < cursor || book.isRemoved(c.ladderIndex, side: s)) {
-                dropHead()
-                continue
+            if head == book.queueSorted[s] {
+                // Order the next batch: twice what was ordered so far, at least 256.
+                let batch = max(256, head)
+                Self.selectBest(&book.queue[s], from: head, count: batch)
+                book.queueSorted[s] = min(book.queue[s].count, head + batch)
             }
-            let take = min(left, c.quantity)
+            let c = book.queue[s][head]
+            // Skip what was closed since the ranking.
+            var h: Holding
+            var liveIndex: Int? = nil
+            if c.live {
+                guard let i = book.live[s].firstIndex(where: { $0.ladderIndex == c.ladderIndex }) else {
+                    book.queueHead[s] += 1
+                    continue
+                }
+                liveIndex = i
+                let p = book.live[s][i]
+                h = Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin)
+            } else {
+                if c.ladderIndex < cursor || book.isRemoved(c.ladderIndex, side: s) {
+                    book.queueHead[s] += 1
+                    continue
+                }
+                h = side.holdings[c.ladderIndex]
+            }
+            let take = min(left, h.quantity)
             left -= take
             tally.deleveragedPositions += 1
             tally.deleveragedNotional += take * price
             observer.deleveraged(path: path, asset: asset, step: step, side: s == 0 ? .long : .short,
                                  ladderIndex: c.ladderIndex, quantity: take, price: price)
-            let rest = c.quantity - take
+            let rest = h.quantity - take
+            if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
             if rest <= 0 {
-                if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
-                dropHead()
+                book.queueHead[s] += 1
                 continue
             }
             // The rest keeps its share of the margin (and so, but for a tier change, its liquidation
-            // price), and its rank: it stays at the head.
-            let margin = c.margin * rest / c.quantity
-            let liquidation = rule.liquidationPrice(side: s == 0 ? .long : .short, quantity: rest, entryPrice: c.entryPrice,
+            // price), and its rank: it stays at the head, now in the re-inserted list.
+            let margin = h.margin * rest / h.quantity
+            let liquidation = rule.liquidationPrice(side: s == 0 ? .long : .short, quantity: rest, entryPrice: h.entryPrice,
                                                     margin: margin).price
             let key = liquidation > 0 ? sign * Foundation.log(liquidation) : -.infinity
-            if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
-            book.insert(LivePosition(ladderIndex: c.ladderIndex, quantity: rest, entryPrice: c.entryPrice, margin: margin,
+            book.insert(LivePosition(ladderIndex: c.ladderIndex, quantity: rest, entryPrice: h.entryPrice, margin: margin,
                                      key: key, fullUntil: -1, blockedStep: -1), side: s)
-            c.quantity = rest
-            c.margin = margin
-            c.live = true
-            book.queue[s][head] = c
+            book.queue[s][head].live = true
         }
         return quantity - left
     }
 
-    /// The live positions of side `s` that deleveraging may close, in the venue's order.
-    func rankedCandidates(side s: Int, ladderSide: LadderSide, cursor: Int, marketPrice: Double, ranking: ADLRanking,
-                          path: Int, book: PathBook) -> [DeleveragingCandidate] {
+    /// Fills the deleveraging queue of side `s` with every candidate: the profitable open
+    /// positions with their rank at market price `x`, or — unranked — all open positions in
+    /// ladder order, then the re-inserted ones, rotated to a pseudo-random start fixed per path,
+    /// step and side (already in order).
+    func rank(side s: Int, ladderSide: LadderSide, cursor: Int, marketPrice x: Double, ranking: ADLRanking,
+              path: Int, step: Int, book: inout PathBook) {
         let sign: Double = s == 0 ? 1 : -1
-        func rank(quantity q: Double, entry e: Double, margin m: Double) -> Double? {
-            let pnl = sign * q * (marketPrice - e)
-            switch ranking {
-            case .unranked: return 0
-            case .pnlTimesMarginRatio:
-                guard pnl > 0 else { return nil }
-                let equity = m + pnl
-                let maintenance = rule.maintenanceMargin(quantity: q, entryPrice: e, at: marketPrice)
-                return pnl / max(1, m) * (equity > 0 ? maintenance / equity : 0)
-            case .pnlTimesEffectiveLeverage:
-                guard pnl > 0 else { return nil }
-                let bankruptcy = e - sign * m / q
-                return sign * (marketPrice - e) / e * (marketPrice / abs(marketPrice - bankruptcy))
-            }
-        }
-        var candidates: [DeleveragingCandidate] = []
-        for k in cursor..<ladderSide.count where !book.isRemoved(k, side: s) {
-            let p = ladder.positions[ladderSide.positionIndex[k]]
-            if let value = rank(quantity: p.quantity, entry: p.entryPrice, margin: p.margin) {
-                candidates.append(DeleveragingCandidate(rank: value, ladderIndex: k, quantity: p.quantity,
-                                                        entryPrice: p.entryPrice, margin: p.margin, live: false))
-            }
-        }
-        for live in book.live[s] {
-            if let value = rank(quantity: live.quantity, entry: live.entryPrice, margin: live.margin) {
-                candidates.append(DeleveragingCandidate(rank: value, ladderIndex: live.ladderIndex, quantity: live.quantity,
-                                                        entryPrice: live.entryPrice, margin: live.margin, live: true))
-            }
-        }
-        guard !candidates.isEmpty else { return [] }
+        let rule = self.rule
+        let live = book.live[s]
+        let n = ladderSide.count
+        var queue: [DeleveragingCandidate] = []
         if ranking == .unranked {
-            // A fixed pseudo-random starting point per path and event, then in ladder order.
-            let offset = Int(SplitMix64.mix(seed ^ UInt64(path) &* 0x9E37_79B9 ^ UInt64(book.deleveragings)) % UInt64(candidates.count))
-            return Array(candidates[offset...] + candidates[..<offset])
+            // Every opposite position qualifies (dYdX does not rank by profit).
+            queue.reserveCapacity(n - cursor + live.count)
+            for k in cursor..<n where !book.isRemoved(k, side: s) {
+                queue.append(DeleveragingCandidate(rank: 0, ladderIndex: k, live: false))
+            }
+            for p in live { queue.append(DeleveragingCandidate(rank: 0, ladderIndex: p.ladderIndex, live: true)) }
+            if !queue.isEmpty {
+                let start = Int(SplitMix64.mix(seed ^ (UInt64(path) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(step) << 1 | UInt64(s)))
+                                % UInt64(queue.count))
+                queue = Array(queue[start...] + queue[..<start])
+            }
+            book.queue[s] = queue
+            book.queueSorted[s] = queue.count
+            return
         }
-        // A max-heap (by rank, then lower ladder index), so only the candidates used are ordered:
-        // O(n) to build, O(log n) per candidate taken.
-        Self.heapify(&candidates)
-        return candidates
+        @inline(__always)
+        func rank(_ h: Holding) -> Double {
+            let pnl = sign * h.quantity * (x - h.entryPrice)
+            guard pnl > 0 else { return -.infinity }
+            if ranking == .pnlTimesMarginRatio {
+                let equity = h.margin + pnl
+                let maintenance = rule.maintenanceMargin(quantity: h.quantity, entryPrice: h.entryPrice, at: x)
+                return pnl / max(1, h.margin) * (equity > 0 ? maintenance / equity : 0)
+            }
+            let bankruptcy = h.entryPrice - sign * h.margin / h.quantity
+            return sign * (x - h.entryPrice) / h.entryPrice * (x / abs(x - bankruptcy))
+        }
+        queue.reserveCapacity((n - cursor) / 2 + live.count)
+        ladderSide.holdings.withUnsafeBufferPointer { holdings in
+            for k in cursor..<n {
+                let value = rank(holdings[k])
+                if value > -.infinity && !book.isRemoved(k, side: s) {
+                    queue.append(DeleveragingCandidate(rank: value, ladderIndex: k, live: false))
+                }
+            }
+        }
+        for p in live {
+            let value = rank(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
+            if value > -.infinity { queue.append(DeleveragingCandidate(rank: value, ladderIndex: p.ladderIndex, live: true)) }
+        }
+        book.queue[s] = queue
+        book.queueSorted[s] = 0
     }
 
+    /// Deleveraging order: higher rank first, ties by lower ladder index.
     @inline(__always)
-    static func precedes(_ a: DeleveragingCandidate, _ b: DeleveragingCandidate) -> Bool {
-        a.rank != b.rank ? a.rank > b.rank : a.ladderIndex < b.ladderIndex
+    static func better(_ a: DeleveragingCandidate, _ b: DeleveragingCandidate) -> Bool {
+        a.rank > b.rank || (a.rank == b.rank && a.ladderIndex < b.ladderIndex)
     }
 
-    static func siftDown(_ heap: inout [DeleveragingCandidate], _ start: Int, count: Int) {
-        var i = start
-        while true {
-            let left = 2 * i + 1, right = left + 1
-            var best = i
-            if left < count && precedes(heap[left], heap[best]) { best = left }
-            if right < count && precedes(heap[right], heap[best]) { best = right }
-            if best == i { return }
-            heap.swapAt(i, best)
-            i = best
+    /// Puts the `count` best of `queue[from...]` (by ``better(_:_:)``) at `from..<from + count`, in
+    /// order: a quickselect (median-of-three pivots), then a sort of the batch.
+    static func selectBest(_ queue: inout [DeleveragingCandidate], from: Int, count: Int) {
+        let end = queue.count
+        let target = from + count
+        queue.withUnsafeMutableBufferPointer { a in
+            if target < end {
+                var low = from, high = end - 1
+                while low < high {
+                    // Median of three as the pivot, then a Hoare partition of low...high.
+                    let mid = low + (high - low) / 2
+                    if better(a[mid], a[low]) { a.swapAt(mid, low) }
+                    if better(a[high], a[low]) { a.swapAt(high, low) }
+                    if better(a[high], a[mid]) { a.swapAt(high, mid) }
+                    let pivot = a[mid]
+                    var i = low, j = high
+                    while i <= j {
+                        while better(a[i], pivot) { i += 1 }
+                        while better(pivot, a[j]) { j -= 1 }
+                        if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+                    }
+                    // a[low...j] are ≥ the pivot's place, a[i...high] ≤; keep the side holding target − 1.
+                    if target - 1 <= j { high = j } else if target - 1 >= i { low = i } else { break }
+                }
+            }
+            let upper = min(target, end)
+            var slice = UnsafeMutableBufferPointer(rebasing: a[from..<upper])
+            slice.sort(by: better)
         }
-    }
-
-    static func heapify(_ heap: inout [DeleveragingCandidate]) {
-        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(&heap, i, count: heap.count) }
     }
 
     static func lowerBound(_ sorted: [Int], _ value: Int) -> Int {

@@ -15,13 +15,11 @@ public struct LivePosition: Sendable, Equatable {
     public var blockedStep: Int
 }
 
-/// A position that auto-deleveraging may close, with its rank.
+/// A position that auto-deleveraging may close, with its rank. Its quantity, entry price and
+/// margin are read when it is taken (from the ladder, or from the path's re-inserted list).
 struct DeleveragingCandidate: Sendable {
     var rank: Double
     var ladderIndex: Int
-    var quantity: Double
-    var entryPrice: Double
-    var margin: Double
     /// Whether it lives in the path's re-inserted list rather than the ladder.
     var live: Bool
 }
@@ -35,11 +33,13 @@ public struct PathBook: Sendable {
     /// Removed ladder entries of each side as bits (empty: none removed).
     var removedBits: [[UInt64]] = [[], []]
     public private(set) var removedCount = [0, 0]
-    public var deleveragings: UInt32 = 0
-    /// Auto-deleveraging queue of each side, ranked at the first deleveraging of `queueStep`, and
-    /// the position of its head; reused for the rest of that step.
+    /// Auto-deleveraging queue of each side: every candidate, ranked at the first deleveraging of
+    /// `queueStep`; `queue[s][..<queueSorted[s]]` is in the venue's order (sorted a batch at a time
+    /// as deleveraging reaches it) and `queueHead` is the next one to take. Released at the end of
+    /// the step.
     var queue: [[DeleveragingCandidate]] = [[], []]
     var queueHead = [0, 0]
+    var queueSorted = [0, 0]
     var queueStep = [-1, -1]
 
     public init() {}
@@ -50,11 +50,17 @@ public struct PathBook: Sendable {
         if removedCount[0] > 0 { removedBits[0].removeAll() }
         if removedCount[1] > 0 { removedBits[1].removeAll() }
         removedCount = [0, 0]
-        deleveragings = 0
-        queue[0].removeAll(keepingCapacity: true)
-        queue[1].removeAll(keepingCapacity: true)
-        queueHead = [0, 0]
-        queueStep = [-1, -1]
+        releaseQueues()
+    }
+
+    /// Frees the deleveraging queues (at the end of a step that used them).
+    mutating func releaseQueues() {
+        for s in 0..<2 where queueStep[s] >= 0 {
+            queue[s] = []
+            queueHead[s] = 0
+            queueSorted[s] = 0
+            queueStep[s] = -1
+        }
     }
 
     /// The largest key among the live positions of `side` that may be liquidated in `step`.
