@@ -211,6 +211,49 @@ struct VenueMechanicsTests {
         }
     }
 
+    @Test("capped fee, dYdX's case with the surplus below the cap: 1 BTC long, USDC −49,450, filled at 49,925")
+    func cappedFeeAllSurplus() {
+        // docs/venues.md, D2a: bankruptcy 49,450; fill 49,925; surplus 475 < 1.5%·49,925 = 748.88,
+        // so the fee is the whole surplus and the trader keeps nothing.
+        let rule = VenuePreset.named("dydx-v4")!.rule(for: .btc)                           // MMF 1.2%
+        let long = Position(side: .long, quantity: 1, entryPrice: 50_000, leverage: 50_000 / 550.0)  // margin 550
+        let (results, _) = Self.trace(Self.config([long], rule: rule, mechanics: .m0, factor: 0.9985, steps: 1))
+        #expect(abs(results[.fundReceipts, 0] - 475) < 1e-9)
+        #expect(abs(results[.liquidationFees, 0] - 475) < 1e-9)
+        #expect(abs(results[.marginLost, 0] - 550) < 1e-9)
+        #expect(abs(results[.counterpartyGains, 0] - 75) < 1e-9)
+    }
+
+    @Test("a hand-built ledger: surplus, deficit, fund, deleveraging and bad debt, to the cent")
+    func ledger() {
+        let rule = MarginRule(maintenanceMarginRate: 0.005)
+        let book = [
+            Position(side: .long, quantity: 5, entryPrice: 100, leverage: 10),              // M 50, P_bk 90
+            Position(side: .long, quantity: 10, entryPrice: 80, leverage: 800 / 52.0),      // M 52, P_bk 74.8, P_liq 75.18
+            Position(side: .short, quantity: 2, entryPrice: 110, leverage: 2),              // the only counterparty
+        ]
+        let config = Self.config(book, rule: rule, mechanics: LiquidationMechanics(deleveraging: .pnlTimesEffectiveLeverage),
+                                 factor: 0.75, steps: 1, fund: 30)
+        let (r, observer) = Self.trace(config)
+        // Both longs go in one round at X = 75: receipts 5·(75 − 90) = −75 and 10·(75 − 74.8) = +2.
+        #expect(r[.liquidations, 0] == 2)
+        #expect(abs(r[.marginLost, 0] - 102) < 1e-9)
+        #expect(abs(r[.counterpartyGains, 0] - 175) < 1e-9)                 // 5·25 + 10·5
+        #expect(abs(r[.fundReceipts, 0] - -73) < 1e-9)
+        // The fund pays its 30; the other 43 go to deleveraging at the round's bankruptcy price
+        // (5·90 + 10·74.8)/15 = 79.8667: the short's 2 units cover 2·4.8667 = 9.7333.
+        let bankruptcy = (5 * 90 + 10 * 74.8) / 15
+        #expect(observer.deleveraged.count == 1 && abs(observer.deleveraged[0].quantity - 2) < 1e-12)
+        #expect(abs(observer.deleveraged[0].price - bankruptcy) < 1e-9)
+        #expect(abs(r[.adlCoveredDeficit, 0] - 2 * (bankruptcy - 75)) < 1e-9)
+        #expect(abs(r[.adlNotional, 0] - 2 * bankruptcy) < 1e-9)
+        #expect(abs(r[.badDebt, 0] - (43 - 2 * (bankruptcy - 75))) < 1e-9)
+        #expect(r[.insuranceFundEnd, 0] == 0 && r[.insuranceFundMin, 0] == 0)
+        // The identities.
+        #expect(abs(r[.marginLost, 0] - (r[.counterpartyGains, 0] + r[.fundReceipts, 0])) < 1e-9)
+        #expect(abs((r[.insuranceFundEnd, 0] - 30) - (r[.fundReceipts, 0] + r[.adlCoveredDeficit, 0] + r[.badDebt, 0])) < 1e-9)
+    }
+
     @Test("capped fee: the fund takes min(1.5%·notional, surplus) and the trader keeps the rest (dYdX)")
     func cappedFee() {
         let rule = VenuePreset.named("dydx-v4")!.rule(for: .altcoin)                       // MMF 5%

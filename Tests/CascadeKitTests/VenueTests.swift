@@ -141,4 +141,35 @@ struct VenueTests {
         #expect(!rule.allows(leverage: 150, quantity: 5, entryPrice: 100_000).allowed)
         #expect(rule.allows(leverage: 150, quantity: 5, entryPrice: 100_000).maximum == 100)
     }
+
+    /// Hyperliquid positions with the liquidation prices the exchange reported (October 2024, when
+    /// BTC and ETH allowed 50×, MMR 1%, and SOL and DOGE 20×, MMR 2.5%), as recorded in
+    /// freqtrade's `tests/exchange/test_hyperliquid.py` [S]. The tables have changed since, so the
+    /// rate of the time is given explicitly; the formula is the preset's.
+    @Test("Hyperliquid: exchange-reported liquidation prices (tables of October 2024)", arguments: [
+        (Side.long, 0.00077, 62_739.0, 24.137992, 0.01, 31_708.03843631),
+        (Side.short, 0.00069, 68_595.0, 23.64871, 0.01, 101_849.99354),
+        (Side.long, 0.0329, 2_545.5, 20.909894, 0.01, 1_929.23322895),
+        (Side.short, 351.0, 0.14333, 25.136807, 0.025, 0.20970228),
+    ])
+    func hyperliquidReported(_ side: Side, _ quantity: Double, _ entry: Double, _ margin: Double, _ rate: Double, _ reported: Double) {
+        let preset = VenuePreset.named("hyperliquid")!.rule(for: .btc)
+        var rule = preset
+        rule.tiers = [MarginTier(floor: 0, cap: .infinity, maxLeverage: 1 / (2 * rate), rate: rate, deduction: 0)]
+        let price = rule.liquidationPrice(side: side, quantity: quantity, entryPrice: entry, margin: margin).price
+        // The exchange rounds margins and prices internally: agreement to 1e-7.
+        #expect(abs(price - reported) <= 1e-7 * reported, "\(price) vs \(reported)")
+    }
+
+    @Test("BitMEX's own risk-limit example: 180 XBT pays 0.5% maintenance; 230 XBT steps up to 1%")
+    func bitmexRiskLimitStep() {
+        // bitmex.com/app/riskLimitsExamples: base limit 200 XBT, step 150 XBT. At the preset's
+        // 100,000 USD/XBT [E]: 18M and 23M USD of position value.
+        let rule = VenuePreset.named("bitmex")!.rule(for: .btc)
+        let small = rule.maintenanceMargin(quantity: 180, entryPrice: 100_000, at: 100_000)
+        let large = rule.maintenanceMargin(quantity: 230, entryPrice: 100_000, at: 100_000)
+        #expect(abs(small - 0.90 * 100_000) < 1e-6)          // 0.90 XBT
+        #expect(abs(large - 0.01 * 230 * 100_000) < 1e-6)    // 1.00% of 230 XBT
+        #expect(rule.tierIndex(quantity: 230, entryPrice: 100_000, at: 100_000) == 1)
+    }
 }
