@@ -69,8 +69,8 @@ struct Run: ParsableCommand {
     @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
     var threads: Int?
 
-    @Option(help: "Paths per unit of work (default 1024). Results do not depend on it.")
-    var chunkSize: Int = 1024
+    @Option(help: "Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.")
+    var chunkSize: Int?
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -80,7 +80,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads \(threads) is out of range; expected ≥ 1") }
-        if chunkSize < 1 { throw ValidationError("--chunk-size \(chunkSize) is out of range; expected ≥ 1") }
+        if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size \(chunkSize) is out of range; expected ≥ 1") }
     }
 
     func run() throws {

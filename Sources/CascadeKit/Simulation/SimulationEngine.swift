@@ -24,14 +24,24 @@ public struct SimulationEngine: Sendable {
     /// The number of worker threads used by default: the active processor count.
     public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
+    /// The default paths per chunk for `paths` paths on `threads` threads: about eight chunks per
+    /// thread, so that threads stay busy when paths differ in cost (some cascade, some do not),
+    /// in multiples of 4 (the SIMD width) between 16 and 1,024. Results do not depend on it.
+    public static func automaticChunkSize(paths: Int, threads: Int) -> Int {
+        let target = (paths + 8 * max(1, threads) - 1) / (8 * max(1, threads))
+        return min(1_024, max(16, (target + 3) / 4 * 4))
+    }
+
     /// Runs all paths.
     /// - Parameters:
     ///   - threads: worker threads (≥ 1).
-    ///   - chunkSize: paths per chunk, the unit of work a thread takes at a time (≥ 1).
+    ///   - chunkSize: paths per chunk, the unit of work a thread takes at a time (≥ 1); nil:
+    ///     ``automaticChunkSize(paths:threads:)``.
     ///   - progress: called after each chunk with the number of paths done so far (from worker
     ///     threads, so it must be thread-safe).
-    public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int = 1024,
+    public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
                     progress: (@Sendable (Int) -> Void)? = nil) -> SimulationResult {
+        let chunkSize = chunkSize ?? Self.automaticChunkSize(paths: config.paths, threads: threads)
         precondition(threads >= 1 && chunkSize >= 1)
         let totalPaths = config.paths
         let chunkCount = (totalPaths + chunkSize - 1) / chunkSize
