@@ -66,6 +66,16 @@ struct HumanSummary {
         }
         lines.append("  insurance fund           depleted on \(depleted) paths, bad debt on \(badDebtPaths) paths "
                      + "(mean bad debt \(Format.money(badDebt.mean)))")
+        let adlPaths = count(.adlCount) { $0 > 0 }
+        if adlPaths > 0 {
+            let adl = summary(.adlNotional), positions = summary(.adlCount)
+            lines.append("  auto-deleveraging        on \(adlPaths) paths: mean \(Format.money(adl.mean)) notional, "
+                         + "\(String(format: "%.0f", positions.mean)) positions per path")
+        }
+        let partialPaths = count(.partialLiquidations) { $0 > 0 }
+        if partialPaths > 0 {
+            lines.append("  partial liquidations     on \(partialPaths) paths: mean \(String(format: "%.1f", summary(.partialLiquidations).mean)) per path")
+        }
         lines.append("  wrote \(files.joined(separator: ", ")) to \(directory)/ in \(String(format: "%.2f", seconds)) s")
         return lines.joined(separator: "\n")
     }

@@ -42,6 +42,29 @@ struct CascadeTests {
         }
     }
 
+    @Test("without recovery, forced flow spread over two steps moves the price as the same flow in one step")
+    func flowAcrossSteps() {
+        // Square-root impact is concave, so it must act on the outstanding flow, not step by step:
+        // J after step 1 = impact(Q₀ + Q₁), not impact(Q₀) + impact(Q₁).
+        let impact = ImpactModel(shape: .squareRoot, depth: 5e6, coefficient: 1, recoveryHalfLife: 1e15)
+        let a = TestBooks.position(.long, liquidationPrice: 99.5, quantity: 1_000, rule: rule)   // goes at step 0
+        let b = TestBooks.position(.long, liquidationPrice: 98.5, quantity: 1_000, rule: rule)   // goes at step 1
+        let config = TestBooks.config(positions: [a, b], drift: TestBooks.drift(movingBy: 0.99), impact: impact, steps: 2)
+        var observer = RecordingObserver()
+        let result = SimulationEngine(config: config).trace(path: 0, observer: &observer)
+        #expect(result.paths[.liquidations, 0] == 2)
+        #expect(observer.rounds.map(\.step) == [0, 1])
+        let q0 = -1_000 * observer.rounds[0].roundPrice, q1 = -1_000 * observer.rounds[1].roundPrice
+        #expect(isClose(observer.logImpact[0], impact.logImpact(cumulativeFlow: q0)))
+        #expect(isClose(observer.logImpact[1], impact.logImpact(cumulativeFlow: q0 + q1), relative: 1e-9))
+        // The additive alternative would have moved it further.
+        #expect(observer.logImpact[1] > impact.logImpact(cumulativeFlow: q0) + impact.logImpact(cumulativeFlow: q1))
+        // And the inverse is exact.
+        for j in [-0.03, -1e-6, 0, 2e-4, 0.5] {
+            #expect(isClose(impact.logImpact(cumulativeFlow: impact.equivalentFlow(logImpact: j)), j, relative: 1e-14))
+        }
+    }
+
     @Test("a round cap leaves the rest of the chain for the next step")
     func roundCap() {
         let impact = ImpactModel(shape: .squareRoot, depth: 5e6, coefficient: 1, recoveryHalfLife: 1e9)

@@ -1,19 +1,18 @@
 import Foundation
 
-/// Transient price impact of forced flow (model M0).
+/// Transient price impact of forced flow.
 ///
-/// Within a step, the log-impact is a function of the step's *cumulative* net forced flow Q (USD,
-/// forced buys minus forced sells):
+/// The log-impact is a concave function of the *outstanding* net forced flow Q (USD, forced buys
+/// minus forced sells), g(Q) = sign(Q)·c·1%·(|Q| / D)^δ, where D is the `depth` (USD of flow that
+/// moves the price by 1% when c = 1), c the dimensionless `coefficient` and δ = 1 (linear) or ½
+/// (square-root). Within a step, with Q the step's cumulative flow and J₀ the impact carried into
+/// it (after recovery, J ← J·2^(−Δt/h) between steps):
 ///
-///     J = J₀ + sign(Q)·c·1%·(|Q| / D)^δ
+///     J = g(g⁻¹(J₀) + Q)
 ///
-/// where J₀ is the impact carried into the step (after recovery), D the `depth` (USD of flow that
-/// moves the price by 1% when c = 1), c the dimensionless `coefficient` and δ = 1 (linear) or
-/// ½ (square-root). Between steps J decays by the recovery half-life h: J ← J·2^(−Δt/h).
-///
-/// Using the cumulative flow rather than a sum of per-round impacts makes the end-of-step price
-/// independent of how the cascade splits into rounds (the square root is concave, so a per-round
-/// sum would over-state impact the more rounds there are).
+/// Acting on the total rather than summing per-round or per-step impacts makes the price
+/// independent of how the same flow is split into rounds or (without recovery) steps; the square
+/// root is concave, so a sum of pieces would over-state impact the finer the split.
 public struct ImpactModel: Sendable, Equatable {
     /// The shape of impact in the size of the flow.
     public enum Shape: String, Sendable, CaseIterable {
@@ -48,6 +47,23 @@ public struct ImpactModel: Sendable, Equatable {
         }
         let magnitude = coefficient * 0.01 * size
         return flow > 0 ? magnitude : -magnitude
+    }
+
+    /// The signed flow whose impact is `logImpact`: the inverse of ``logImpact(cumulativeFlow:)``.
+    ///
+    /// The engine carries impact across steps as J and converts it back to this equivalent
+    /// outstanding flow before adding a step's forced flow, so that a flow spread over several
+    /// steps without recovery moves the price exactly as the same flow in one step.
+    @inlinable
+    public func equivalentFlow(logImpact j: Double) -> Double {
+        if j == 0 || coefficient == 0 { return 0 }
+        let size = Swift.abs(j) / (coefficient * 0.01)
+        let relative: Double
+        switch shape {
+        case .linear: relative = size
+        case .squareRoot: relative = size * size
+        }
+        return j > 0 ? relative * depth : -relative * depth
     }
 
     /// The factor applied to J at the start of each step of `stepSeconds`: 2^(−Δt/h).

@@ -10,7 +10,7 @@ import Foundation
 ///         if none: stop
 ///         decide how much of each to close (all, or a venue's partial amount)
 ///         Q += forced buys − forced sells, in USD at P = F·e^J    (flow before this round's impact)
-///         J  = J₀ + impact(Q)                                     (cumulative, see ``ImpactModel``)
+///         J  = impact(Q₀ + Q), Q₀ = impact⁻¹(J₀)                 (cumulative, see ``ImpactModel``)
 ///         X  = F·e^J                                              (the round's execution price)
 ///         settle each closure at X by the venue's settlement style; the fund takes the receipts,
 ///         and a shortfall it cannot pay is covered by deleveraging, else it is bad debt
@@ -108,6 +108,8 @@ public struct CascadeResolver: Sendable {
         let now = Double(step + 1) * stepSeconds
         var j = startImpact
         var flow = 0.0
+        // The impact carried into the step as the outstanding flow that would cause it.
+        let startFlow = impact.equivalentFlow(logImpact: startImpact)
         var rounds = 0
         var logPrice = logFundamental + j
         var price = Foundation.exp(logPrice)
@@ -192,7 +194,7 @@ public struct CascadeResolver: Sendable {
             }
 
             flow += (closedQuantity[1] - closedQuantity[0]) * price
-            j = startImpact + impact.logImpact(cumulativeFlow: flow)
+            j = impact.logImpact(cumulativeFlow: startFlow + flow)
             logPrice = logFundamental + j
             let execution = Foundation.exp(logPrice)
 
