@@ -346,4 +346,41 @@ struct VenueMechanicsTests {
         }
         #expect(queue.map(\.ladderIndex) == expected)
     }
+
+    @Test("the aggregated fast route computes exactly what the general routine computes",
+          arguments: [ADLRanking?.none, .pnlTimesMarginRatio])
+    func fastRoute(_ ranking: ADLRanking?) {
+        let rule = MarginRule(maintenanceMarginRate: 0.005, liquidationFee: 0.003)
+        let positions = TestBooks.randomBook(count: 4_000, rule: rule)
+        let ladder = LiquidationLadder(positions: positions, rule: rule)
+        let impact = ImpactModel(shape: .squareRoot, depth: 2e6, coefficient: 1, recoveryHalfLife: 300)
+        let mechanics = LiquidationMechanics(mark: .last, deleveraging: ranking)
+        let fast = CascadeResolver(ladder: ladder, impact: impact, maxRounds: 50, mechanics: mechanics)
+        var general = fast
+        general.aggregatesAll = false
+        #expect(fast.aggregatesAll)
+        struct State { var long: LadderCursor; var short: LadderCursor; var book = PathBook(); var tally: PathTally; var notional = 0.0; var j = 0.0 }
+        func start() -> State { State(long: ladder.longs.start, short: ladder.shorts.start, tally: PathTally(insuranceFund: 5e4)) }
+        var a = start(), b = start()
+        var observer = NoCascadeObserver()
+        var logF = log(100.0)
+        for step in 0..<400 {
+            // A deterministic zig-zag with a crash in the middle.
+            logF += (step % 7 < 4 ? -0.004 : 0.003) + (step == 200 ? -0.08 : 0)
+            a.j *= 0.87; b.j *= 0.87
+            a.j = fast.resolve(path: 0, step: step, logFundamental: logF, startImpact: a.j, longCursor: &a.long, shortCursor: &a.short,
+                               book: &a.book, tally: &a.tally, assetNotional: &a.notional, observer: &observer)
+            b.j = general.resolve(path: 0, step: step, logFundamental: logF, startImpact: b.j, longCursor: &b.long, shortCursor: &b.short,
+                                  book: &b.book, tally: &b.tally, assetNotional: &b.notional, observer: &observer)
+            #expect(a.j == b.j && a.long == b.long && a.short == b.short, "step \(step)")
+        }
+        let t = a.tally, u = b.tally
+        #expect(t.liquidations == u.liquidations && t.liquidations > 500)
+        #expect(t.marginLost == u.marginLost && t.counterpartyGains == u.counterpartyGains && t.fees == u.fees)
+        #expect(t.fund.balance == u.fund.balance && t.fund.badDebt == u.fund.badDebt && t.fund.netReceipts == u.fund.netReceipts)
+        #expect(t.deleveragedPositions == u.deleveragedPositions && t.deleveragedNotional == u.deleveragedNotional)
+        #expect(t.longExecutedNotional == u.longExecutedNotional && t.shortEntryNotional == u.shortEntryNotional)
+        #expect(a.notional == b.notional && t.maxRounds == u.maxRounds)
+        if ranking != nil { #expect(t.deleveragedPositions > 0) } else { #expect(t.fund.badDebt > 0) }
+    }
 }

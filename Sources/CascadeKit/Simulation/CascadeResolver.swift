@@ -34,6 +34,9 @@ public struct CascadeResolver: Sendable {
     public let partialCandidates: [[Int]]
     /// Whether every closure is settled on its own (a settlement other than takeover).
     public let settlesEachPosition: Bool
+    /// Whether every crossed ladder position is closed in full through the prefix sums (takeover,
+    /// no position that may close partly): then a path with an untouched book takes the fast route.
+    var aggregatesAll: Bool
     let seed: UInt64
 
     public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
@@ -60,6 +63,7 @@ public struct CascadeResolver: Sendable {
             }
         }
         partialCandidates = candidates
+        aggregatesAll = !settlesEachPosition && candidates[0].isEmpty && candidates[1].isEmpty
     }
 
     /// Whether the venue may close less than all of `position` when it is liquidated.
@@ -104,7 +108,12 @@ public struct CascadeResolver: Sendable {
         longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
         tally: inout PathTally, assetNotional: inout Double, observer: inout Observer
     ) -> Double {
-        let sides = [ladder.longs, ladder.shorts]
+        if aggregatesAll && book.isPristine {
+            return resolveAggregated(path: path, step: step, logFundamental: logFundamental, startImpact: startImpact,
+                                     markBasis: markBasis, longCursor: &longCursor, shortCursor: &shortCursor, book: &book,
+                                     tally: &tally, assetNotional: &assetNotional, observer: &observer)
+        }
+        let longs = ladder.longs, shorts = ladder.shorts
         let now = Double(step + 1) * stepSeconds
         var j = startImpact
         var flow = 0.0
@@ -125,12 +134,13 @@ public struct CascadeResolver: Sendable {
             }
             rounds += 1
             closures.removeAll(keepingCapacity: true)
-            var aggregate = [LadderTotals.zero, LadderTotals.zero]
-            var aggregateRange = [0..<0, 0..<0]
-            var aggregateCount = [0, 0]
-            var closedQuantity = [0.0, 0.0]
+            // Per side (long, short), on the stack.
+            var aggregate = SidePair(LadderTotals.zero)
+            var aggregateRange = SidePair(0..<0)
+            var aggregateCount = SidePair(0)
+            var closedQuantity = SidePair(0.0)
             for s in 0..<2 where s == 0 ? crossLong : crossShort {
-                let ladderSide = sides[s]
+                let ladderSide = s == 0 ? longs : shorts
                 let sign: Double = s == 0 ? 1 : -1
                 // The ladder range newly crossed.
                 let first = s == 0 ? longCursor.index : shortCursor.index
@@ -178,19 +188,21 @@ public struct CascadeResolver: Sendable {
                     closedQuantity[s] += c.quantity
                 }
                 // Re-inserted positions crossed (not blocked in this step).
-                var kept: [LivePosition] = []
-                for live in book.live[s] {
-                    if live.key >= sign * check && live.blockedStep != step {
-                        let c = closure(side: s, ladderIndex: live.ladderIndex, quantity: live.quantity,
-                                        entryPrice: live.entryPrice, margin: live.margin, fullUntil: live.fullUntil,
-                                        price: price, now: now)
-                        closures.append(c)
-                        closedQuantity[s] += c.quantity
-                    } else {
-                        kept.append(live)
+                if !book.live[s].isEmpty {
+                    var kept: [LivePosition] = []
+                    for live in book.live[s] {
+                        if live.key >= sign * check && live.blockedStep != step {
+                            let c = closure(side: s, ladderIndex: live.ladderIndex, quantity: live.quantity,
+                                            entryPrice: live.entryPrice, margin: live.margin, fullUntil: live.fullUntil,
+                                            price: price, now: now)
+                            closures.append(c)
+                            closedQuantity[s] += c.quantity
+                        } else {
+                            kept.append(live)
+                        }
                     }
+                    book.live[s] = kept
                 }
-                book.live[s] = kept
             }
 
             flow += (closedQuantity[1] - closedQuantity[0]) * price
@@ -200,7 +212,7 @@ public struct CascadeResolver: Sendable {
 
             // Settlement.
             var receipts = 0.0
-            var deficit = [(quantity: 0.0, bankruptcyQuantity: 0.0), (quantity: 0.0, bankruptcyQuantity: 0.0)]
+            var deficit = SidePair((quantity: 0.0, bankruptcyQuantity: 0.0))
             for s in 0..<2 where aggregate[s].quantity > 0 {
                 let sign: Double = s == 0 ? 1 : -1
                 let t = aggregate[s]
@@ -277,26 +289,8 @@ public struct CascadeResolver: Sendable {
             }
             let shortfall = tally.fund.receive(receipts)
             if shortfall > 0 {
-                var covered = 0.0
-                if let ranking = mechanics.deleveraging {
-                    // Deleverage against the side opposite the larger deficit, at its bankruptcy price.
-                    let s = deficit[0].quantity >= deficit[1].quantity ? 0 : 1
-                    let q = deficit[s].quantity
-                    if q > 0 {
-                        let bankruptcy = deficit[s].bankruptcyQuantity / q
-                        let gap = abs(execution - bankruptcy)
-                        if gap > 0 {
-                            let wanted = min(q, shortfall / gap)
-                            let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: execution,
-                                                  ranking: ranking, path: path, step: step, longCursor: longCursor,
-                                                  shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
-                            // All that was wanted closed: the shortfall is covered exactly.
-                            covered = done >= wanted * (1 - 1e-12) ? shortfall : min(shortfall, done * gap)
-                        }
-                    }
-                }
-                if covered > 0 { tally.fund.recordDeleveraging(covered) }
-                if shortfall - covered > 0 { tally.fund.coverRemaining(shortfall - covered) }
+                coverShortfall(shortfall, deficit: deficit, execution: execution, path: path, step: step,
+                               longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             }
             price = execution
         }
@@ -348,6 +342,101 @@ public struct CascadeResolver: Sendable {
 
     /// Adds one closure (or an aggregate of them) to the path's totals.
     @inline(__always)
+    /// A round's shortfall the fund could not pay: deleveraging (if the venue has it) against the
+    /// side opposite the larger deficit, at that deficit's bankruptcy price; the rest is bad debt.
+    func coverShortfall<Observer: CascadeObserver>(
+        _ shortfall: Double, deficit: SidePair<(quantity: Double, bankruptcyQuantity: Double)>, execution: Double,
+        path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
+        tally: inout PathTally, observer: inout Observer
+    ) {
+        var covered = 0.0
+        if let ranking = mechanics.deleveraging {
+            let s = deficit[0].quantity >= deficit[1].quantity ? 0 : 1
+            let q = deficit[s].quantity
+            if q > 0 {
+                let bankruptcy = deficit[s].bankruptcyQuantity / q
+                let gap = abs(execution - bankruptcy)
+                if gap > 0 {
+                    let wanted = min(q, shortfall / gap)
+                    let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: execution,
+                                          ranking: ranking, path: path, step: step, longCursor: longCursor,
+                                          shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
+                    // All that was wanted closed: the shortfall is covered exactly.
+                    covered = done >= wanted * (1 - 1e-12) ? shortfall : min(shortfall, done * gap)
+                }
+            }
+        }
+        if covered > 0 { tally.fund.recordDeleveraging(covered) }
+        if shortfall - covered > 0 { tally.fund.coverRemaining(shortfall - covered) }
+    }
+
+    /// ``resolve(path:step:logFundamental:startImpact:markBasis:longCursor:shortCursor:book:tally:assetNotional:observer:)``
+    /// when every crossed position is closed in full under a takeover and the path has no
+    /// re-inserted or deleveraged positions — the common case, with nothing but prefix sums per
+    /// round. Computes exactly what the general routine computes, in the same order.
+    @inline(__always)
+    func resolveAggregated<Observer: CascadeObserver>(
+        path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double?,
+        longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
+        tally: inout PathTally, assetNotional: inout Double, observer: inout Observer
+    ) -> Double {
+        let longs = ladder.longs, shorts = ladder.shorts
+        let startFlow = impact.equivalentFlow(logImpact: startImpact)
+        var j = startImpact
+        var flow = 0.0
+        var rounds = 0
+        var logPrice = logFundamental + j
+        var price = Foundation.exp(logPrice)
+        let hasMark = markBasis != nil
+        let markLog = logFundamental + (markBasis ?? 0)
+        while true {
+            let check = hasMark ? markLog : logPrice
+            if !(longCursor.key >= check || shortCursor.key >= -check) { break }
+            if rounds == maxRounds {
+                tally.roundCapHits += 1
+                break
+            }
+            rounds += 1
+            let firstLong = longCursor.index, firstShort = shortCursor.index
+            let closed = SidePair(long: longs.advance(&longCursor, logPrice: check), short: shorts.advance(&shortCursor, logPrice: check))
+            let count = SidePair(long: longCursor.index - firstLong, short: shortCursor.index - firstShort)
+            flow += (closed.short.quantity - closed.long.quantity) * price
+            j = impact.logImpact(cumulativeFlow: startFlow + flow)
+            logPrice = logFundamental + j
+            let execution = Foundation.exp(logPrice)
+            var receipts = 0.0
+            var deficit = SidePair((quantity: 0.0, bankruptcyQuantity: 0.0))
+            for s in 0..<2 {
+                let t = s == 0 ? closed.long : closed.short
+                guard t.quantity > 0 else { continue }
+                let sign: Double = s == 0 ? 1 : -1
+                let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
+                receipts += receipt
+                if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
+                record(tally: &tally, side: s, entryNotional: t.entryNotional, executedNotional: execution * t.quantity,
+                       marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), receipt: receipt,
+                       count: s == 0 ? count.long : count.short)
+                tally.fees += feeRate * execution * t.quantity
+                assetNotional += execution * t.quantity
+                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
+                                     range: s == 0 ? firstLong..<longCursor.index : firstShort..<shortCursor.index,
+                                     roundPrice: price, executionPrice: execution)
+            }
+            let shortfall = tally.fund.receive(receipts)
+            if shortfall > 0 {
+                coverShortfall(shortfall, deficit: deficit, execution: execution, path: path, step: step,
+                               longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
+            }
+            price = execution
+        }
+        if rounds > 0 {
+            if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
+            if rounds > tally.maxRounds { tally.maxRounds = rounds }
+        }
+        book.releaseQueues()
+        return j
+    }
+
     func record(tally: inout PathTally, side: Int, entryNotional: Double, executedNotional: Double, marginLost: Double,
               marketLoss: Double, receipt: Double, count: Int) {
         if side == 0 {
@@ -546,3 +635,31 @@ extension LadderTotals {
                      entryNotional: entryNotional - other.entryNotional, margin: margin - other.margin)
     }
 }
+
+/// Two values, one per side (0 long, 1 short), stored inline (no heap allocation, unlike a
+/// two-element array).
+public struct SidePair<Value> {
+    public var long: Value
+    public var short: Value
+
+    @inlinable @inline(__always)
+    public init(_ value: Value) {
+        long = value
+        short = value
+    }
+
+    @inlinable @inline(__always)
+    public init(long: Value, short: Value) {
+        self.long = long
+        self.short = short
+    }
+
+    @inlinable @inline(__always)
+    public subscript(side: Int) -> Value {
+        get { side == 0 ? long : short }
+        // In place, so that mutating an array element does not copy it.
+        _modify { if side == 0 { yield &long } else { yield &short } }
+    }
+}
+
+extension SidePair: Sendable where Value: Sendable {}

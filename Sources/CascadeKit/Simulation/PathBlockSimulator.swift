@@ -27,7 +27,10 @@ final class AssetLanes {
     var longCursor: [LadderCursor]
     var shortCursor: [LadderCursor]
     /// Each path's departures from the ladder (re-inserted and deleveraged positions).
-    var books: [PathBook]
+    /// (A manually managed buffer: an array element passed inout from a class property would pay
+    /// exclusivity and uniqueness checks on every cascade.)
+    let books: UnsafeMutablePointer<PathBook>
+    let bookCount: Int
     /// Whether liquidations trigger on an index mark price, and over how many past steps its basis
     /// is averaged (0: the index itself).
     let indexMark: Bool
@@ -54,11 +57,18 @@ final class AssetLanes {
         notional = lanes()
         longCursor = Array(repeating: asset.ladder.longs.start, count: capacity)
         shortCursor = Array(repeating: asset.ladder.shorts.start, count: capacity)
-        books = Array(repeating: PathBook(), count: capacity)
+        books = .allocate(capacity: capacity)
+        books.initialize(repeating: PathBook(), count: capacity)
+        bookCount = capacity
         if case .index = asset.mechanics.mark { indexMark = true } else { indexMark = false }
         markSteps = asset.mechanics.markWindowSteps(stepSeconds: config.stepSeconds)
         basisRing = (0..<markSteps).map { _ in LaneBuffer(lanes: capacity, value: 0) }
         basisSum = LaneBuffer(lanes: capacity, value: 0)
+    }
+
+    deinit {
+        books.deinitialize(count: bookCount)
+        books.deallocate()
     }
 
     /// The mark's log-basis of lane `b` (the averaged impact), for an index mark.

@@ -29,18 +29,18 @@ struct DeleveragingCandidate: Sendable {
 /// away (per side, a bit set over the ladder, allocated at the first removal). Empty on most
 /// paths; costs nothing then.
 public struct PathBook: Sendable {
-    public var live: [[LivePosition]] = [[], []]        // [long, short]
+    public var live = SidePair<[LivePosition]>([])
     /// Removed ladder entries of each side as bits (empty: none removed).
-    var removedBits: [[UInt64]] = [[], []]
-    public private(set) var removedCount = [0, 0]
+    var removedBits = SidePair<[UInt64]>([])
+    public private(set) var removedCount = SidePair(0)
     /// Auto-deleveraging queue of each side: every candidate, ranked at the first deleveraging of
     /// `queueStep`; `queue[s][..<queueSorted[s]]` is in the venue's order (sorted a batch at a time
     /// as deleveraging reaches it) and `queueHead` is the next one to take. Released at the end of
     /// the step.
-    var queue: [[DeleveragingCandidate]] = [[], []]
-    var queueHead = [0, 0]
-    var queueSorted = [0, 0]
-    var queueStep = [-1, -1]
+    var queue = SidePair<[DeleveragingCandidate]>([])
+    var queueHead = SidePair(0)
+    var queueSorted = SidePair(0)
+    var queueStep = SidePair(-1)
 
     public init() {}
 
@@ -49,7 +49,7 @@ public struct PathBook: Sendable {
         live[1].removeAll(keepingCapacity: true)
         if removedCount[0] > 0 { removedBits[0].removeAll() }
         if removedCount[1] > 0 { removedBits[1].removeAll() }
-        removedCount = [0, 0]
+        removedCount = SidePair(0)
         releaseQueues()
     }
 
@@ -61,6 +61,13 @@ public struct PathBook: Sendable {
             queueSorted[s] = 0
             queueStep[s] = -1
         }
+    }
+
+    /// Whether the path has neither re-inserted nor deleveraged positions (it follows the shared
+    /// ladder exactly).
+    @inline(__always)
+    public var isPristine: Bool {
+        live.long.isEmpty && live.short.isEmpty && removedCount.long == 0 && removedCount.short == 0
     }
 
     /// The largest key among the live positions of `side` that may be liquidated in `step`.
