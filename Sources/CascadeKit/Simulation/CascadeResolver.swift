@@ -92,6 +92,19 @@ public struct CascadeResolver: Sendable {
         var fullUntil: Double
     }
 
+    /// ``resolve(path:step:logFundamental:startImpact:markBasis:longCursor:shortCursor:book:tally:assetNotional:map:observer:)``
+    /// without a liquidation map.
+    public func resolve<Observer: CascadeObserver>(
+        path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double? = nil,
+        longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
+        tally: inout PathTally, assetNotional: inout Double, observer: inout Observer
+    ) -> Double {
+        var none: LiquidationMap? = nil
+        return resolve(path: path, step: step, logFundamental: logFundamental, startImpact: startImpact, markBasis: markBasis,
+                       longCursor: &longCursor, shortCursor: &shortCursor, book: &book, tally: &tally,
+                       assetNotional: &assetNotional, map: &none, observer: &observer)
+    }
+
     /// Runs the cascade of `step` on one path and returns the impact J at its end.
     ///
     /// - Parameters:
@@ -103,15 +116,16 @@ public struct CascadeResolver: Sendable {
     ///   - book: the path's re-inserted and deleveraged positions; updated.
     ///   - tally: the path's running totals; updated.
     ///   - assetNotional: the path's liquidated notional in this asset; updated.
+    ///   - map: the liquidation map to add the closures to, if one is kept.
     public func resolve<Observer: CascadeObserver>(
         path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double? = nil,
         longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
-        tally: inout PathTally, assetNotional: inout Double, observer: inout Observer
+        tally: inout PathTally, assetNotional: inout Double, map: inout LiquidationMap?, observer: inout Observer
     ) -> Double {
         if aggregatesAll && book.isPristine {
             return resolveAggregated(path: path, step: step, logFundamental: logFundamental, startImpact: startImpact,
                                      markBasis: markBasis, longCursor: &longCursor, shortCursor: &shortCursor, book: &book,
-                                     tally: &tally, assetNotional: &assetNotional, observer: &observer)
+                                     tally: &tally, assetNotional: &assetNotional, map: &map, observer: &observer)
         }
         let longs = ladder.longs, shorts = ladder.shorts
         let now = Double(step + 1) * stepSeconds
@@ -139,6 +153,8 @@ public struct CascadeResolver: Sendable {
             var aggregateRange = SidePair(0..<0)
             var aggregateCount = SidePair(0)
             var closedQuantity = SidePair(0.0)
+            // Entries of the aggregated ranges that are not in the aggregate (for the map).
+            var excluded = SidePair<[Int]>([])
             for s in 0..<2 where s == 0 ? crossLong : crossShort {
                 let ladderSide = s == 0 ? longs : shorts
                 let sign: Double = s == 0 ? 1 : -1
@@ -177,6 +193,7 @@ public struct CascadeResolver: Sendable {
                     }
                     aggregate[s] = totals
                     aggregateRange[s] = range
+                    if map != nil && !settlesEachPosition { excluded[s] = removed + individual }
                     aggregateCount[s] = count
                     closedQuantity[s] += totals.quantity
                 }
@@ -224,6 +241,7 @@ public struct CascadeResolver: Sendable {
                      count: aggregateCount[s])
                 tally.fees += feeRate * execution * t.quantity
                 assetNotional += execution * t.quantity
+                map?.add(asset: asset, side: s, range: aggregateRange[s], excluding: excluded[s], price: execution)
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
                                      range: aggregateRange[s], roundPrice: price, executionPrice: execution)
             }
@@ -284,6 +302,7 @@ public struct CascadeResolver: Sendable {
                                 side: c.side)
                 }
                 assetNotional += execution * q
+                map?.add(asset: asset, side: c.side, entry: c.ladderIndex, quantity: q, price: execution)
                 observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: c.side == 0 ? .long : .short,
                                         ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: execution)
             }
@@ -294,6 +313,7 @@ public struct CascadeResolver: Sendable {
             }
             price = execution
         }
+        tally.lastRounds = rounds
         if rounds > 0 {
             if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
             if rounds > tally.maxRounds { tally.maxRounds = rounds }
@@ -378,7 +398,7 @@ public struct CascadeResolver: Sendable {
     func resolveAggregated<Observer: CascadeObserver>(
         path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double?,
         longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
-        tally: inout PathTally, assetNotional: inout Double, observer: inout Observer
+        tally: inout PathTally, assetNotional: inout Double, map: inout LiquidationMap?, observer: inout Observer
     ) -> Double {
         let longs = ladder.longs, shorts = ladder.shorts
         let startFlow = impact.equivalentFlow(logImpact: startImpact)
@@ -418,9 +438,10 @@ public struct CascadeResolver: Sendable {
                        count: s == 0 ? count.long : count.short)
                 tally.fees += feeRate * execution * t.quantity
                 assetNotional += execution * t.quantity
+                let range = s == 0 ? firstLong..<longCursor.index : firstShort..<shortCursor.index
+                map?.add(asset: asset, side: s, range: range, price: execution)
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
-                                     range: s == 0 ? firstLong..<longCursor.index : firstShort..<shortCursor.index,
-                                     roundPrice: price, executionPrice: execution)
+                                     range: range, roundPrice: price, executionPrice: execution)
             }
             let shortfall = tally.fund.receive(receipts)
             if shortfall > 0 {
@@ -429,6 +450,7 @@ public struct CascadeResolver: Sendable {
             }
             price = execution
         }
+        tally.lastRounds = rounds
         if rounds > 0 {
             if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
             if rounds > tally.maxRounds { tally.maxRounds = rounds }

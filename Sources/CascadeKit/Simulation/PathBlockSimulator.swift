@@ -38,6 +38,8 @@ final class AssetLanes {
     /// The last `markSteps` end-of-step impacts of each path (a ring) and their sum.
     let basisRing: [LaneBuffer<Double>]
     let basisSum: LaneBuffer<Double>
+    /// Each lane's open cascade and event statistics.
+    var cascades: [LaneCascades]
 
     init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int) {
         self.index = index
@@ -64,6 +66,7 @@ final class AssetLanes {
         markSteps = asset.mechanics.markWindowSteps(stepSeconds: config.stepSeconds)
         basisRing = (0..<markSteps).map { _ in LaneBuffer(lanes: capacity, value: 0) }
         basisSum = LaneBuffer(lanes: capacity, value: 0)
+        cascades = Array(repeating: LaneCascades(), count: capacity)
     }
 
     deinit {
@@ -126,8 +129,17 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var isTouched: [Bool]
     /// Receives the prefetching loads so they are not optimised away; never read.
     var prefetchSink = 0.0
+    /// The cascade events of the simulated paths (when ``SimulationConfig/recordCascadeEvents``),
+    /// in the order they ended.
+    var events: [CascadeEvent] = []
+    /// The liquidation map of the simulated paths, if kept.
+    var map: LiquidationMap?
+    /// Exact time-series values, if kept (shared by all workers; disjoint paths).
+    let exact: ExactTimeSeries?
 
-    init(config: SimulationConfig, capacity: Int) {
+    init(config: SimulationConfig, capacity: Int, map: LiquidationMap? = nil, exact: ExactTimeSeries? = nil) {
+        self.map = map
+        self.exact = exact
         self.config = config
         self.capacity = capacity
         assets = config.assets.enumerated().map { AssetLanes(index: $0, asset: $1, config: config, capacity: capacity) }
@@ -222,6 +234,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             for ring in lanes.basisRing { ring.fill(0) }
             for b in 0..<n {
                 lanes.books[b].reset()
+                lanes.cascades[b] = LaneCascades()
                 lanes.longCursor[b] = lanes.ladder.longs.start
                 lanes.shortCursor[b] = lanes.ladder.shorts.start
                 lanes.nextLongKey[b] = lanes.ladder.longs.start.key
@@ -229,6 +242,13 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             }
             recorder.recordPrices(asset: a, row: 0, traded: lanes.tradedBucket.pointer, fundamental: lanes.fundamentalBucket.pointer,
                                   count: n, tradedRange: logP0...logP0, fundamentalRange: logP0...logP0)
+            if let exact {
+                let p0 = config.assets[a].initialPrice
+                for b in 0..<n {
+                    exact.set(column: 2 * a, row: 0, path: first + b, p0)
+                    exact.set(column: 2 * a + 1, row: 0, path: first + b, p0)
+                }
+            }
         }
         for b in 0..<n {
             tallies[b] = PathTally(insuranceFund: config.insuranceFund, drawdownLimit: config.fundDrawdownLimit)
@@ -236,6 +256,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             fundBucket[b] = initialFundBucket
             recorder.recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: LogBucketMapping.zeroBucket)
             recorder.recordFundChange(row: 0, from: TimeSeriesRecorder.noBucket, to: initialFundBucket)
+            if let exact {
+                exact.set(column: 2 * assets.count, row: 0, path: first + b, 0)
+                exact.set(column: 2 * assets.count + 1, row: 0, path: first + b, config.insuranceFund)
+            }
         }
 
         for step in 0..<config.steps {
@@ -289,6 +313,13 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                                           traded: lanes.tradedBucket.pointer, fundamental: lanes.fundamentalBucket.pointer, count: n,
                                           tradedRange: summary.lowP.min()...summary.highP.max(),
                                           fundamentalRange: summary.lowF.min()...summary.highF.max())
+                    if let exact {
+                        let r = (step + 1) / layout.stride
+                        for b in 0..<n {
+                            exact.set(column: 2 * lanes.index, row: r, path: first + b, Foundation.exp(lanes.logTraded[b]))
+                            exact.set(column: 2 * lanes.index + 1, row: r, path: first + b, Foundation.exp(lanes.logFundamental[b]))
+                        }
+                    }
                 }
                 if Observer.self != NoCascadeObserver.self {
                     for b in 0..<n {
@@ -314,6 +345,13 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     }
                 }
                 touchedCount = 0
+            }
+            if let exact, recordRow {
+                let r = (step + 1) / layout.stride
+                for b in 0..<n {
+                    exact.set(column: 2 * assets.count, row: r, path: first + b, tallies[b].executedNotional)
+                    exact.set(column: 2 * assets.count + 1, row: r, path: first + b, tallies[b].fund.balance)
+                }
             }
         }
         writeResults(first: first, n: n, into: results)
@@ -349,12 +387,18 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 touched[touchedCount] = b
                 touchedCount += 1
             }
-            var notional = lanes.notional[b]
+            let before = lanes.notional[b]
+            var notional = before
             let jb = lanes.resolver.resolve(
                 path: first + b, step: step, logFundamental: logF[b], startImpact: j[b], markBasis: lanes.markBasis(b),
                 longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], book: &lanes.books[b],
-                tally: &tallies[b], assetNotional: &notional, observer: &observer)
+                tally: &tallies[b], assetNotional: &notional, map: &map, observer: &observer)
             lanes.notional[b] = notional
+            if let ended = lanes.cascades[b].step(path: first + b, asset: lanes.index, step: step, rounds: tallies[b].lastRounds,
+                                                  notional: notional - before, j: jb),
+               config.recordCascadeEvents {
+                events.append(ended)
+            }
             j[b] = jb
             let x = logF[b] + jb
             logP[b] = x
@@ -371,7 +415,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
     }
 
-    func writeResults(first: Int, n: Int, into results: PathResultsWriter) {
+    mutating func writeResults(first: Int, n: Int, into results: PathResultsWriter) {
         for b in 0..<n {
             let t = tallies[b]
             let p = first + b
@@ -396,6 +440,18 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             results.set(.adlCoveredDeficit, nil, p, t.fund.deleveraged)
             results.set(.firstLiquidationTime, nil, p,
                         t.firstLiquidationStep < 0 ? .nan : Double(t.firstLiquidationStep + 1) * config.stepSeconds)
+            var eventCount = 0, largest = -Double.infinity, longest = 0
+            for lanes in assets {
+                if let ended = lanes.cascades[b].close(), config.recordCascadeEvents { events.append(ended) }
+                let c = lanes.cascades[b]
+                eventCount += c.count
+                largest = max(largest, c.largest)
+                longest = max(longest, c.longest)
+                results.set(.maxOvershoot, lanes.index, p, c.maxOvershoot)
+            }
+            results.set(.cascadeEvents, nil, p, Double(eventCount))
+            results.set(.largestCascadeNotional, nil, p, eventCount > 0 ? largest : .nan)
+            results.set(.longestCascadeSteps, nil, p, eventCount > 0 ? Double(longest) : .nan)
             for lanes in assets {
                 let a = lanes.index
                 if assets.count > 1 { results.set(.liquidatedNotional, a, p, lanes.notional[b]) }

@@ -26,6 +26,14 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case adlNotional
     case adlCoveredDeficit
     case firstLiquidationTime
+    case cascadeEvents
+    case largestCascadeNotional
+    case longestCascadeSteps
+    case maxOvershoot
+    case twinLiquidatedNotional
+    case twinBadDebt
+    case amplification
+    case impactTriggeredShare
 
     /// The column name used in the CSV reports.
     public var name: String {
@@ -55,6 +63,14 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .adlNotional: "adlNotional"
         case .adlCoveredDeficit: "adlCoveredDeficit"
         case .firstLiquidationTime: "firstLiquidationTime"
+        case .cascadeEvents: "cascadeEvents"
+        case .largestCascadeNotional: "largestCascadeNotional"
+        case .longestCascadeSteps: "longestCascadeSteps"
+        case .maxOvershoot: "maxOvershoot"
+        case .twinLiquidatedNotional: "twinLiquidatedNotional"
+        case .twinBadDebt: "twinBadDebt"
+        case .amplification: "amplification"
+        case .impactTriggeredShare: "impactTriggeredShare"
         }
     }
 
@@ -86,6 +102,14 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .adlNotional: "USD notional closed by auto-deleveraging, at the bankruptcy price"
         case .adlCoveredDeficit: "USD of deficits covered by auto-deleveraging"
         case .firstLiquidationTime: "seconds from the start to the end of the step of the first liquidation; empty if none"
+        case .cascadeEvents: "cascade events: runs of consecutive steps with liquidations (per asset)"
+        case .largestCascadeNotional: "USD liquidated notional of the path's largest cascade event; empty if none"
+        case .longestCascadeSteps: "steps of the path's longest cascade event; empty if none"
+        case .maxOvershoot: "largest gap between the traded price and the no-feedback price at the end of a step, |1 − P/F|"
+        case .twinLiquidatedNotional: "USD liquidated notional of the no-feedback twin (same draws, impact off); empty without the twin"
+        case .twinBadDebt: "USD bad debt of the no-feedback twin; empty without the twin"
+        case .amplification: "maxDrawdownTraded / the twin's drawdown (the fundamental price's); empty when that is 0"
+        case .impactTriggeredShare: "share of liquidated entry notional beyond the twin's: 1 − twin/main, clamped to [0, 1]"
         }
     }
 }
@@ -94,7 +118,8 @@ extension PathMetric {
     /// Whether the metric is reported for each asset (prices) rather than over all assets.
     public var isPerAsset: Bool {
         switch self {
-        case .minTradedPrice, .finalTradedPrice, .finalFundamentalPrice, .maxDrawdownTraded, .maxDrawdownFundamental: true
+        case .minTradedPrice, .finalTradedPrice, .finalFundamentalPrice, .maxDrawdownTraded, .maxDrawdownFundamental,
+             .maxOvershoot, .amplification: true
         default: false
         }
     }
@@ -159,6 +184,11 @@ public struct PathResults: Sendable {
     /// The value of `metric` for `asset` (nil: over all assets) on path `path`.
     public subscript(metric: PathMetric, asset: Int?, path: Int) -> Double {
         values[index[PathColumn(metric, asset: asset)]! * paths + path]
+    }
+
+    /// Sets the value of `metric` for `asset` (nil: over all assets) on path `path`.
+    public mutating func set(_ metric: PathMetric, _ asset: Int?, _ path: Int, _ value: Double) {
+        values[index[PathColumn(metric, asset: asset)]! * paths + path] = value
     }
 
     /// All paths' values of a column, in path order.

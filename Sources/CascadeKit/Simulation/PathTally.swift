@@ -15,6 +15,8 @@ public struct PathTally: Sendable {
     public var partialLiquidations = 0
     public var deleveragedPositions = 0
     public var deleveragedNotional = 0.0
+    /// Cascade rounds of the last resolved step (set by ``CascadeResolver``).
+    public var lastRounds = 0
     /// Step of the first liquidation, or −1.
     public var firstLiquidationStep = -1
 

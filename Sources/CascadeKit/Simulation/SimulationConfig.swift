@@ -51,6 +51,14 @@ public struct SimulationConfig: Sendable {
     public var maxCascadeRounds: Int
     /// What the time series records.
     public var timeSeries: TimeSeriesLayout
+    /// Whether the time series also keeps every path's values, for exact quantiles
+    /// (``ExactTimeSeries``); otherwise only the bounded-memory sketch.
+    public var exactTimeSeries = false
+    /// Whether the run keeps the list of every cascade event (``CascadeEvent``); the per-path
+    /// event statistics are kept in any case.
+    public var recordCascadeEvents = false
+    /// The bins of the liquidation map to keep, if any (``LiquidationMap``).
+    public var liquidationMap: LiquidationMapLayout? = nil
 
     public init(seed: UInt64, paths: Int, steps: Int, stepSeconds: Double, assets: [AssetConfig],
                 correlationFactor: [Double]? = nil, insuranceFund: Double, maxCascadeRounds: Int = 1000,

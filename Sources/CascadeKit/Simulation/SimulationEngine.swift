@@ -4,8 +4,21 @@ import Synchronization
 /// The result of a run: per-path results and the time-series sketch.
 public struct SimulationResult: Sendable {
     public let config: SimulationConfig
-    public let paths: PathResults
+    public var paths: PathResults
     public let timeSeries: TimeSeriesRecorder
+    /// Every path's time-series values, when ``SimulationConfig/exactTimeSeries``.
+    public var exactTimeSeries: ExactTimeSeries? = nil
+    /// The cascade events, ordered by path, asset and start, when
+    /// ``SimulationConfig/recordCascadeEvents``.
+    public var events: [CascadeEvent] = []
+    /// The liquidation map summed over paths, when ``SimulationConfig/liquidationMap`` is set.
+    public var liquidationMap: LiquidationMap? = nil
+
+    public init(config: SimulationConfig, paths: PathResults, timeSeries: TimeSeriesRecorder) {
+        self.config = config
+        self.paths = paths
+        self.timeSeries = timeSeries
+    }
 }
 
 /// Runs a ``SimulationConfig``: paths in chunks, chunks in parallel over worker threads.
@@ -49,13 +62,23 @@ public struct SimulationEngine: Sendable {
         var results = PathResults(paths: totalPaths, symbols: config.symbols)
         let columns = results
         let recorders = WorkerSlots<TimeSeriesRecorder>(count: workers)
+        let eventSlots = WorkerSlots<[CascadeEvent]>(count: workers)
+        let mapSlots = WorkerSlots<LiquidationMap?>(count: workers)
+        // Shared, read-only bucket sums; each worker's copy gets its own counts on first write.
+        let assetConfigs = self.config.assets
+        let mapPrototype = self.config.liquidationMap.map { LiquidationMap(layout: $0, assets: assetConfigs) }
+        let exact = self.config.exactTimeSeries
+            ? ExactTimeSeries(columns: TimeSeriesColumn.layout(assets: assetConfigs.count).count,
+                              rows: self.config.timeSeries.rows, paths: totalPaths)
+            : nil
         let nextChunk = Atomic<Int>(0)
         let pathsDone = Atomic<Int>(0)
         let config = self.config
         results.values.withUnsafeMutableBufferPointer { buffer in
             let writer = PathResultsWriter(base: buffer.baseAddress!, results: columns)
             let work: @Sendable (Int) -> Void = { worker in
-                var simulator = PathBlockSimulator<NoCascadeObserver>(config: config, capacity: min(chunkSize, totalPaths))
+                var simulator = PathBlockSimulator<NoCascadeObserver>(config: config, capacity: min(chunkSize, totalPaths),
+                                                                       map: mapPrototype, exact: exact)
                 var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
                 var observer = NoCascadeObserver()
                 while true {
@@ -68,6 +91,8 @@ public struct SimulationEngine: Sendable {
                     progress?(done)
                 }
                 recorders[worker] = recorder
+                eventSlots[worker] = simulator.events
+                mapSlots[worker] = simulator.map
             }
             if workers == 1 {
                 work(0)
@@ -77,7 +102,19 @@ public struct SimulationEngine: Sendable {
         }
         var merged = recorders[0]!
         for w in 1..<workers { merged.merge(recorders[w]!) }
-        return SimulationResult(config: config, paths: results, timeSeries: merged)
+        var result = SimulationResult(config: config, paths: results, timeSeries: merged)
+        result.exactTimeSeries = exact
+        if config.recordCascadeEvents {
+            // Per path the events are found in order; across workers, order by path.
+            result.events = (0..<workers).flatMap { eventSlots[$0]! }.sorted {
+                ($0.path, $0.asset, $0.startStep) < ($1.path, $1.asset, $1.startStep)
+            }
+        }
+        if var map = mapSlots[0]! {
+            for w in 1..<workers { map.merge(mapSlots[w]!!) }
+            result.liquidationMap = map
+        }
+        return result
     }
 
     /// Simulates the single path `path` exactly as ``run(threads:chunkSize:progress:)`` would, and
@@ -88,12 +125,20 @@ public struct SimulationEngine: Sendable {
         var results = PathResults(paths: path + 1, symbols: config.symbols)
         let columns = results
         var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
+        var events: [CascadeEvent] = []
+        var map: LiquidationMap? = nil
         results.values.withUnsafeMutableBufferPointer { buffer in
             let writer = PathResultsWriter(base: buffer.baseAddress!, results: columns)
-            var simulator = PathBlockSimulator<Observer>(config: single, capacity: 1)
+            var simulator = PathBlockSimulator<Observer>(
+                config: single, capacity: 1, map: config.liquidationMap.map { LiquidationMap(layout: $0, assets: config.assets) })
             simulator.simulate(paths: path..<(path + 1), into: writer, recorder: &recorder, observer: &observer)
+            events = simulator.events
+            map = simulator.map
         }
-        return SimulationResult(config: single, paths: results, timeSeries: recorder)
+        var result = SimulationResult(config: single, paths: results, timeSeries: recorder)
+        result.events = events
+        result.liquidationMap = map
+        return result
     }
 }
 

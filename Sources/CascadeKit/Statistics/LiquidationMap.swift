@@ -1,0 +1,162 @@
+import Foundation
+
+/// The bins of a ``LiquidationMap``: execution price relative to the asset's starting price, and
+/// the position's leverage.
+///
+/// Price bin i (i = 0 … 2·halfBins − 1) holds execution prices X with
+/// ln(X/P₀) ∈ [(i − halfBins)·w, (i − halfBins + 1)·w), w = `logWidth` (0.01: bins about 1% wide);
+/// the first and last bins also take everything beyond them. Leverage buckets are bounded by
+/// `leverageEdges` (upper edges, inclusive): with the default [2, 5, 10, 25, 50] the buckets are
+/// ≤ 2×, (2×, 5×], (5×, 10×], (10×, 25×], (25×, 50×] and > 50×.
+public struct LiquidationMapLayout: Sendable, Equatable {
+    public var logWidth: Double
+    public var halfBins: Int
+    public var leverageEdges: [Double]
+
+    public init(logWidth: Double = 0.01, halfBins: Int = 100, leverageEdges: [Double] = [2, 5, 10, 25, 50]) {
+        precondition(logWidth > 0 && halfBins > 0)
+        self.logWidth = logWidth
+        self.halfBins = halfBins
+        self.leverageEdges = leverageEdges
+    }
+
+    public var priceBins: Int { 2 * halfBins }
+    public var leverageBuckets: Int { leverageEdges.count + 1 }
+
+    /// The price bin of log-ratio ln(X/P₀), clamped to the end bins.
+    @inline(__always)
+    public func priceBin(logRatio: Double) -> Int {
+        let i = Int((logRatio / logWidth).rounded(.down)) + halfBins
+        return min(max(i, 0), priceBins - 1)
+    }
+
+    /// The bounds of price bin `i` for starting price `p0` (the end bins are open: 0 and +∞).
+    public func priceRange(bin i: Int, initialPrice p0: Double) -> (low: Double, high: Double) {
+        let low = i == 0 ? 0 : p0 * Foundation.exp(Double(i - halfBins) * logWidth)
+        let high = i == priceBins - 1 ? Double.infinity : p0 * Foundation.exp(Double(i - halfBins + 1) * logWidth)
+        return (low, high)
+    }
+
+    /// The bucket of leverage `leverage`.
+    public func leverageBucket(_ leverage: Double) -> Int {
+        leverageEdges.firstIndex { leverage <= $0 } ?? leverageEdges.count
+    }
+
+    /// A bucket's name: `≤2x`, `2-5x`, …, `>50x`.
+    public func leverageLabel(_ bucket: Int) -> String {
+        func f(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+        if bucket == 0 { return "<=\(f(leverageEdges[0]))x" }
+        if bucket == leverageEdges.count { return ">\(f(leverageEdges[bucket - 1]))x" }
+        return "\(f(leverageEdges[bucket - 1]))-\(f(leverageEdges[bucket]))x"
+    }
+}
+
+/// Per-side, per-leverage-bucket prefix sums of quantity over one ladder side, so that the
+/// quantity of each bucket in any liquidated range is a difference of two rows: O(B) per round
+/// for B buckets, whatever the range's length.
+public struct LeverageBucketSums: Sendable {
+    public let buckets: Int
+    /// sums[k·buckets + b] = Σ q of bucket b over ladder entries 0..<k (count + 1 rows).
+    let sums: [Double]
+    /// Each entry's bucket.
+    public let bucketOf: [UInt8]
+
+    public init(side: LadderSide, positions: [Position], layout: LiquidationMapLayout) {
+        buckets = layout.leverageBuckets
+        var sums = [Double](repeating: 0, count: (side.count + 1) * buckets)
+        var bucketOf = [UInt8](repeating: 0, count: side.count)
+        var running = [Double](repeating: 0, count: buckets)
+        for k in 0..<side.count {
+            let p = positions[side.positionIndex[k]]
+            let b = layout.leverageBucket(p.leverage)
+            bucketOf[k] = UInt8(b)
+            running[b] += p.quantity
+            for c in 0..<buckets { sums[(k + 1) * buckets + c] = running[c] }
+        }
+        self.sums = sums
+        self.bucketOf = bucketOf
+    }
+
+    /// Σ q of bucket `b` over entries `range`.
+    @inline(__always)
+    public func quantity(bucket b: Int, in range: Range<Int>) -> Double {
+        sums[range.upperBound * buckets + b] - sums[range.lowerBound * buckets + b]
+    }
+}
+
+/// Liquidated notional by asset, side, execution-price bin and leverage bucket, summed over
+/// paths: the liquidation heatmap, computed from the simulated liquidations.
+///
+/// Amounts are kept as whole cents in 64-bit integers, so sums are exact and do not depend on the
+/// order in which paths (or workers) add them: the map is identical for any thread count. Each
+/// addition rounds to the cent (an error of at most half a cent per round and bucket).
+public struct LiquidationMap: Sendable {
+    public let layout: LiquidationMapLayout
+    public let symbols: [String]
+    public let initialPrices: [Double]
+    /// Bucket sums of each asset's ladder sides [asset][side].
+    let sides: [[LeverageBucketSums]]
+    /// cents[((asset·2 + side)·priceBins + priceBin)·buckets + bucket]
+    public private(set) var cents: [Int64]
+
+    public init(layout: LiquidationMapLayout, assets: [AssetConfig]) {
+        self.layout = layout
+        symbols = assets.map(\.symbol)
+        initialPrices = assets.map(\.initialPrice)
+        sides = assets.map { a in
+            [LeverageBucketSums(side: a.ladder.longs, positions: a.ladder.positions, layout: layout),
+             LeverageBucketSums(side: a.ladder.shorts, positions: a.ladder.positions, layout: layout)]
+        }
+        cents = [Int64](repeating: 0, count: assets.count * 2 * layout.priceBins * layout.leverageBuckets)
+    }
+
+    @inline(__always)
+    func offset(asset: Int, side: Int, priceBin: Int) -> Int {
+        ((asset * 2 + side) * layout.priceBins + priceBin) * layout.leverageBuckets
+    }
+
+    @inline(__always)
+    static func toCents(_ usd: Double) -> Int64 { Int64((usd * 100).rounded()) }
+
+    /// Adds the ladder entries `range` of `side` (0 long, 1 short) of `asset`, closed at `price`,
+    /// leaving out the entries `excluded` (closed on their own or gone).
+    public mutating func add(asset: Int, side: Int, range: Range<Int>, excluding excluded: [Int] = [], price: Double) {
+        guard !range.isEmpty else { return }
+        let sums = sides[asset][side]
+        let base = offset(asset: asset, side: side,
+                          priceBin: layout.priceBin(logRatio: Foundation.log(price / initialPrices[asset])))
+        if excluded.isEmpty {
+            for b in 0..<layout.leverageBuckets {
+                let q = sums.quantity(bucket: b, in: range)
+                if q > 0 { cents[base + b] &+= Self.toCents(q * price) }
+            }
+        } else {
+            var q = (0..<layout.leverageBuckets).map { sums.quantity(bucket: $0, in: range) }
+            for k in excluded where range.contains(k) {
+                let b = Int(sums.bucketOf[k])
+                q[b] -= sums.quantity(bucket: b, in: k..<(k + 1))
+            }
+            for b in 0..<layout.leverageBuckets where q[b] > 0 {
+                cents[base + b] &+= Self.toCents(q[b] * price)
+            }
+        }
+    }
+
+    /// Adds `quantity` of ladder entry `entry` of `side` of `asset`, closed on its own at `price`.
+    public mutating func add(asset: Int, side: Int, entry: Int, quantity: Double, price: Double) {
+        let base = offset(asset: asset, side: side,
+                          priceBin: layout.priceBin(logRatio: Foundation.log(price / initialPrices[asset])))
+        cents[base + Int(sides[asset][side].bucketOf[entry])] &+= Self.toCents(quantity * price)
+    }
+
+    /// Adds another map (same layout and assets) into this one.
+    public mutating func merge(_ other: LiquidationMap) {
+        precondition(other.cents.count == cents.count)
+        for i in cents.indices { cents[i] &+= other.cents[i] }
+    }
+
+    /// Total USD in one cell.
+    public func total(asset: Int, side: Int, priceBin: Int, bucket: Int) -> Double {
+        Double(cents[offset(asset: asset, side: side, priceBin: priceBin) + bucket]) / 100
+    }
+}
