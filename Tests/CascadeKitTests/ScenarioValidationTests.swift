@@ -283,3 +283,46 @@ struct ScenarioValidationTests {
         #expect(TimeSpan(parsing: text) == nil)
     }
 }
+
+@Suite("Scenario assignments")
+struct ScenarioAssignmentTests {
+    func load(_ assignments: [String]) throws -> LoadedScenario {
+        try ScenarioLoader.load(yaml: ScenarioText.valid, file: "t.yaml", directory: URL(fileURLWithPath: "/"),
+                                overrides: ScenarioOverrides(assignments: assignments.map { try ScenarioAssignment(parsing: $0) }))
+    }
+
+    @Test("values go in at dotted key paths with list indices, as YAML")
+    func apply() throws {
+        let loaded = try load(["market.assets.0.model.volatility=1.5", "impact.depth=2000000", "impact.recoveryHalfLife=30m",
+                               "positions.synthetic.leverageMix={2: 0.5, 10: 0.5}", "impact.coefficient=0.5"])
+        guard case let .gbm(model) = loaded.config.assets[0].model else { Issue.record("not gbm"); return }
+        #expect(model.volatility == 1.5)
+        #expect(loaded.config.assets[0].impact.depth == 2_000_000 && loaded.config.assets[0].impact.recoveryHalfLife == 1_800)
+        #expect(loaded.config.assets[0].impact.coefficient == 0.5)
+        #expect(Set(loaded.config.assets[0].ladder.positions.map(\.leverage)).isSubset(of: [2, 10]))
+    }
+
+    @Test("bad key paths and values are reported like any scenario error", arguments: [
+        ("market.assets.3.model.volatility=1", "market.assets.3", "market.assets is a list of 1; expected an index from 0 to 0"),
+        ("market.asset.0.price=1", "market.asset", "market has no key 'asset'; it has: assets"),
+        ("impact.depth.value=1", "impact.depth.value", "impact.depth is a single value, not a mapping or list"),
+        ("market.assets.0.model.volatility=-1", "market.assets[0].model.volatility", "-1 is negative; expected ≥ 0"),
+        ("impact.depthh=5", "impact", "unknown key 'depthh'"),
+    ])
+    func errors(_ assignment: String, _ location: String, _ message: String) throws {
+        do {
+            _ = try load([assignment])
+            Issue.record("accepted \(assignment)")
+        } catch {
+            let text = (error as? ScenarioError)?.description ?? "\(error)"
+            #expect(text.contains("t.yaml: \(location): \(message)"), "got: \(text)")
+        }
+    }
+
+    @Test("KEY=VALUE syntax")
+    func syntax() {
+        #expect(throws: ScenarioError.self) { try ScenarioAssignment(parsing: "impact.depth") }
+        #expect(throws: ScenarioError.self) { try ScenarioAssignment(parsing: "impact..depth=1") }
+        #expect((try? ScenarioAssignment(parsing: "a.b=c=d"))?.value == "c=d")
+    }
+}

@@ -386,25 +386,41 @@ public struct ImpactSection: Sendable, Decodable {
 
 /// `report:` — what to write. Optional; every key has a default.
 public struct ReportSection: Sendable, Decodable {
-    /// The report files to write: `summary`, `paths`, `timeseries` (default: all three).
+    /// The reports to write (default: all of ``outputNames``).
     public var outputs: [String]
     /// Quantile levels in [0, 1] for summary.csv and timeseries.csv.
     public var quantiles: [Double]
     /// Time between time-series rows (default: one step).
     public var timeseriesInterval: TimeSpan?
-    /// Relative accuracy α of the time-series quantiles (default 0.001).
+    /// Relative accuracy α of the time-series quantile sketch (default 0.001).
     public var timeseriesAccuracy: Double
+    /// Confidence level of every interval in the reports (default 0.95).
+    public var confidence: Double
+    /// Levels of value at risk and expected shortfall in risk.csv (default 0.95, 0.99).
+    public var riskLevels: [Double]
+    /// Drawdowns whose probability probabilities.csv reports (default 10%, 20%, 30%).
+    public var drawdownThresholds: [Double]
+    /// Whether to run the no-feedback twin (default true).
+    public var twin: Bool
 
-    public static let outputNames = ["summary", "paths", "timeseries"]
+    public static let outputNames = ["summary", "paths", "timeseries", "probabilities", "risk", "cascades", "map", "charts"]
     public static let defaultQuantiles = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
+    public static let defaultRiskLevels = [0.95, 0.99]
+    public static let defaultDrawdownThresholds = [0.1, 0.2, 0.3]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case outputs, quantiles, timeseriesInterval, timeseriesAccuracy }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case outputs, quantiles, timeseriesInterval, timeseriesAccuracy, confidence, riskLevels, drawdownThresholds, twin
+    }
 
     public init() {
         outputs = Self.outputNames
         quantiles = Self.defaultQuantiles
         timeseriesInterval = nil
         timeseriesAccuracy = 0.001
+        confidence = 0.95
+        riskLevels = Self.defaultRiskLevels
+        drawdownThresholds = Self.defaultDrawdownThresholds
+        twin = true
     }
 
     public init(from decoder: any Decoder) throws {
@@ -414,5 +430,9 @@ public struct ReportSection: Sendable, Decodable {
         quantiles = try c.decodeIfPresent([Double].self, forKey: .quantiles) ?? Self.defaultQuantiles
         timeseriesInterval = try c.decodeIfPresent(TimeSpan.self, forKey: .timeseriesInterval)
         timeseriesAccuracy = try c.decodeIfPresent(Double.self, forKey: .timeseriesAccuracy) ?? 0.001
+        confidence = try c.decodeIfPresent(Double.self, forKey: .confidence) ?? 0.95
+        riskLevels = try c.decodeIfPresent([Double].self, forKey: .riskLevels) ?? Self.defaultRiskLevels
+        drawdownThresholds = try c.decodeIfPresent([Double].self, forKey: .drawdownThresholds) ?? Self.defaultDrawdownThresholds
+        twin = try c.decodeIfPresent(Bool.self, forKey: .twin) ?? true
     }
 }

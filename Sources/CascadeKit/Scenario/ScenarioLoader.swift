@@ -5,9 +5,12 @@ import Yams
 public struct ScenarioOverrides: Sendable, Equatable {
     public var paths: Int?
     public var seed: UInt64?
-    public init(paths: Int? = nil, seed: UInt64? = nil) {
+    /// Values put into the scenario before it is decoded (``ScenarioAssignment``).
+    public var assignments: [ScenarioAssignment]
+    public init(paths: Int? = nil, seed: UInt64? = nil, assignments: [ScenarioAssignment] = []) {
         self.paths = paths
         self.seed = seed
+        self.assignments = assignments
     }
 }
 
@@ -21,6 +24,14 @@ public struct LoadedScenario: Sendable {
     public let quantiles: [Double]
     /// Which report files to write.
     public let outputs: Set<String>
+    /// Confidence level of the reports' intervals.
+    public var confidence: Double { scenario.report.confidence }
+    /// Levels of VaR and expected shortfall, ascending.
+    public var riskLevels: [Double] { Array(Set(scenario.report.riskLevels)).sorted() }
+    /// Drawdown thresholds of probabilities.csv, ascending.
+    public var drawdownThresholds: [Double] { Array(Set(scenario.report.drawdownThresholds)).sorted() }
+    /// Whether the no-feedback twin runs.
+    public var twin: Bool { scenario.report.twin }
     /// Positions read from the CSV file and generated synthetically.
     public let filePositions: Int
     public let syntheticPositions: Int
@@ -51,7 +62,7 @@ public enum ScenarioLoader {
     /// relative positions files.
     public static func load(yaml: String, file: String, directory: URL,
                             overrides: ScenarioOverrides = .init()) throws(ScenarioError) -> LoadedScenario {
-        var scenario = try decode(yaml: yaml, file: file)
+        var scenario = try decode(yaml: yaml, file: file, assignments: overrides.assignments)
         if let paths = overrides.paths { scenario.simulation.paths = paths }
         if let seed = overrides.seed { scenario.seed = seed }
         var issues = ScenarioValidator.issues(in: scenario)
@@ -129,9 +140,15 @@ public enum ScenarioLoader {
             timeSeries: TimeSeriesLayout(steps: steps, stride: stride, relativeAccuracy: scenario.report.timeseriesAccuracy))
         config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
         if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
+        let outputs = Set(scenario.report.outputs)
+        config.recordCascadeEvents = !outputs.isDisjoint(with: ["cascades", "charts"])
+        config.liquidationMap = outputs.isDisjoint(with: ["map", "charts"]) ? nil : LiquidationMapLayout()
+        config.exactTimeSeries = !outputs.isDisjoint(with: ["timeseries", "charts"])
+            && ExactTimeSeries.fits(columns: TimeSeriesColumn.layout(assets: assetConfigs.count).count,
+                                    rows: config.timeSeries.rows, paths: config.paths)
         return LoadedScenario(file: file, scenario: scenario, config: config,
                               quantiles: Array(Set(scenario.report.quantiles)).sorted(),
-                              outputs: Set(scenario.report.outputs),
+                              outputs: outputs,
                               filePositions: fromFile, syntheticPositions: synthetic, cappedLeverage: cappedLeverage)
     }
 
@@ -231,8 +248,8 @@ public enum ScenarioLoader {
 
     /// Decodes YAML into a ``ScenarioFile``, turning Yams' and Codable's errors into messages that
     /// name the key path and quote the offending value.
-    public static func decode(yaml: String, file: String) throws(ScenarioError) -> ScenarioFile {
-        let node: Node
+    public static func decode(yaml: String, file: String, assignments: [ScenarioAssignment] = []) throws(ScenarioError) -> ScenarioFile {
+        var node: Node
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
                 throw ScenarioError.invalid(file: file, issues: [ScenarioIssue("", "the file is empty; expected a scenario mapping with name, seed, simulation, market, exchange, positions and impact")])
@@ -246,6 +263,7 @@ public enum ScenarioLoader {
         guard node.mapping != nil else {
             throw .invalid(file: file, issues: [ScenarioIssue("", "expected a mapping of scenario keys at the top level")])
         }
+        for assignment in assignments { node = try assignment.apply(to: node, file: file) }
         do {
             return try YAMLDecoder().decode(ScenarioFile.self, from: node)
         } catch let issue as ScenarioIssue {

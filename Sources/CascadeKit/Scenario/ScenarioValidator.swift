@@ -159,6 +159,17 @@ public enum ScenarioValidator {
             }
         }
         v.inRange(rep.timeseriesAccuracy, "report.timeseriesAccuracy", lower: 1e-5, upper: 0.1)
+        v.inRange(rep.confidence, "report.confidence", lower: 0.5, upper: 0.9999)
+        for (i, level) in rep.riskLevels.enumerated() {
+            if !level.isFinite || level <= 0 || level >= 1 {
+                v.add("report.riskLevels[\(i)]", "\(format(level)) is out of range; expected > 0 and < 1")
+            }
+        }
+        for (i, x) in rep.drawdownThresholds.enumerated() {
+            if !x.isFinite || x <= 0 || x >= 1 {
+                v.add("report.drawdownThresholds[\(i)]", "\(format(x)) is out of range; expected a fraction > 0 and < 1")
+            }
+        }
         return v.issues
     }
 

@@ -1,0 +1,77 @@
+import Yams
+
+/// A value put into a scenario at a key path before it is decoded and validated — how
+/// `cascade sweep --vary KEY=V1,V2,…` sets each grid point.
+///
+/// The key path is dotted, with list items by index: `market.assets.0.model.volatility`,
+/// `impact.depth`, `positions.synthetic.leverageMix`. Every component but the last must exist;
+/// the last may be new (a key the file left at its default). The value is YAML, so numbers,
+/// durations (`30m`) and mappings (`{5: 0.5, 20: 0.5}`) all work, and the scenario's usual
+/// validation then checks it like any other value.
+public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
+    public var path: [String]
+    public var value: String
+
+    public init(path: [String], value: String) {
+        self.path = path
+        self.value = value
+    }
+
+    /// Parses `KEY=VALUE`.
+    public init(parsing text: String) throws(ScenarioError) {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "'\(text)' is not KEY=VALUE")])
+        }
+        let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
+        let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
+            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "'\(key)' is not a key path; expected dotted names such as market.assets.0.model.volatility")])
+        }
+        self.init(path: path, value: value)
+    }
+
+    public var key: String { path.joined(separator: ".") }
+    public var description: String { "\(key)=\(value)" }
+
+    /// `node` with the value put at the key path.
+    func apply(to node: Node, file: String) throws(ScenarioError) -> Node {
+        let value: Node
+        do {
+            value = try Yams.compose(yaml: self.value) ?? Node("")
+        } catch {
+            throw .invalid(file: file, issues: [ScenarioIssue(key, "'\(self.value)' is not a YAML value")])
+        }
+        return try put(value, at: path[...], in: node, done: [], file: file)
+    }
+
+    private func put(_ value: Node, at path: ArraySlice<String>, in node: Node, done: [String],
+                     file: String) throws(ScenarioError) -> Node {
+        guard let head = path.first else { return value }
+        let here = done.isEmpty ? "the scenario" : done.joined(separator: ".")
+        let rest = path.dropFirst()
+        switch node {
+        case var .mapping(mapping):
+            let key = Node(head)
+            if let child = mapping[key] {
+                mapping[key] = try put(value, at: rest, in: child, done: done + [head], file: file)
+            } else if rest.isEmpty {
+                mapping[key] = value
+            } else {
+                let keys = mapping.keys.compactMap(\.string).joined(separator: ", ")
+                throw .invalid(file: file, issues: [ScenarioIssue((done + [head]).joined(separator: "."),
+                                                                  "\(here) has no key '\(head)'; it has: \(keys)")])
+            }
+            return .mapping(mapping)
+        case var .sequence(sequence):
+            guard let index = Int(head), index >= 0, index < sequence.count else {
+                throw .invalid(file: file, issues: [ScenarioIssue((done + [head]).joined(separator: "."),
+                                                                  "\(here) is a list of \(sequence.count); expected an index from 0 to \(sequence.count - 1)")])
+            }
+            sequence[index] = try put(value, at: rest, in: sequence[index], done: done + [head], file: file)
+            return .sequence(sequence)
+        default:
+            throw .invalid(file: file, issues: [ScenarioIssue((done + [head]).joined(separator: "."),
+                                                              "\(here) is a single value, not a mapping or list")])
+        }
+    }
+}
