@@ -8,7 +8,7 @@ struct Cascade: ParsableCommand {
         commandName: "cascade",
         abstract: "Monte Carlo stress tests of cascading liquidations on leveraged perpetual futures.",
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, LiquidationPrice.self]
+        subcommands: [Run.self, Sweep.self, Validate.self, LiquidationPrice.self]
     )
 }
 
@@ -52,7 +52,7 @@ struct Validate: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a scenario and write its CSV reports.")
+        abstract: "Run a scenario and write its reports (CSV, SVG charts, report.html).")
 
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
@@ -72,8 +72,11 @@ struct Run: ParsableCommand {
     @Option(help: "Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.")
     var chunkSize: Int?
 
-    @Flag(help: "Print nothing but errors.")
+    @Flag(help: "Print nothing but errors (no progress bar, no summary).")
     var quiet = false
+
+    @Flag(help: "Print a machine-readable summary as JSON on standard output instead of the human one.")
+    var json = false
 
     @Flag(help: "Print the time each phase took (load, simulate, reports, write) to standard error.")
     var timings = false
@@ -95,41 +98,27 @@ struct Run: ParsableCommand {
             phases.append((name, Date().timeIntervalSince(mark)))
             mark = Date()
         }
-        let config = loaded.config
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent)
-        let engine = SimulationEngine(config: config)
-        let showProgress = !quiet && isatty(STDERR_FILENO) != 0
-        let total = config.paths
-        var progress: (@Sendable (Int) -> Void)? = nil
-        if showProgress {
-            progress = { done in
-                FileHandle.standardError.write(Data("\r  \(done)/\(total) paths".utf8))
-            }
-        }
-        let result = engine.run(threads: threads ?? SimulationEngine.defaultThreads, chunkSize: chunkSize,
-                                progress: progress)
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
+        let run = ScenarioRun.execute(loaded, threads: threads ?? SimulationEngine.defaultThreads, chunkSize: chunkSize,
+                                      progress: bar.map { bar in { bar.update(done: $0, total: $1) } })
+        bar?.finish()
         phase("simulate")
         let simulated = Date().timeIntervalSince(started)
-
-        let builder = ReportBuilder(result: result, quantiles: loaded.quantiles)
-        let summaries = builder.summaries()
-        var files: [(name: String, contents: String)] = []
-        if loaded.outputs.contains("summary") { files.append(("summary.csv", builder.summaryCSV(summaries))) }
-        if loaded.outputs.contains("paths") { files.append(("paths.csv", builder.pathsCSV())) }
-        if loaded.outputs.contains("timeseries") { files.append(("timeseries.csv", builder.timeSeriesCSV())) }
+        let reports = ReportSet(run: run)
         phase("reports")
         do {
-            try ReportDirectory.write(files, to: directory, replacing: ["summary.csv", "paths.csv", "timeseries.csv"])
+            try ReportDirectory.write(reports.files, to: directory, replacing: ReportSet.knownNames(symbols: loaded.config.symbols))
         } catch { throw fail(error.description) }
         phase("write")
         if timings {
             let text = phases.map { String(format: "%@ %.3f s", $0.0, $0.1) }.joined(separator: ", ")
             FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
         }
-        if !quiet {
-            print(HumanSummary(loaded: loaded, builder: builder, summaries: summaries, seconds: simulated,
-                               directory: directory.path, files: files.map(\.name)).text)
+        if json {
+            print(RunSummaryJSON.text(reports, directory: directory.path, seconds: simulated), terminator: "")
+        } else if !quiet {
+            print(HumanSummary(reports: reports, seconds: simulated, directory: directory.path).text)
         }
     }
 }

@@ -15,4 +15,10 @@ public enum CSVFormat {
         let percent = (level * 100 * 1e9).rounded() / 1e9
         return "p" + number(percent)
     }
+
+    /// A text field, quoted as RFC 4180 wants when it holds a comma, a quote or a line break.
+    public static func quoted(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

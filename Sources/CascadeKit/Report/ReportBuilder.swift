@@ -41,9 +41,12 @@ public struct ReportBuilder: Sendable {
 
     /// `paths.csv`: one row per path, one column per metric. Rows are formatted into byte
     /// buffers in parallel blocks and joined in order.
-    public func pathsCSV() -> String {
+    public func pathsCSV(twin: Bool = true) -> String {
         let paths = result.paths
-        let columns = paths.columns
+        // (column, its position in the results)
+        let selected = paths.columns.enumerated().filter { twin || !$0.element.metric.needsTwin }
+        let columns = selected.map(\.element)
+        let positions = selected.map(\.offset)
         let blockSize = 8_192
         let blocks = (paths.paths + blockSize - 1) / blockSize
         let parts = WorkerSlots<[UInt8]>(count: blocks)
@@ -52,7 +55,7 @@ public struct ReportBuilder: Sendable {
             bytes.reserveCapacity(blockSize * columns.count * 20)
             for p in (block * blockSize)..<min((block + 1) * blockSize, paths.paths) {
                 bytes.append(contentsOf: String(p).utf8)
-                for c in columns.indices {
+                for c in positions {
                     bytes.append(UInt8(ascii: ","))
                     bytes.append(contentsOf: CSVFormat.number(paths.values[c * paths.paths + p]).utf8)
                 }
@@ -66,11 +69,22 @@ public struct ReportBuilder: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether the time-series quantiles are exact (every path's values were kept) rather than
+    /// from the sketch.
+    public var timeSeriesIsExact: Bool { result.exactTimeSeries != nil }
+
+    /// The time-series quantiles: result[column][row][level], exact where the run kept every
+    /// path's values, otherwise from the sketch (relative error ≤ α).
+    public func timeSeriesQuantiles(_ levels: [Double]? = nil) -> [[[Double]]] {
+        let levels = levels ?? quantiles
+        return result.exactTimeSeries?.quantiles(levels) ?? result.timeSeries.quantiles(levels)
+    }
+
     /// `timeseries.csv`: one row per recorded time, the quantiles across paths of each
     /// ``TimeSeriesColumn``.
-    public func timeSeriesCSV() -> String {
+    public func timeSeriesCSV(_ precomputed: [[[Double]]]? = nil) -> String {
         let layout = result.timeSeries.layout
-        let values = result.timeSeries.quantiles(quantiles)
+        let values = precomputed ?? timeSeriesQuantiles()
         let config = result.config
         let columns = TimeSeriesColumn.layout(assets: config.assets.count)
         var header = ["step", "time"]

@@ -19,7 +19,7 @@ public struct LoadedScenario: Sendable {
     /// The scenario file's path as given.
     public let file: String
     public let scenario: ScenarioFile
-    public let config: SimulationConfig
+    public var config: SimulationConfig
     /// Report quantile levels, ascending and without duplicates.
     public let quantiles: [Double]
     /// Which report files to write.

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Every report file of a ``ScenarioRun`` that the scenario's `report.outputs` asks for, as
+/// (name, contents) pairs: the CSVs, the SVG charts and `report.html`. Pure: no I/O.
+public struct ReportSet: Sendable {
+    public let run: ScenarioRun
+    public let statistics: RunStatistics
+    public let files: [(name: String, contents: String)]
+
+    /// Builds the reports of `run`.
+    public init(run: ScenarioRun) {
+        self.run = run
+        let loaded = run.loaded
+        let result = run.result
+        let config = result.config
+        let outputs = loaded.outputs
+        let statistics = RunStatistics(result: result, quantileLevels: loaded.quantiles, confidence: loaded.confidence,
+                                       riskLevels: loaded.riskLevels, drawdownThresholds: loaded.drawdownThresholds,
+                                       twin: run.twin != nil)
+        self.statistics = statistics
+        let builder = ReportBuilder(result: result, quantiles: loaded.quantiles)
+        var files: [(name: String, contents: String)] = []
+        let wantsCharts = outputs.contains("charts")
+        let timeSeries = outputs.contains("timeseries") || wantsCharts ? builder.timeSeriesQuantiles() : []
+
+        if outputs.contains("summary") { files.append(("summary.csv", statistics.summaryCSV(symbols: config.symbols))) }
+        if outputs.contains("paths") { files.append(("paths.csv", builder.pathsCSV(twin: run.twin != nil))) }
+        if outputs.contains("timeseries") { files.append(("timeseries.csv", builder.timeSeriesCSV(timeSeries))) }
+        if outputs.contains("probabilities") { files.append(("probabilities.csv", statistics.probabilitiesCSV())) }
+        if outputs.contains("risk") { files.append(("risk.csv", statistics.riskCSV())) }
+        if outputs.contains("cascades") {
+            files.append(("cascades.csv", AnatomyReports.eventsCSV(result.events, symbols: config.symbols, stepSeconds: config.stepSeconds)))
+            if let sizes = statistics.cascadeSizesCSV() { files.append(("cascade-sizes.csv", sizes)) }
+            if let fit = statistics.cascadeFitCSV() { files.append(("cascade-fit.csv", fit)) }
+        }
+        if outputs.contains("map"), let map = result.liquidationMap {
+            files.append(("liquidation-map.csv", AnatomyReports.mapCSV(map, paths: config.paths)))
+        }
+        if wantsCharts {
+            let charts = Self.charts(result: result, statistics: statistics, levels: loaded.quantiles, timeSeries: timeSeries)
+            files += charts
+            files.append(("report.html", Self.html(run: run, statistics: statistics, charts: charts,
+                                                   exactTimeSeries: builder.timeSeriesIsExact)))
+        }
+        self.files = files
+    }
+
+    /// The names a run may write (for removing a previous run's files that this run does not
+    /// write), for assets `symbols`.
+    public static func knownNames(symbols: [String]) -> [String] {
+        var names = ["summary.csv", "paths.csv", "timeseries.csv", "probabilities.csv", "risk.csv", "cascades.csv",
+                     "cascade-sizes.csv", "cascade-fit.csv", "liquidation-map.csv", "liquidated-notional.svg",
+                     "cascade-sizes.svg", "insurance-fund.svg", "report.html", "price-fan.svg", "liquidation-map.svg"]
+        if symbols.count > 1 {
+            for s in symbols { names += ["price-fan.\(s).svg", "liquidation-map.\(s).svg"] }
+        }
+        return names
+    }
+
+    static func charts(result: SimulationResult, statistics: RunStatistics, levels: [Double],
+                       timeSeries: [[[Double]]]) -> [(name: String, contents: String)] {
+        let config = result.config
+        let symbols = config.symbols
+        func perAsset(_ base: String, _ a: Int) -> String { symbols.count > 1 ? "\(base).\(symbols[a]).svg" : "\(base).svg" }
+        var charts: [(name: String, contents: String)] = []
+        for a in symbols.indices {
+            charts.append((perAsset("price-fan", a), RunCharts.priceFan(config: config, asset: a, levels: levels, quantiles: timeSeries)))
+        }
+        charts.append(("insurance-fund.svg", RunCharts.insuranceFund(config: config, levels: levels, quantiles: timeSeries)))
+        charts.append(("liquidated-notional.svg", RunCharts.liquidatedNotional(paths: result.paths)))
+        if let sizes = statistics.cascadeSizes { charts.append(("cascade-sizes.svg", RunCharts.cascadeSizes(sizes))) }
+        if let map = result.liquidationMap {
+            for a in symbols.indices {
+                charts.append((perAsset("liquidation-map", a), RunCharts.liquidationMap(map, asset: a, paths: config.paths)))
+            }
+        }
+        return charts
+    }
+
+    /// `report.html`: the key numbers with their intervals, the probabilities, tail risk, the
+    /// power-law fit and every chart, in one self-contained page.
+    static func html(run: ScenarioRun, statistics: RunStatistics, charts: [(name: String, contents: String)],
+                     exactTimeSeries: Bool) -> String {
+        let loaded = run.loaded
+        let config = run.result.config
+        let percent = Int((statistics.confidence * 100).rounded())
+        var page = HTMLReport(title: "cascade — \(loaded.scenario.name)")
+        if !loaded.scenario.description.isEmpty { page.addParagraph(loaded.scenario.description) }
+        page.addParagraph("\(config.paths) paths × \(config.steps) steps of \(TimeSpan(seconds: config.stepSeconds)), "
+                          + "\(config.positionCount) positions, open interest \(Self.money(config.openInterest)), seed \(config.seed). "
+                          + "Intervals are \(percent)% confidence intervals: means by the normal approximation, probabilities by "
+                          + "Wilson's score interval, quantiles from order statistics. "
+                          + (run.twin != nil ? "The no-feedback twin runs the same draws with impact switched off. " : "")
+                          + "Time-series quantiles are " + (exactTimeSeries ? "exact." : "from a quantile sketch with relative error ≤ \(config.timeSeries.mapping.relativeAccuracy)."))
+        let key: [PathMetric] = [.liquidatedNotional, .liquidations, .maxDrawdownTraded, .maxDrawdownFundamental, .amplification,
+                                 .impactTriggeredShare, .cascadeEvents, .largestCascadeNotional, .maxOvershoot, .insuranceFundEnd,
+                                 .badDebt, .adlNotional]
+        var rows: [[String]] = []
+        for metric in key {
+            guard let m = statistics.metric(metric) else { continue }
+            let median = statistics.quantileLevels.firstIndex(of: 0.5).map { CSVFormat.number(m.summary.quantiles[$0]) } ?? ""
+            rows.append([metric.name, Self.short(m.summary.mean), "[\(Self.short(m.meanInterval.lower)), \(Self.short(m.meanInterval.upper))]",
+                         median.isEmpty ? "" : Self.short(Double(median)!), String(m.summary.count)])
+        }
+        page.addTable(caption: "Key metrics across paths (full table: summary.csv)",
+                      header: ["metric", "mean", "\(percent)% interval", "median", "paths"], rows: rows)
+        page.addTable(caption: "Probabilities (probabilities.csv)", header: ["event", "probability", "\(percent)% interval", "paths"],
+                      rows: statistics.probabilities.map {
+                          [$0.description, Self.short($0.estimate), "[\(Self.short($0.interval.lower)), \(Self.short($0.interval.upper))]",
+                           "\($0.count) of \($0.paths)"]
+                      })
+        var riskRows: [[String]] = []
+        for r in statistics.risks {
+            for t in r.measures {
+                riskRows.append([r.quantity, CSVFormat.number(t.level), Self.short(t.valueAtRisk), Self.short(t.expectedShortfall),
+                                 Self.short(t.expectedShortfallStandardError)])
+            }
+        }
+        page.addTable(caption: "Tail risk (risk.csv)", header: ["quantity", "level", "VaR", "expected shortfall", "ES std. error"],
+                      rows: riskRows)
+        if let sizes = statistics.cascadeSizes {
+            if let fit = sizes.fit {
+                page.addParagraph("Cascade sizes: \(sizes.events) cascades. Above x_min = \(Self.money(fit.xmin)) (\(fit.tailCount) cascades) "
+                                  + "the sizes fit a power law with exponent α = \(String(format: "%.3f", fit.alpha)) ± "
+                                  + "\(String(format: "%.3f", fit.alphaStandardError)); KS distance \(String(format: "%.4f", fit.ksDistance))"
+                                  + (fit.pValue.map { String(format: ", goodness-of-fit p = %.3f", $0) + ($0 < 0.1 ? " (a power law is not plausible at the 10% level)" : " (a power law is plausible)") } ?? "")
+                                  + ". Method: \(PowerLawFit.method)")
+            } else {
+                page.addParagraph("Cascade sizes: \(sizes.events) cascades — too few in any tail for a power-law fit.")
+            }
+        }
+        for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
+        return page.render()
+    }
+
+    static func money(_ value: Double) -> String {
+        let a = abs(value)
+        let (scaled, suffix): (Double, String) = a >= 1e9 ? (value / 1e9, "B") : a >= 1e6 ? (value / 1e6, "M") : a >= 1e3 ? (value / 1e3, "k") : (value, "")
+        return "$" + String(format: "%.2f", scaled) + suffix
+    }
+
+    /// Four significant digits, or the empty string for an undefined value.
+    static func short(_ value: Double) -> String {
+        value.isNaN ? "" : String(format: "%.4g", value)
+    }
+}

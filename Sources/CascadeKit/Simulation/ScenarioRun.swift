@@ -1,0 +1,42 @@
+/// One run of a loaded scenario as `cascade run` and `cascade sweep` do it: the simulation, then
+/// (unless `report.twin: false`) its no-feedback twin on the same draws, whose results are
+/// attached to the main run's paths (``CascadeAnatomy``).
+public struct ScenarioRun: Sendable {
+    public let loaded: LoadedScenario
+    /// The main run, with the twin columns filled when the twin ran.
+    public let result: SimulationResult
+    /// The twin's own results, if it ran.
+    public let twin: SimulationResult?
+
+    public init(loaded: LoadedScenario, result: SimulationResult, twin: SimulationResult?) {
+        self.loaded = loaded
+        self.result = result
+        self.twin = twin
+    }
+
+    /// Runs `loaded`.
+    /// - Parameters:
+    ///   - progress: called with (paths done, paths in all) from worker threads, the twin's paths
+    ///     counting as work too.
+    public static func execute(_ loaded: LoadedScenario, threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
+                               progress: (@Sendable (Int, Int) -> Void)? = nil) -> ScenarioRun {
+        let config = loaded.config
+        let total = loaded.twin ? 2 * config.paths : config.paths
+        var mainProgress: (@Sendable (Int) -> Void)? = nil
+        var twinProgress: (@Sendable (Int) -> Void)? = nil
+        if let progress {
+            let offset = config.paths
+            mainProgress = { done in progress(done, total) }
+            twinProgress = { done in progress(offset + done, total) }
+        }
+        var result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize, progress: mainProgress)
+        var twin: SimulationResult? = nil
+        if loaded.twin {
+            let twinResult = SimulationEngine(config: CascadeAnatomy.twin(of: config))
+                .run(threads: threads, chunkSize: chunkSize, progress: twinProgress)
+            CascadeAnatomy.attach(twin: twinResult, to: &result)
+            twin = twinResult
+        }
+        return ScenarioRun(loaded: loaded, result: result, twin: twin)
+    }
+}

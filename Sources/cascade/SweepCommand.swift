@@ -1,0 +1,126 @@
+import ArgumentParser
+import CascadeKit
+import Foundation
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario over a grid of values of some of its keys, on the same random draws.",
+        discussion: """
+            Each --vary KEY=V1,V2,… names a scenario key path (dotted names, list items by index, e.g. \
+            market.assets.0.model.volatility, impact.depth, positions.synthetic.leverageMix) and its values; several \
+            --vary make a grid. Every grid point uses the scenario's seed, so every path sees the same random draws \
+            at every point (common random numbers): differences between points are the effect of the keys, not noise. \
+            Writes sweep.csv (one row per point: the key risk metrics with their confidence intervals), one chart per \
+            metric against the first key, and sweep.html.
+            """)
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(name: .customLong("vary"), help: "KEY=V1,V2,… (repeat for a grid).")
+    var vary: [String] = []
+
+    @Option(help: "Number of paths at every point (overrides simulation.paths).")
+    var paths: Int?
+
+    @Option(help: "Random seed (overrides seed).")
+    var seed: UInt64?
+
+    @Option(help: "Directory for the reports (default: reports/<scenario file name>-sweep).")
+    var out: String?
+
+    @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
+    var threads: Int?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Print the sweep as JSON on standard output instead of the table.")
+    var json = false
+
+    func validate() throws {
+        if vary.isEmpty { throw ValidationError("at least one --vary KEY=V1,V2,… is required") }
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is out of range; expected ≥ 1") }
+    }
+
+    func run() throws {
+        let axes: [SweepAxis]
+        let grid: [[ScenarioAssignment]]
+        do {
+            axes = try vary.map { text throws(ScenarioError) in try SweepAxis(parsing: text) }
+            grid = try CascadeKit.Sweep.grid(axes)
+        } catch { throw fail(error.description) }
+        let started = Date()
+        // Validate every point before running any.
+        var loadedPoints: [LoadedScenario] = []
+        for assignments in grid {
+            do {
+                var loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(paths: paths, seed: seed,
+                                                                                                  assignments: assignments))
+                // A sweep keeps only what its metrics need.
+                loaded.config.recordCascadeEvents = false
+                loaded.config.liquidationMap = nil
+                loaded.config.exactTimeSeries = false
+                loadedPoints.append(loaded)
+            } catch {
+                let point = assignments.map(\.description).joined(separator: " ")
+                throw fail(error.description.split(separator: "\n").map { "\($0) (at \(point))" }.joined(separator: "\n"))
+            }
+        }
+        let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar(label: "paths") : nil
+        let work = loadedPoints.reduce(0) { $0 + ($1.twin ? 2 : 1) * $1.config.paths }
+        var done = 0
+        var points: [(assignments: [ScenarioAssignment], values: [SweepValue])] = []
+        for (assignments, loaded) in zip(grid, loadedPoints) {
+            let offset = done
+            let run = ScenarioRun.execute(loaded, threads: threads ?? SimulationEngine.defaultThreads,
+                                          progress: bar.map { bar in { bar.update(done: offset + $0, total: work) } })
+            done += (loaded.twin ? 2 : 1) * loaded.config.paths
+            let statistics = RunStatistics(result: run.result, quantileLevels: [0.5], confidence: loaded.confidence,
+                                           riskLevels: loaded.riskLevels, drawdownThresholds: [], twin: run.twin != nil)
+            points.append((assignments, CascadeKit.Sweep.measure(statistics)))
+        }
+        bar?.finish()
+        let seconds = Date().timeIntervalSince(started)
+        let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep")
+        let charts = CascadeKit.Sweep.charts(axes: axes, points: points)
+        var page = HTMLReport(title: "cascade sweep — \(URL(fileURLWithPath: scenario).lastPathComponent)")
+        page.addParagraph("\(grid.count) grid points over \(axes.map(\.key).joined(separator: " × ")), "
+                          + "\(loadedPoints[0].config.paths) paths each, seed \(loadedPoints[0].config.seed) at every point "
+                          + "(common random numbers). Whiskers are \(Int((loadedPoints[0].confidence * 100).rounded()))% confidence intervals.")
+        var rows: [[String]] = []
+        for point in points {
+            rows.append(point.assignments.map(\.value) + point.values.map { v in v.estimate.isNaN ? "" : String(format: "%.4g", v.estimate) })
+        }
+        page.addTable(caption: "Grid points (sweep.csv has the intervals)",
+                      header: axes.map(\.key) + CascadeKit.Sweep.metrics.map(\.name), rows: rows)
+        for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
+        let files = [("sweep.csv", CascadeKit.Sweep.csv(axes: axes, points: points))] + charts + [("sweep.html", page.render())]
+        do {
+            try ReportDirectory.write(files, to: directory)
+        } catch { throw fail(error.description) }
+        if json {
+            let object: [String: Any] = [
+                "scenario": scenario, "keys": axes.map(\.key), "seconds": seconds, "directory": directory.path,
+                "points": points.map { point -> [String: Any] in
+                    var metrics: [String: Any] = [:]
+                    for (m, v) in zip(CascadeKit.Sweep.metrics, point.values) {
+                        metrics[m.name] = ["estimate": RunSummaryJSON.number(v.estimate), "ciLow": RunSummaryJSON.number(v.lower),
+                                           "ciHigh": RunSummaryJSON.number(v.upper)]
+                    }
+                    return ["values": Dictionary(uniqueKeysWithValues: point.assignments.map { ($0.key, $0.value) }), "metrics": metrics]
+                },
+            ]
+            print(RunSummaryJSON.serialize(object), terminator: "")
+        } else if !quiet {
+            print("sweep of \(scenario): \(grid.count) points in \(String(format: "%.1f", seconds)) s")
+            for point in points {
+                let keys = point.assignments.map(\.description).joined(separator: " ")
+                let v = point.values
+                print("  \(keys): liquidated \(Format.money(v[0].estimate)) ± \(Format.money((v[0].upper - v[0].lower) / 2)), "
+                      + "drawdown \(Format.percent(v[2].estimate)), P(fund depleted) \(Format.percent(v[6].estimate))")
+            }
+            print("  wrote sweep.csv, \(charts.count) charts and sweep.html to \(directory.path)/")
+        }
+    }
+}
