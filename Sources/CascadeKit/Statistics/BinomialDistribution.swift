@@ -88,51 +88,52 @@ struct BinomialTails {
     /// The smallest outcome in the window.
     let first: Int
     /// F(first + i) = P(B ≤ first + i), summed from the left (no cancellation in the lower tail).
-    private var lower: [Double]
+    private let lower: [Double]
     /// G(first + i) = P(B > first + i), summed from the right (no cancellation in the upper tail).
-    private var upper: [Double]
+    private let upper: [Double]
 
-    /// - Complexity: O(√(n p (1 − p)) + 1) time and memory: the window spans about ±12 standard
-    ///   deviations around the mode.
+    /// - Complexity: O(√(n p (1 − p)) + 1) time and memory (two arrays of the window's size): the
+    ///   window spans about ±12 standard deviations around the mode.
     init(trials n: Int, success p: Double) {
         precondition(n >= 0 && p > 0 && p < 1)
         let q = 1 - p
         let mode = min(n, Int((Double(n) + 1) * p))
         let atMode = BinomialDistribution.probability(mode, trials: n, success: p)
         let cut = atMode * 1e-30
-        var below: [Double] = []
+        // Down from the mode to the first outcome that still carries mass …
         var k = mode, v = atMode
         while k > 0 {
-            v *= Double(k) / Double(n - k + 1) * (q / p)
-            if !(v >= cut) { break }
+            let next = v * (Double(k) / Double(n - k + 1) * (q / p))
+            if !(next >= cut) { break }
             k -= 1
-            below.append(v)
+            v = next
         }
         first = k
-        var pmf = [Double]()
-        pmf.reserveCapacity(below.count + 1 + 64)
-        pmf.append(contentsOf: below.reversed())
-        pmf.append(atMode)
-        k = mode
-        v = atMode
+        // … then up through the mode to the last, storing the probabilities.
+        var mass = [Double]()
+        mass.reserveCapacity(2 * (mode - first) + 64)
+        mass.append(v)
         while k < n {
-            v *= Double(n - k) / Double(k + 1) * (p / q)
-            if !(v >= cut) { break }
+            let next = v * (Double(n - k) / Double(k + 1) * (p / q))
+            if k >= mode && !(next >= cut) { break }
             k += 1
-            pmf.append(v)
+            v = next
+            mass.append(v)
         }
-        lower = pmf
+        // Tails: G from the right, then F in place from the left.
+        var survival = [Double](repeating: 0, count: mass.count)
         var sum = 0.0
-        for i in 0..<pmf.count {
-            sum += pmf[i]
-            lower[i] = sum
+        for i in stride(from: mass.count - 1, through: 0, by: -1) {
+            survival[i] = sum
+            sum += mass[i]
         }
-        upper = pmf
         sum = 0
-        for i in stride(from: pmf.count - 1, through: 0, by: -1) {
-            upper[i] = sum
-            sum += pmf[i]
+        for i in 0..<mass.count {
+            sum += mass[i]
+            mass[i] = sum
         }
+        lower = mass
+        upper = survival
     }
 
     /// The largest outcome in the window.
