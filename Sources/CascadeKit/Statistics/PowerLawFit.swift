@@ -44,8 +44,8 @@ public struct PowerLawFit: Sendable, Equatable {
     /// and ratios to x_min: L = −s·Σ cᵢ ln(bᵢ/x_min) + Σ cᵢ ln(1 − e^(−s·ln(bᵢ₊₁/bᵢ))), which
     /// cannot overflow). L is strictly concave in α, so α̂ is unique; it is found by Newton's
     /// method safeguarded by bisection on the bracket α ∈ [1.0001, 10], to 1e−13 relative, and
-    /// clamped to the bracket when the maximum lies outside it. The kept candidate has the
-    /// smallest KS distance (the lowest x_min on ties).
+    /// clamped to the bracket when the maximum lies outside it (its standard error then means
+    /// nothing). The kept candidate has the smallest KS distance (the lowest x_min on ties).
     ///
     /// The standard error uses the exact second derivative
     /// L''(α) = −Σᵢ cᵢ wᵢ² e^(−s wᵢ)/(1 − e^(−s wᵢ))² with wᵢ = ln(bᵢ₊₁/bᵢ) (the last term vanishes
@@ -84,7 +84,7 @@ public struct PowerLawFit: Sendable, Equatable {
     ///   - seed: the bootstrap's seed.
     /// - Returns: nil when no candidate x_min has at least `minimumTailCount` observations over at
     ///   least two non-empty bins.
-    /// - Complexity: O(m²·I) for the fit, with m bins and I ≲ 60 Newton steps per candidate; the
+    /// - Complexity: O(m²·I) for the fit, with m bins and I ≲ 60 Newton or bisection steps per candidate (usually under 10); the
     ///   bootstrap adds O(B·(n_total·log m + m²·I)) for B samples: every synthetic observation is
     ///   drawn, so the cost grows with the total count.
     public static func fit(edges: [Double], counts: [Int64], minimumTailCount: Int64 = 50,

@@ -51,6 +51,7 @@ public struct TailRisk: Sendable, Equatable {
     ///   O(√(n·α(1 − α)) + log n) for the VaR interval.
     public static func of(sortedLosses: [Double], level: Double, confidence: Double = 0.95) -> TailRisk {
         precondition(level >= 0 && level <= 1, "level \(level) is not in [0, 1]")
+        assert(zip(sortedLosses, sortedLosses.dropFirst()).allSatisfy { $0 <= $1 }, "losses are not in ascending order")
         let n = sortedLosses.count
         guard n > 0 else {
             return TailRisk(level: level, valueAtRisk: .nan, valueAtRiskInterval: .undefined,
