@@ -21,62 +21,67 @@ enum Format {
 
 /// The short human summary `cascade run` prints.
 struct HumanSummary {
-    let loaded: LoadedScenario
-    let builder: ReportBuilder
-    let summaries: [(column: PathColumn, summary: SampleSummary)]
+    let reports: ReportSet
     let seconds: Double
     let directory: String
-    let files: [String]
 
     var text: String {
-        let c = loaded.config
-        let paths = builder.result.paths
-        func count(_ m: PathMetric, where test: (Double) -> Bool) -> Int {
-            paths.column(m).reduce(0) { test($1) ? $0 + 1 : $0 }
+        let run = reports.run, stats = reports.statistics
+        let c = run.result.config
+        let percent = Int((stats.confidence * 100).rounded())
+        func m(_ metric: PathMetric, asset: Int? = nil) -> RunStatistics.MetricSummary? {
+            stats.metric(PathColumn(metric, asset: metric.isPerAsset ? (asset ?? 0) : nil))
         }
-        // The median and 99th percentile, exact, from the ascending sample of one metric.
-        func summary(_ m: PathMetric, asset: Int? = nil) -> (mean: Double, standardError: Double, median: Double, p99: Double) {
-            let column = PathColumn(m, asset: m.isPerAsset ? (asset ?? 0) : nil)
-            let s = summaries.first { $0.column == column }!.summary
-            let sorted = RadixSort.sorted(paths.column(column).filter { !$0.isNaN })
-            return (s.mean, s.standardError, Quantiles.sorted(sorted, 0.5), Quantiles.sorted(sorted, 0.99))
+        func quantile(_ s: RunStatistics.MetricSummary, _ level: Double) -> Double {
+            stats.quantileLevels.firstIndex(of: level).map { s.summary.quantiles[$0] } ?? .nan
         }
-        let notional = summary(.liquidatedNotional)
-        let ddTraded = summary(.maxDrawdownTraded)
-        let ddFundamental = summary(.maxDrawdownFundamental)
-        let badDebt = summary(.badDebt)
-        let badDebtPaths = count(.badDebt) { $0 > 0 }
-        let depleted = count(.insuranceFundMin) { $0 <= 0 }
-        let liquidatingPaths = count(.liquidations) { $0 > 0 }
+        func probability(_ name: String) -> String {
+            guard let p = stats.probability(name) else { return "–" }
+            return "\(Format.percent(p.estimate)) [\(Format.percent(p.interval.lower)), \(Format.percent(p.interval.upper))]"
+        }
         var lines: [String] = []
-        lines.append("\(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds)), "
+        lines.append("\(run.loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds)), "
                      + "\(c.positionCount) positions, open interest \(Format.money(c.openInterest))")
-        lines.append("  liquidated notional      mean \(Format.money(notional.mean)) ± \(Format.money(notional.standardError)) (s.e.), "
-                     + "median \(Format.money(notional.median)), p99 \(Format.money(notional.p99))")
-        lines.append("  paths with liquidations  \(liquidatingPaths) of \(c.paths)")
-        if c.assets.count == 1 {
-            lines.append("  max drawdown (median)    traded \(Format.percent(ddTraded.median)), fundamental \(Format.percent(ddFundamental.median)); "
-                         + "p99 traded \(Format.percent(ddTraded.p99)), fundamental \(Format.percent(ddFundamental.p99))")
-        } else {
-            for (a, asset) in c.assets.enumerated() {
-                let traded = summary(.maxDrawdownTraded, asset: a), fundamental = summary(.maxDrawdownFundamental, asset: a)
-                lines.append("  max drawdown \(asset.symbol) (median) traded \(Format.percent(traded.median)), fundamental \(Format.percent(fundamental.median)); "
-                             + "p99 traded \(Format.percent(traded.p99)), fundamental \(Format.percent(fundamental.p99))")
+        if let n = m(.liquidatedNotional) {
+            lines.append("  liquidated notional      mean \(Format.money(n.summary.mean)) [\(Format.money(n.meanInterval.lower)), "
+                         + "\(Format.money(n.meanInterval.upper))] (\(percent)% CI), median \(Format.money(quantile(n, 0.5))), "
+                         + "p99 \(Format.money(quantile(n, 0.99)))")
+        }
+        lines.append("  paths with liquidations  \(stats.probability("anyLiquidation")?.count ?? 0) of \(c.paths)")
+        for (a, asset) in c.assets.enumerated() {
+            guard let traded = m(.maxDrawdownTraded, asset: a), let fundamental = m(.maxDrawdownFundamental, asset: a) else { continue }
+            let name = c.assets.count == 1 ? "max drawdown (median)   " : "max drawdown \(asset.symbol) (median)"
+            var line = "  \(name) traded \(Format.percent(quantile(traded, 0.5))), without feedback \(Format.percent(quantile(fundamental, 0.5)))"
+                + "; p99 traded \(Format.percent(quantile(traded, 0.99))), without \(Format.percent(quantile(fundamental, 0.99)))"
+            if let amplification = m(.amplification, asset: a), amplification.summary.count > 0 {
+                line += "; amplification ×\(String(format: "%.2f", amplification.summary.mean))"
             }
+            lines.append(line)
         }
-        lines.append("  insurance fund           depleted on \(depleted) paths, bad debt on \(badDebtPaths) paths "
-                     + "(mean bad debt \(Format.money(badDebt.mean)))")
-        let adlPaths = count(.adlCount) { $0 > 0 }
-        if adlPaths > 0 {
-            let adl = summary(.adlNotional), positions = summary(.adlCount)
-            lines.append("  auto-deleveraging        on \(adlPaths) paths: mean \(Format.money(adl.mean)) notional, "
-                         + "\(String(format: "%.0f", positions.mean)) positions per path")
+        if let share = m(.impactTriggeredShare), share.summary.count > 0 {
+            lines.append("  triggered by impact      \(Format.percent(share.summary.mean)) of liquidated notional (mean over paths that liquidated)")
         }
-        let partialPaths = count(.partialLiquidations) { $0 > 0 }
-        if partialPaths > 0 {
-            lines.append("  partial liquidations     on \(partialPaths) paths: mean \(String(format: "%.1f", summary(.partialLiquidations).mean)) per path")
+        lines.append("  insurance fund depleted  \(probability("insuranceFundDepleted")); any bad debt \(probability("badDebt"))"
+                     + (m(.badDebt).map { ", mean \(Format.money($0.summary.mean))" } ?? ""))
+        if let adl = stats.probability("autoDeleveraging"), adl.count > 0, let notional = m(.adlNotional), let count = m(.adlCount) {
+            lines.append("  auto-deleveraging        \(probability("autoDeleveraging")): mean \(Format.money(notional.summary.mean)) notional, "
+                         + "\(String(format: "%.0f", count.summary.mean)) positions per path")
         }
-        lines.append("  wrote \(files.joined(separator: ", ")) to \(directory)/ in \(String(format: "%.2f", seconds)) s")
+        if let partial = stats.probability("partialLiquidation"), partial.count > 0, let count = m(.partialLiquidations) {
+            lines.append("  partial liquidations     on \(partial.count) paths: mean \(String(format: "%.1f", count.summary.mean)) per path")
+        }
+        if let sizes = stats.cascadeSizes {
+            var line = "  cascades                 \(sizes.events) events"
+            if let fit = sizes.fit {
+                line += "; tail above \(Format.money(fit.xmin)) fits a power law, α = \(String(format: "%.2f", fit.alpha)) ± "
+                    + String(format: "%.2f", fit.alphaStandardError)
+                if let p = fit.pValue { line += String(format: " (goodness-of-fit p = %.2f)", p) }
+            }
+            lines.append(line)
+        }
+        lines.append("  wrote \(reports.files.count) files (\(reports.files.filter { $0.name.hasSuffix(".csv") }.count) CSV"
+                     + (reports.files.contains { $0.name == "report.html" } ? ", charts and report.html" : "")
+                     + ") to \(directory)/ in \(String(format: "%.2f", seconds)) s")
         return lines.joined(separator: "\n")
     }
 }

@@ -129,7 +129,11 @@ public struct RunStatistics: Sendable {
         if config.recordCascadeEvents {
             var histogram = LogBinnedHistogram(binsPerDecade: Self.sizeBinsPerDecade)
             for e in result.events { histogram.add(e.liquidatedNotional) }
-            let fit = PowerLawFit.fit(edges: histogram.edges(), counts: histogram.counts,
+            // The tail must hold at least 5% of the cascades (and 50): with fewer, the search for
+            // x_min retreats into the extreme tail, where a log-normal looks straight on log-log
+            // axes too (Clauset, Shalizi and Newman 2009).
+            let minimumTail = max(50, Int64(result.events.count / 20))
+            let fit = PowerLawFit.fit(edges: histogram.edges(), counts: histogram.counts, minimumTailCount: minimumTail,
                                       bootstrapSamples: Self.bootstrapSamples, seed: config.seed)
             cascadeSizes = CascadeSizes(histogram: histogram, fit: fit, events: result.events.count)
         } else {
