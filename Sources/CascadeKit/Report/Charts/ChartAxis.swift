@@ -30,15 +30,17 @@ struct ChartAxis {
 
     let scale: Scale
     let format: AxisFormat
-    /// Tick values, ascending; the first and last are the ends of the domain.
+    /// The ends of the axis.
+    let lower: Double, upper: Double
+    /// Tick values, ascending, within `lower … upper`.
     let ticks: [Double]
-    var lower: Double { ticks[0] }
-    var upper: Double { ticks[ticks.count - 1] }
 
     /// An axis covering `extent` (values the caller checked with `scale.plottable`), with
-    /// 1-2-5 ticks on a linear scale and decade ticks on a log scale. An empty extent gives 0…1
-    /// (linear) or 1…10 (log); a single value is widened around it.
-    init(extent: Extent, scale: Scale, format: AxisFormat = .compact, includeZero: Bool = false) {
+    /// 1-2-5 ticks on a linear scale and decade ticks on a log scale. The axis is widened to the
+    /// ticks just outside the data, unless `tight` (linear scales only), which keeps the data's
+    /// extent and the ticks inside it. An empty extent gives 0…1 (linear) or 1…10 (log); a single
+    /// value is widened around it.
+    init(extent: Extent, scale: Scale, format: AxisFormat = .compact, includeZero: Bool = false, tight: Bool = false) {
         self.scale = scale
         self.format = format
         var a = extent.isEmpty ? (scale == .log ? 1 : 0) : extent.lower
@@ -50,9 +52,16 @@ struct ChartAxis {
                 (a, b) = a == 0 ? (0, 1) : (a - d, b + d)
             }
             if includeZero { (a, b) = (Swift.min(a, 0), Swift.max(b, 0)) }
-            ticks = Self.niceTicks(a, b)
+            let ticks = Self.niceTicks(a, b)
+            if tight {
+                let slack = (b - a) * 1e-9
+                (lower, upper, self.ticks) = (a, b, ticks.filter { $0 >= a - slack && $0 <= b + slack })
+            } else {
+                (lower, upper, self.ticks) = (ticks[0], ticks[ticks.count - 1], ticks)
+            }
         case .log:
             ticks = Self.decadeTicks(a, b)
+            (lower, upper) = (ticks[0], ticks[ticks.count - 1])
         }
     }
 

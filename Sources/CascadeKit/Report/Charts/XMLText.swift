@@ -5,6 +5,10 @@ enum XMLText {
     /// (control characters other than tab, line feed and carriage return, U+FFFE, U+FFFF) are
     /// dropped, so any Swift string yields well-formed markup.
     static func escape(_ text: String) -> String {
+        // Most text (numbers, coordinates, names) needs nothing: return it as it is.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x26 || $0 == 0x27 || $0 == 0x3C || $0 == 0x3E || $0 == 0xEF }) {
+            return text
+        }
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
