@@ -41,11 +41,13 @@ extension Chart {
             v == 0 ? ChartColors.neutral : ChartColors.sequential(high > low ? (v - low) / (high - low) : 1)
         }
 
+        // Small cells go without the white outline, which would wash them out.
+        let cellClass = Swift.min(cellWidth, cellHeight) < 6 ? "cell dense" : "cell"
         svg.open("g", [("class", "cells")])
         for (r, row) in values.enumerated() {
             for (c, v) in row.enumerated() where scale.plottable(v) {
                 svg.element("rect", [
-                    ("class", "cell"), ("x", SVGWriter.coordinate(left + Double(c) * cellWidth)),
+                    ("class", cellClass), ("x", SVGWriter.coordinate(left + Double(c) * cellWidth)),
                     ("y", SVGWriter.coordinate(bottom - Double(r + 1) * cellHeight)),
                     ("width", SVGWriter.coordinate(cellWidth)), ("height", SVGWriter.coordinate(cellHeight)),
                     ("fill", color(v)), ("data-row", String(r)), ("data-column", String(c)),

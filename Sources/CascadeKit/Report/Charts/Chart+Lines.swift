@@ -46,7 +46,7 @@ extension Chart {
         for (k, s) in series.enumerated() {
             let (runs, intervals) = plotted[k], color = ChartColors.series(k)
             let points = runs.reduce(0) { $0 + $1.count }
-            if points > whiskerLimit, let lower = s.lower, let upper = s.upper {
+            if points > whiskerLimit, !intervals.isEmpty, let lower = s.lower, let upper = s.upper {
                 let bandRuns = unbrokenRuns(Swift.min(s.x.count, s.y.count)) { intervals[$0] != nil }
                 drawBand(&svg, frame: frame, x: s.x, lower: lower, upper: upper, runs: bandRuns, color: color,
                          attributes: [("data-series", s.name)])

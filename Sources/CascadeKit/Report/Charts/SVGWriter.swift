@@ -22,6 +22,7 @@ struct SVGWriter {
         .cascade-chart .bar { fill: #0072B2; fill-opacity: 0.8; stroke: #ffffff; stroke-width: 0.5; }
         .cascade-chart .bar.open { fill-opacity: 0.35; stroke: #0072B2; stroke-dasharray: 4 2; }
         .cascade-chart .cell { stroke: #ffffff; stroke-width: 0.5; }
+        .cascade-chart .cell.dense { stroke: none; }
         """
 
     /// A key of the legend: a name and how its series is drawn.
