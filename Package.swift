@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CascadeCLITests",
-            dependencies: ["cascade"]
+            dependencies: ["cascade", "CascadeKit"]
         ),
     ],
     swiftLanguageModes: [.v6]

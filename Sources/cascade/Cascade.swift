@@ -100,8 +100,10 @@ struct Run: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent)
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
+        var progress: (@Sendable (Int, Int) -> Void)? = nil
+        if let bar { progress = { done, total in bar.update(done: done, total: total) } }
         let run = ScenarioRun.execute(loaded, threads: threads ?? SimulationEngine.defaultThreads, chunkSize: chunkSize,
-                                      progress: bar.map { bar in { bar.update(done: $0, total: $1) } })
+                                      progress: progress)
         bar?.finish()
         phase("simulate")
         let simulated = Date().timeIntervalSince(started)

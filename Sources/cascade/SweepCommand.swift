@@ -73,8 +73,9 @@ struct Sweep: ParsableCommand {
         var points: [(assignments: [ScenarioAssignment], values: [SweepValue])] = []
         for (assignments, loaded) in zip(grid, loadedPoints) {
             let offset = done
-            let run = ScenarioRun.execute(loaded, threads: threads ?? SimulationEngine.defaultThreads,
-                                          progress: bar.map { bar in { bar.update(done: offset + $0, total: work) } })
+            var progress: (@Sendable (Int, Int) -> Void)? = nil
+            if let bar { progress = { done, _ in bar.update(done: offset + done, total: work) } }
+            let run = ScenarioRun.execute(loaded, threads: threads ?? SimulationEngine.defaultThreads, progress: progress)
             done += (loaded.twin ? 2 : 1) * loaded.config.paths
             let statistics = RunStatistics(result: run.result, quantileLevels: [0.5], confidence: loaded.confidence,
                                            riskLevels: loaded.riskLevels, drawdownThresholds: [], twin: run.twin != nil)

@@ -1,3 +1,4 @@
+import CascadeKit
 import Foundation
 import Testing
 
@@ -42,17 +43,56 @@ struct CommandLineTests {
         return url
     }
 
-    @Test("run writes the three reports for a bundled scenario")
+    @Test("run writes every report for a bundled scenario, and --json is a machine summary")
     func runWritesReports() throws {
         let out = Self.temporaryDirectory().appendingPathComponent("reports")
         let scenario = Self.root.appendingPathComponent("Scenarios/flash-crash.yaml").path
-        let result = try Self.cascade(["run", scenario, "--paths", "16", "--out", out.path])
+        let result = try Self.cascade(["run", scenario, "--paths", "16", "--out", out.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("flash-crash: 16 paths × 1440 steps"))
-        for (name, rows) in [("summary.csv", 1 + 25), ("paths.csv", 1 + 16), ("timeseries.csv", 1 + 1441)] {
+        // One summary row per paths.csv column (twin columns included).
+        let paths = try String(contentsOf: out.appendingPathComponent("paths.csv"), encoding: .utf8)
+        let columns = paths.split(separator: "\n")[0].split(separator: ",").count - 1
+        #expect(columns == PathMetric.allCases.count)
+        for (name, rows) in [("summary.csv", 1 + columns), ("paths.csv", 1 + 16), ("timeseries.csv", 1 + 1441)] {
             let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             #expect(text.split(separator: "\n").count == rows, "\(name)")
         }
+        for name in ["probabilities.csv", "risk.csv", "cascades.csv", "cascade-sizes.csv", "cascade-fit.csv", "liquidation-map.csv",
+                     "price-fan.svg", "insurance-fund.svg", "liquidated-notional.svg", "cascade-sizes.svg", "liquidation-map.svg",
+                     "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name)")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(json?["paths"] as? Int == 16 && json?["scenario"] as? String == "flash-crash")
+        let metrics = json?["metrics"] as? [String: Any]
+        let notional = metrics?["liquidatedNotional"] as? [String: Any]
+        #expect(notional?["mean"] is Double && notional?["ciLow"] is Double && notional?["ciHigh"] is Double)
+        #expect((json?["probabilities"] as? [String: Any])?["badDebt"] != nil)
+        #expect(result.stderr.isEmpty, "no progress bar when standard error is not a terminal")
+    }
+
+    @Test("sweep writes one row per grid point and a chart per metric; a bad key names it")
+    func sweep() throws {
+        let out = Self.temporaryDirectory().appendingPathComponent("sweep")
+        let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let result = try Self.cascade(["sweep", scenario, "--vary", "market.assets.0.model.volatility=0.3,0.9",
+                                       "--vary", "impact.depth=20000000,5000000", "--paths", "8", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let csv = try String(contentsOf: out.appendingPathComponent("sweep.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.count == 1 + 4)
+        #expect(lines[0].hasPrefix("market.assets.0.model.volatility,impact.depth,liquidatedNotional,"))
+        #expect(lines[1].hasPrefix("0.3,20000000,") && lines[4].hasPrefix("0.9,5000000,"))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep-liquidatedNotional.svg").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep.html").path))
+
+        let bad = try Self.cascade(["sweep", scenario, "--vary", "market.assets.0.model.volatility=0.3,-1", "--paths", "8",
+                                    "--out", Self.temporaryDirectory().appendingPathComponent("never").path])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("market.assets[0].model.volatility: -1 is negative; expected ≥ 0 (at market.assets.0.model.volatility=-1)"),
+                "\(bad.stderr)")
+        let missing = try Self.cascade(["sweep", scenario, "--vary", "market.assetz.0.price=1", "--paths", "8"])
+        #expect(missing.status != 0 && missing.stderr.contains("market has no key 'assetz'"), "\(missing.stderr)")
     }
 
     @Test("an invalid scenario exits non-zero, names file, key and allowed values, and writes nothing")
