@@ -73,9 +73,14 @@ struct HumanSummary {
         if let sizes = stats.cascadeSizes {
             var line = "  cascades                 \(sizes.events) events"
             if let fit = sizes.fit {
-                line += "; tail above \(Format.money(fit.xmin)) fits a power law, α = \(String(format: "%.2f", fit.alpha)) ± "
-                    + String(format: "%.2f", fit.alphaStandardError)
-                if let p = fit.pValue { line += String(format: " (goodness-of-fit p = %.2f)", p) }
+                let alpha = "α = \(String(format: "%.2f", fit.alpha)) ± \(String(format: "%.2f", fit.alphaStandardError))"
+                if let p = fit.pValue, p < 0.1 {
+                    line += "; the tail is not a plausible power law (best fit above \(Format.money(fit.xmin)): \(alpha), "
+                        + String(format: "goodness-of-fit p = %.2f)", p)
+                } else {
+                    line += "; tail above \(Format.money(fit.xmin)) consistent with a power law, \(alpha)"
+                        + (fit.pValue.map { String(format: " (goodness-of-fit p = %.2f)", $0) } ?? "")
+                }
             }
             lines.append(line)
         }

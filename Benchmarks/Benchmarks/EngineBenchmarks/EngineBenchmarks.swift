@@ -21,11 +21,8 @@ func scenario(_ path: String) -> String { repository.appendingPathComponent(path
 /// `cascade run SCENARIO --out DIR --quiet`, in process.
 func runEndToEnd(_ file: String, output: URL) throws -> Int {
     let loaded = try ScenarioLoader.load(path: file)
-    let result = SimulationEngine(config: loaded.config).run()
-    let builder = ReportBuilder(result: result, quantiles: loaded.quantiles)
-    let summaries = builder.summaries()
-    try ReportDirectory.write([("summary.csv", builder.summaryCSV(summaries)), ("paths.csv", builder.pathsCSV()),
-                               ("timeseries.csv", builder.timeSeriesCSV())], to: output)
+    let reports = ReportSet(run: ScenarioRun.execute(loaded))
+    try ReportDirectory.write(reports.files, to: output)
     return loaded.config.paths * loaded.config.steps
 }
 
