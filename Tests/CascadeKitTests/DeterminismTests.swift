@@ -29,18 +29,7 @@ struct DeterminismTests {
     @Test("venue mechanics (partial closes, deleveraging, index mark) are identical for any threads and chunks",
           arguments: ["hyperliquid", "okx", "dydx-v4"])
     func venueIndependence(_ venue: String) {
-        let preset = VenuePreset.named(venue)!
-        let rule = preset.rule(for: .btc)
-        let population = SyntheticPopulation(count: 2_000, openInterest: 5e8, longShare: 0.7,
-                                             leverageMix: [(2, 0.2), (5, 0.3), (10, 0.3), (20, 0.2)], entrySpread: 0.05, sizeSigma: 2)
-        let positions = try! population.generate(price: 100_000, rule: rule, seed: 3)
-        var config = TestBooks.config(positions: positions, price: 100_000, volatility: 1.5,
-                                      jumps: MertonJumps(intensity: 3_000, mean: -0.03, stdev: 0.03),
-                                      impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 600),
-                                      insuranceFund: 2e5, paths: 37, steps: 90, stepSeconds: 60, seed: 8)
-        config.assets[0].ladder = LiquidationLadder(positions: positions, rule: rule)
-        config.assets[0].mechanics = LiquidationMechanics(preset: preset)
-        config.fundDrawdownLimit = preset.fundDrawdownLimit
+        let config = TestBooks.presetStress(venue, count: 2_000, paths: 37, steps: 90, seed: 8, bookSeed: 3)
         func csv(_ threads: Int, _ chunk: Int?) -> String {
             let result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunk)
             return ReportBuilder(result: result, quantiles: [0.5]).pathsCSV()

@@ -300,17 +300,7 @@ struct VenueMechanicsTests {
     @Test("money is conserved with every flow present, under every preset", arguments: VenuePreset.names)
     func conservation(_ venue: String) {
         let preset = VenuePreset.named(venue)!
-        let rule = preset.rule(for: .btc)
-        let population = SyntheticPopulation(count: 1_500, openInterest: 5e8, longShare: 0.7,
-                                             leverageMix: [(2, 0.2), (5, 0.3), (10, 0.3), (20, 0.2)], entrySpread: 0.05, sizeSigma: 2)
-        let positions = try! population.generate(price: 100_000, rule: rule, seed: 9)
-        var config = TestBooks.config(positions: positions, price: 100_000, volatility: 1.5,
-                                      jumps: MertonJumps(intensity: 3_000, mean: -0.03, stdev: 0.03),
-                                      impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 600),
-                                      insuranceFund: 2e5, paths: 16, steps: 120, stepSeconds: 60, seed: 4)
-        config.assets[0].ladder = LiquidationLadder(positions: positions, rule: rule)
-        config.assets[0].mechanics = LiquidationMechanics(preset: preset)
-        config.fundDrawdownLimit = preset.fundDrawdownLimit
+        let config = TestBooks.presetStress(venue, count: 1_500, paths: 16, steps: 120, seed: 4, bookSeed: 9)
         let r = SimulationEngine(config: config).run(threads: 2, chunkSize: 5).paths
         var deleveraged = 0.0, partial = 0.0
         for p in 0..<16 {

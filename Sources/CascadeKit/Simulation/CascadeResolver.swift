@@ -306,19 +306,11 @@ public struct CascadeResolver: Sendable {
                 observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: c.side == 0 ? .long : .short,
                                         ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: execution)
             }
-            let shortfall = tally.fund.receive(receipts)
-            if shortfall > 0 {
-                coverShortfall(shortfall, deficit: deficit, execution: execution, path: path, step: step,
-                               longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
-            }
+            settle(receipts: receipts, deficit: deficit, execution: execution, path: path, step: step,
+                   longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
-        tally.lastRounds = rounds
-        if rounds > 0 {
-            if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
-            if rounds > tally.maxRounds { tally.maxRounds = rounds }
-        }
-        book.releaseQueues()
+        finish(rounds: rounds, step: step, tally: &tally, book: &book)
         return j
     }
 
@@ -360,8 +352,33 @@ public struct CascadeResolver: Sendable {
                        full: closed >= q, fullUntil: until)
     }
 
-    /// Adds one closure (or an aggregate of them) to the path's totals.
+    /// The fund settles a round's net receipts; a shortfall it cannot pay goes to
+    /// ``coverShortfall(_:deficit:execution:path:step:longCursor:shortCursor:book:tally:observer:)``.
     @inline(__always)
+    func settle<Observer: CascadeObserver>(
+        receipts: Double, deficit: SidePair<(quantity: Double, bankruptcyQuantity: Double)>, execution: Double,
+        path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
+        tally: inout PathTally, observer: inout Observer
+    ) {
+        let shortfall = tally.fund.receive(receipts)
+        if shortfall > 0 {
+            coverShortfall(shortfall, deficit: deficit, execution: execution, path: path, step: step,
+                           longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
+        }
+    }
+
+    /// The end of a step's cascade: its round count and first-liquidation bookkeeping, and the
+    /// deleveraging queues freed.
+    @inline(__always)
+    func finish(rounds: Int, step: Int, tally: inout PathTally, book: inout PathBook) {
+        tally.lastRounds = rounds
+        if rounds > 0 {
+            if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
+            if rounds > tally.maxRounds { tally.maxRounds = rounds }
+        }
+        book.releaseQueues()
+    }
+
     /// A round's shortfall the fund could not pay: deleveraging (if the venue has it) against the
     /// side opposite the larger deficit, at that deficit's bankruptcy price; the rest is bad debt.
     func coverShortfall<Observer: CascadeObserver>(
@@ -443,22 +460,16 @@ public struct CascadeResolver: Sendable {
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
                                      range: range, roundPrice: price, executionPrice: execution)
             }
-            let shortfall = tally.fund.receive(receipts)
-            if shortfall > 0 {
-                coverShortfall(shortfall, deficit: deficit, execution: execution, path: path, step: step,
-                               longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
-            }
+            settle(receipts: receipts, deficit: deficit, execution: execution, path: path, step: step,
+                   longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
-        tally.lastRounds = rounds
-        if rounds > 0 {
-            if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
-            if rounds > tally.maxRounds { tally.maxRounds = rounds }
-        }
-        book.releaseQueues()
+        finish(rounds: rounds, step: step, tally: &tally, book: &book)
         return j
     }
 
+    /// Adds one closure (or an aggregate of them) to the path's totals.
+    @inline(__always)
     func record(tally: inout PathTally, side: Int, entryNotional: Double, executedNotional: Double, marginLost: Double,
               marketLoss: Double, receipt: Double, count: Int) {
         if side == 0 {

@@ -36,6 +36,24 @@ enum TestBooks {
     }
 
     /// A random book around `price`, solvent there.
+    /// A venue preset's BTC rules on a violent path: a crowded long-heavy book at 100,000, high
+    /// volatility and frequent jumps, thin depth and a small fund — every flow present.
+    static func presetStress(_ venue: String, count: Int, paths: Int, steps: Int, seed: UInt64, bookSeed: UInt64) -> SimulationConfig {
+        let preset = VenuePreset.named(venue)!
+        let rule = preset.rule(for: .btc)
+        let population = SyntheticPopulation(count: count, openInterest: 5e8, longShare: 0.7,
+                                             leverageMix: [(2, 0.2), (5, 0.3), (10, 0.3), (20, 0.2)], entrySpread: 0.05, sizeSigma: 2)
+        let positions = try! population.generate(price: 100_000, rule: rule, seed: bookSeed)
+        var config = TestBooks.config(positions: positions, price: 100_000, volatility: 1.5,
+                                      jumps: MertonJumps(intensity: 3_000, mean: -0.03, stdev: 0.03),
+                                      impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 600),
+                                      insuranceFund: 2e5, paths: paths, steps: steps, stepSeconds: 60, seed: seed)
+        config.assets[0].ladder = LiquidationLadder(positions: positions, rule: rule)
+        config.assets[0].mechanics = LiquidationMechanics(preset: preset)
+        config.fundDrawdownLimit = preset.fundDrawdownLimit
+        return config
+    }
+
     static func randomBook(count: Int, price: Double = 100, seed: UInt64 = 3, rule: FlatMarginRule) -> [Position] {
         let population = SyntheticPopulation(
             count: count, openInterest: 1e8, longShare: 0.55,
