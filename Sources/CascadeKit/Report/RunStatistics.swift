@@ -66,9 +66,8 @@ public struct RunStatistics: Sendable {
         let columns = paths.columns.filter { twin || !$0.metric.needsTwin }
         let slots = WorkerSlots<MetricSummary>(count: columns.count)
         DispatchQueue.concurrentPerform(iterations: columns.count) { i in
-            let values = paths.column(columns[i])
-            let summary = SampleSummary(values, quantileLevels: quantileLevels)
-            let sorted = RadixSort.sorted(values.filter { !$0.isNaN })
+            var sorted: [Double] = []
+            let summary = SampleSummary(paths.column(columns[i]), quantileLevels: quantileLevels, sorted: &sorted)
             slots[i] = MetricSummary(column: columns[i], summary: summary,
                                      meanInterval: ConfidenceInterval.mean(summary, confidence: confidence),
                                      quantileIntervals: quantileLevels.map {

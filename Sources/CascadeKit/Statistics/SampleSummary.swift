@@ -18,6 +18,13 @@ public struct SampleSummary: Sendable, Equatable {
     /// of a path without liquidations). Sums run in the order given, so the result is
     /// deterministic for a given order.
     public init(_ values: some Sequence<Double>, quantileLevels: [Double]) {
+        var sorted: [Double] = []
+        self.init(values, quantileLevels: quantileLevels, sorted: &sorted)
+    }
+
+    /// ``init(_:quantileLevels:)``, also handing back the defined values in ascending order (for
+    /// further order statistics without sorting again).
+    public init(_ values: some Sequence<Double>, quantileLevels: [Double], sorted: inout [Double]) {
         let finite = values.filter { !$0.isNaN }
         count = finite.count
         guard count > 0 else {
@@ -41,5 +48,6 @@ public struct SampleSummary: Sendable, Equatable {
         minimum = sample.first!
         maximum = sample.last!
         quantiles = quantileLevels.map { Quantiles.sorted(sample, $0) }
+        sorted = sample
     }
 }
