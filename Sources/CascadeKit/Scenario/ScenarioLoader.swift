@@ -296,6 +296,7 @@ public enum ScenarioLoader {
         if type == Int.self { return "a whole number" }
         if type == UInt64.self { return "a whole number ≥ 0" }
         if type == String.self { return "text" }
+        if type == Bool.self { return "true or false" }
         let name = String(describing: type)
         if name.contains("Array") || name.contains("Sequence") { return "a list" }
         return "a mapping of keys to values"
