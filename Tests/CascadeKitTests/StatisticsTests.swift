@@ -141,6 +141,23 @@ struct ReportTests {
         #expect(CSVFormat.quantileName(0.01) == "p1")
     }
 
+    @Test("the byte writer of paths.csv writes exactly the text of CSVFormat.number")
+    func byteWriter() {
+        let values: [Double] = [0, -0.0, 1, -1, 7, 10, 60_000, -123_456_789, 999_999_999_999_999, 1e15, -1e15, 1e300,
+                                0.005, -0.1, 339_053_511.111_507_53, 1.0 / 3, .pi, .leastNonzeroMagnitude,
+                                .greatestFiniteMagnitude, .infinity, -.infinity, .nan, 2.5e-8, 123_456.5]
+        for value in values {
+            var bytes: [UInt8] = [UInt8(ascii: "x")]
+            CSVFormat.append(value, to: &bytes)
+            #expect(String(decoding: bytes.dropFirst(), as: UTF8.self) == CSVFormat.number(value), "\(value)")
+        }
+        for value in [Int64.min, -1, 0, 9, 10, 99, 100, 1_000_000_007, .max] {
+            var bytes: [UInt8] = []
+            CSVFormat.append(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+    }
+
     @Test("each report has its documented header and one row per metric, path or time")
     func shapes() {
         let rule = FlatMarginRule(maintenanceMarginRate: 0.005)

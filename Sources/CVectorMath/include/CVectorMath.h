@@ -13,4 +13,10 @@ static inline __attribute__((always_inline)) cascade_double4 cascade_sqrt4(casca
     return __builtin_elementwise_sqrt(x);
 }
 
+/// Asks the cache for the line holding `address` without waiting for it (a hint: no effect on
+/// results). Swift has no prefetch of its own.
+static inline __attribute__((always_inline)) void cascade_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import CVectorMath
 
 /// A path's place on one ladder side: the index of its next live position and that entry
 /// (key and the prefix sums before it).
@@ -74,7 +75,8 @@ public struct LadderSide: Sendable {
         let s = side.sign
         // Decreasing key, ties by position index: sort ~orderedBits(key) ascending, stably,
         // starting from increasing index.
-        var logLiquidation = indices.map { rule.liquidationPrice(of: positions[$0]) }
+        let liquidation = indices.map { rule.liquidationPrice(of: positions[$0]) }
+        var logLiquidation = liquidation
         let vectors = logLiquidation.count / 4
         logLiquidation.withUnsafeMutableBufferPointer { x in
             let raw = UnsafeMutableRawPointer(x.baseAddress!)
@@ -85,8 +87,8 @@ public struct LadderSide: Sendable {
             for i in (4 * vectors)..<x.count { x[i] = FastMath.log(x[i]) }
         }
         // A liquidation price of 0 (an unlevered long) never triggers: key −∞.
-        var sortKeys = zip(indices, logLiquidation).map { i, logPrice in
-            ~RadixSort.orderedBits(rule.liquidationPrice(of: positions[i]) > 0 ? s * logPrice : -.infinity)
+        var sortKeys = zip(liquidation, logLiquidation).map { price, logPrice in
+            ~RadixSort.orderedBits(price > 0 ? s * logPrice : -.infinity)
         }
         var order = indices.map { UInt32($0) }
         RadixSort.sort(&sortKeys, payloads: &order)
@@ -157,21 +159,34 @@ public struct LadderSide: Sendable {
                     }
                     block = high
                 }
-                // The survivor is in (low, high]: count the liquidated keys after low.
+                // The survivor is in (low, high]: the liquidated keys after low are a prefix (keys
+                // decrease); find its end four keys at a time.
                 let low = max(start + 1, (block - 1) << 6)
                 let high = min(block << 6, n)
-                var liquidated = 0
-                for i in (low + 1)..<high where k[i] >= target { liquidated += 1 }
-                return low + 1 + liquidated
+                var i = low + 1
+                let raw = UnsafeRawPointer(k.baseAddress!)
+                let t = SIMD4<Double>(repeating: target)
+                while i + 4 <= high {
+                    let liquidated = raw.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self) .>= t
+                    if !all(liquidated) {
+                        return i + Int(SIMD4<Double>.zero.replacing(with: 1, where: liquidated).sum())
+                    }
+                    i += 4
+                }
+                while i < high && k[i] >= target { i += 1 }
+                return i
             }
         }
     }
 
-    /// The key of the entry after `cursor`: the first memory the next search reads. Loading it
-    /// early for many paths at once overlaps their cache misses.
+    /// Asks the cache for the memory a round from `cursor` reads first — the next key and the
+    /// next entry (whose sums a short advance needs) — without waiting for it. Issued for many
+    /// paths at once, their cache misses overlap.
     @inline(__always)
-    public func probe(after cursor: LadderCursor) -> Double {
-        keys[min(cursor.index + 1, count)]
+    public func prefetch(after cursor: LadderCursor) {
+        let i = min(cursor.index + 1, count)
+        keys.withUnsafeBufferPointer { cascade_prefetch($0.baseAddress! + i) }
+        entries.withUnsafeBufferPointer { cascade_prefetch($0.baseAddress! + i) }
     }
 
     /// A path's place on this side at the start: nothing liquidated.

@@ -10,6 +10,35 @@ public enum CSVFormat {
         return String(value)
     }
 
+    /// Appends the text of ``number(_:)`` to `bytes` (UTF-8) without building a `String` for
+    /// whole numbers: the fast path of large reports such as paths.csv.
+    @inlinable
+    public static func append(_ value: Double, to bytes: inout [UInt8]) {
+        if value == value.rounded() && Swift.abs(value) < 1e15 {
+            append(Int64(value), to: &bytes)
+        } else if !value.isNaN {
+            var text = number(value)
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+    }
+
+    /// Appends the decimal digits of `value` (with a minus sign when negative) to `bytes`.
+    @inlinable
+    public static func append(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(24 - count)...])
+        }
+    }
+
     /// The column name of a quantile level: 0.05 → `p5`, 0.5 → `p50`, 0.999 → `p99.9`.
     public static func quantileName(_ level: Double) -> String {
         let percent = (level * 100 * 1e9).rounded() / 1e9

@@ -54,10 +54,10 @@ public struct ReportBuilder: Sendable {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(blockSize * columns.count * 20)
             for p in (block * blockSize)..<min((block + 1) * blockSize, paths.paths) {
-                bytes.append(contentsOf: String(p).utf8)
+                CSVFormat.append(Int64(p), to: &bytes)
                 for c in positions {
                     bytes.append(UInt8(ascii: ","))
-                    bytes.append(contentsOf: CSVFormat.number(paths.values[c * paths.paths + p]).utf8)
+                    CSVFormat.append(paths.values[c * paths.paths + p], to: &bytes)
                 }
                 bytes.append(UInt8(ascii: "\n"))
             }

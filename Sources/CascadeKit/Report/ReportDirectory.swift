@@ -26,12 +26,10 @@ public enum ReportDirectory {
         for file in files {
             let final = directory.appendingPathComponent(file.name)
             let temporary = directory.appendingPathComponent(".\(file.name).\(token).partial")
-            do {
-                try file.contents.write(to: temporary, atomically: false, encoding: .utf8)
-            } catch {
+            if let reason = writeBytes(of: file.contents, to: temporary.path) {
                 for s in staged { try? fm.removeItem(at: s.temporary) }
                 try? fm.removeItem(at: temporary)
-                throw WriteError(path: final.path, reason: "cannot be written (\(error.localizedDescription))")
+                throw WriteError(path: final.path, reason: "cannot be written (\(reason))")
             }
             staged.append((temporary, final))
         }
@@ -45,6 +43,21 @@ public enum ReportDirectory {
         let written = Set(files.map(\.name))
         for name in known where !written.contains(name) {
             try? fm.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
+    /// Writes the UTF-8 bytes of `text` to a new file at `path` straight from the string's
+    /// storage (a report can be tens of megabytes; no copy). Returns why it failed, or nil.
+    static func writeBytes(of text: String, to path: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let file = fopen(path, "wb") else { return String(cString: strerror(errno)) }
+            var failure: String? = nil
+            if let base = bytes.baseAddress, fwrite(base, 1, bytes.count, file) != bytes.count {
+                failure = String(cString: strerror(errno))
+            }
+            if fclose(file) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+            return failure
         }
     }
 }

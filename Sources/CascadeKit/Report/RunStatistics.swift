@@ -65,9 +65,13 @@ public struct RunStatistics: Sendable {
         // Metrics: one task per column.
         let columns = paths.columns.filter { twin || !$0.metric.needsTwin }
         let slots = WorkerSlots<MetricSummary>(count: columns.count)
+        // The sorted columns that tail risk needs too (sorting is most of the work).
+        let riskColumns = [PathColumn(.insuranceFundEnd), PathColumn(.badDebt), PathColumn(.liquidatedNotional)]
+        let sortedSlots = WorkerSlots<[Double]>(count: columns.count)
         DispatchQueue.concurrentPerform(iterations: columns.count) { i in
             var sorted: [Double] = []
             let summary = SampleSummary(paths.column(columns[i]), quantileLevels: quantileLevels, sorted: &sorted)
+            if riskColumns.contains(columns[i]) { sortedSlots[i] = sorted }
             slots[i] = MetricSummary(column: columns[i], summary: summary,
                                      meanInterval: ConfidenceInterval.mean(summary, confidence: confidence),
                                      quantileIntervals: quantileLevels.map {
@@ -80,48 +84,51 @@ public struct RunStatistics: Sendable {
         let n = paths.paths
         let config = result.config
         var probabilities: [Probability] = []
-        func event(_ name: String, _ description: String, _ test: (Int) -> Bool) {
-            let count = (0..<n).reduce(0) { test($1) ? $0 + 1 : $0 }
+        func event(_ name: String, _ description: String, _ column: PathColumn, _ test: (Double) -> Bool) {
+            let count = paths.column(column).reduce(0) { test($1) ? $0 + 1 : $0 }
             probabilities.append(Probability(name: name, description: description, count: count, paths: n,
                                              interval: ConfidenceInterval.wilson(successes: count, trials: n, confidence: confidence)))
         }
-        event("anyLiquidation", "at least one position was liquidated") { paths[.liquidations, nil, $0] > 0 }
+        event("anyLiquidation", "at least one position was liquidated", PathColumn(.liquidations)) { $0 > 0 }
         if config.insuranceFund > 0 {
-            event("insuranceFundDepleted", "the insurance fund reached zero") { paths[.insuranceFundMin, nil, $0] <= 0 }
+            event("insuranceFundDepleted", "the insurance fund reached zero", PathColumn(.insuranceFundMin)) { $0 <= 0 }
         }
-        event("badDebt", "deficits were left uncovered (bad debt > 0)") { paths[.badDebt, nil, $0] > 0 }
-        event("autoDeleveraging", "auto-deleveraging closed at least one position") { paths[.adlCount, nil, $0] > 0 }
-        event("partialLiquidation", "a venue closed at least one position in part") { paths[.partialLiquidations, nil, $0] > 0 }
-        event("roundCapHit", "a cascade reached simulation.maxCascadeRounds") { paths[.roundCapHits, nil, $0] > 0 }
+        event("badDebt", "deficits were left uncovered (bad debt > 0)", PathColumn(.badDebt)) { $0 > 0 }
+        event("autoDeleveraging", "auto-deleveraging closed at least one position", PathColumn(.adlCount)) { $0 > 0 }
+        event("partialLiquidation", "a venue closed at least one position in part", PathColumn(.partialLiquidations)) { $0 > 0 }
+        event("roundCapHit", "a cascade reached simulation.maxCascadeRounds", PathColumn(.roundCapHits)) { $0 > 0 }
         let symbols = config.symbols
         for a in symbols.indices {
             let suffix = symbols.count > 1 ? ".\(symbols[a])" : ""
             for x in drawdownThresholds {
                 let level = CSVFormat.number(x)
-                event("tradedDrawdownAbove\(level)\(suffix)", "the traded price fell more than \(level) below its running peak") {
-                    paths[.maxDrawdownTraded, a, $0] > x
-                }
+                event("tradedDrawdownAbove\(level)\(suffix)", "the traded price fell more than \(level) below its running peak",
+                      PathColumn(.maxDrawdownTraded, asset: a)) { $0 > x }
                 event("fundamentalDrawdownAbove\(level)\(suffix)",
-                      "the fundamental (no-feedback) price fell more than \(level) below its running peak") {
-                    paths[.maxDrawdownFundamental, a, $0] > x
-                }
+                      "the fundamental (no-feedback) price fell more than \(level) below its running peak",
+                      PathColumn(.maxDrawdownFundamental, asset: a)) { $0 > x }
             }
         }
         self.probabilities = probabilities
 
-        // Tail risk.
-        func risk(_ quantity: String, _ description: String, _ value: (Int) -> Double) -> Risk {
-            let losses = RadixSort.sorted((0..<n).map(value).filter { !$0.isNaN })
-            return Risk(quantity: quantity, description: description,
-                        measures: riskLevels.map { TailRisk.of(sortedLosses: losses, level: $0, confidence: confidence) })
+        // Tail risk, from the columns sorted above. The fund's loss f₀ − x is non-increasing in
+        // its end balance x (rounding is monotone), so the balances in descending order give the
+        // losses in ascending order.
+        func sortedColumn(_ metric: PathMetric) -> [Double] {
+            let i = columns.firstIndex(of: PathColumn(metric))!
+            return sortedSlots[i]!
+        }
+        func risk(_ quantity: String, _ description: String, sortedLosses losses: [Double]) -> Risk {
+            Risk(quantity: quantity, description: description,
+                 measures: riskLevels.map { TailRisk.of(sortedLosses: losses, level: $0, confidence: confidence) })
         }
         let fund0 = config.insuranceFund
         risks = [
-            risk("insuranceFundLoss", "insurance fund at start minus at the horizon (USD; negative: it grew)") {
-                fund0 - paths[.insuranceFundEnd, nil, $0]
-            },
-            risk("badDebt", "uncovered deficits (USD)") { paths[.badDebt, nil, $0] },
-            risk("liquidatedNotional", "notional liquidated at execution prices (USD)") { paths[.liquidatedNotional, nil, $0] },
+            risk("insuranceFundLoss", "insurance fund at start minus at the horizon (USD; negative: it grew)",
+                 sortedLosses: sortedColumn(.insuranceFundEnd).reversed().map { fund0 - $0 }),
+            risk("badDebt", "uncovered deficits (USD)", sortedLosses: sortedColumn(.badDebt)),
+            risk("liquidatedNotional", "notional liquidated at execution prices (USD)",
+                 sortedLosses: sortedColumn(.liquidatedNotional)),
         ]
 
         // Cascade sizes.

@@ -97,7 +97,7 @@ public enum ScenarioLoader {
             let seed = index == 0 ? scenario.seed : SplitMix64.mix(scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
             do {
                 let book = try population.generateBook(price: assets[asset].price, rule: rules[asset], seed: seed)
-                positionsByAsset[asset] += book.positions
+                if positionsByAsset[asset].isEmpty { positionsByAsset[asset] = book.positions } else { positionsByAsset[asset] += book.positions }
                 cappedLeverage += book.cappedLeverage
             } catch {
                 throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "\(error); reduce entrySpread or the leverage")])

@@ -127,8 +127,6 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var touched: [Int]
     var touchedCount = 0
     var isTouched: [Bool]
-    /// Receives the prefetching loads so they are not optimised away; never read.
-    var prefetchSink = 0.0
     /// The cascade events of the simulated paths (when ``SimulationConfig/recordCascadeEvents``),
     /// in the order they ended.
     var events: [CascadeEvent] = []
@@ -375,7 +373,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     let b = 4 * k + lane
                     crossing[hits] = b
                     hits += 1
-                    prefetchSink += x[lane] <= longKey[b] ? longs.probe(after: lanes.longCursor[b]) : shorts.probe(after: lanes.shortCursor[b])
+                    if x[lane] <= longKey[b] { longs.prefetch(after: lanes.longCursor[b]) } else { shorts.prefetch(after: lanes.shortCursor[b]) }
                 }
             }
         }
