@@ -24,6 +24,27 @@ struct LiquidationLadderTests {
         }
     }
 
+    @Test("the three-level search finds the survivor at every distance and alignment")
+    func searchAtEveryDistance() {
+        let positions = TestBooks.randomBook(count: 5_000, rule: rule)
+        let ladder = LiquidationLadder(positions: positions, rule: rule)
+        for side in Side.allCases {
+            let s = ladder[side]
+            for start in stride(from: 0, to: s.count, by: 13) {
+                for distance in [1, 2, 3, 7, 8, 9, 15, 16, 17, 56, 63, 64, 65, 71, 128, 129, 500, 1_000, 4_999] {
+                    let end = min(start + distance, s.count - 1)
+                    // Targets exactly at a key (ties liquidate) and just beyond it.
+                    for target in [s.key(end), s.key(end).nextDown] {
+                        let survivor = s.firstSurvivor(from: start, logPrice: s.sign * target)
+                        var expected = start
+                        while expected < s.count && s.key(expected) >= target { expected += 1 }
+                        #expect(survivor == expected, "\(side) start \(start) distance \(distance)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("the order is the order of liquidation and prefix sums add up the book")
     func orderAndSums() {
         let positions = TestBooks.randomBook(count: 2_000, rule: rule)

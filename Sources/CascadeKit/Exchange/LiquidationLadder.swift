@@ -45,10 +45,11 @@ public struct Holding: Sendable, Equatable {
 /// x when k ≥ s·x. A sentinel entry with key −∞ that no price reaches ends the ladder.
 ///
 /// **Layout.** Entry i is one 32-byte vector (key, Σq, Σq·P_bk, Σq·E) whose sums run over the
-/// entries before i, so one cache line serves both the search and the sums of a range end: a
-/// million-position ladder does not fit in cache, and a cascade round then costs two or three
-/// cache misses instead of one per array. The margin needs no array of its own: the bankruptcy
-/// price is where equity M + s·q·(P_bk − E) is zero, so M = s·(q·E − q·P_bk).
+/// entries before i, so the memory the search ends in also holds the sums of the range end: a
+/// million-position ladder does not fit in cache, and a cascade round then costs one cache miss
+/// (after a hit in the small index levels ``blockKeys`` and ``groupKeys``) instead of one per
+/// array. The margin needs no array of its own: the bankruptcy price is where equity
+/// M + s·q·(P_bk − E) is zero, so M = s·(q·E − q·P_bk).
 public struct LadderSide: Sendable {
     public let side: Side
     /// (key, Σq, Σq·P_bk, Σq·E) for each entry, then the sentinel (count + 1 entries).
@@ -58,11 +59,13 @@ public struct LadderSide: Sendable {
     /// Each entry's quantity, entry price and margin, in ladder order: what auto-deleveraging
     /// ranks, read sequentially rather than through `positionIndex`.
     public let holdings: [Holding]
-    /// The keys alone (count + 1, ending with the sentinel), for the search.
-    @usableFromInline let keys: [Double]
     /// The key of every 64th entry (entry 64·b for block b), then −∞ past the end: the upper
-    /// level of the search in ``survivor(afterLiquidated:target:)``.
+    /// level of the search in ``survivor(afterLiquidated:target:)`` (small enough to stay in
+    /// cache).
     @usableFromInline let blockKeys: [Double]
+    /// The key of every 8th entry (entry 8·g for group g), then −∞ past the end: the middle level
+    /// of the search (the eight groups of a block are one cache line).
+    @usableFromInline let groupKeys: [Double]
 
     /// Number of positions on this side.
     public var count: Int { positionIndex.count }
@@ -97,7 +100,16 @@ public struct LadderSide: Sendable {
         var holdings: [Holding] = []
         holdings.reserveCapacity(order.count)
         var sums = SIMD4<Double>.zero
-        for (k, index) in zip(sortKeys, order) {
+        // The positions are read in ladder order, scattered over the list: ask for each one a few
+        // dozen iterations before it is needed, so that the cache misses overlap.
+        let lookahead = 32
+        positions.withUnsafeBufferPointer { list in
+            for i in 0..<min(lookahead, order.count) { cascade_prefetch(list.baseAddress! + Int(order[i])) }
+        }
+        for (n, (k, index)) in zip(sortKeys, order).enumerated() {
+            if n + lookahead < order.count {
+                positions.withUnsafeBufferPointer { cascade_prefetch($0.baseAddress! + Int(order[n + lookahead])) }
+            }
             let p = positions[Int(index)]
             holdings.append(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
             entries.append(SIMD4(RadixSort.double(orderedBits: ~k), sums[1], sums[2], sums[3]))
@@ -106,15 +118,15 @@ public struct LadderSide: Sendable {
         entries.append(SIMD4(-.infinity, sums[1], sums[2], sums[3]))
         self.entries = entries
         self.holdings = holdings
-        keys = entries.map { $0[0] }
         let blocks = order.count >> 6 + 1
         blockKeys = (0...(blocks + 1)).map { b in b << 6 < order.count ? entries[b << 6][0] : -.infinity }
+        groupKeys = (0...(8 * blocks + 8)).map { g in g << 3 < order.count ? entries[g << 3][0] : -.infinity }
         positionIndex = order.map { Int($0) }
     }
 
     /// The key s·ln(P_liq) of entry `index` (−∞ for the sentinel at `count`).
     @inlinable @inline(__always)
-    public func key(_ index: Int) -> Double { keys[index] }
+    public func key(_ index: Int) -> Double { entries[index][0] }
 
     /// The first index at or after `start` whose position survives log price `logPrice`
     /// (so positions `start..<result` are liquidated there).
@@ -130,18 +142,21 @@ public struct LadderSide: Sendable {
 
     /// The first index after `start` (whose position is known to be liquidated) with key < `target`.
     ///
-    /// The next key is checked first (most rounds liquidate a few positions); beyond it the
-    /// search runs on ``blockKeys`` — every 64th key, small enough to stay in cache — and then
-    /// counts the liquidated keys of one block of 64 in ``keys`` (eight cache lines, read in
-    /// order), so a long jump costs a few cache misses rather than one per step of a binary
-    /// search over the whole ladder.
+    /// Three levels, so that a long jump costs one cache miss that waits for another at most: the
+    /// next entry is checked first (most rounds from a fresh crossing close a few positions);
+    /// beyond it the search gallops over ``blockKeys`` (every 64th key, in cache), scans the
+    /// eight ``groupKeys`` of the block it lands in (one cache line), and then the at most eight
+    /// entries of one group (four adjacent lines, fetched together) — whose sums are what the
+    /// caller reads next. A binary search over the million-entry ladder would wait for a miss at
+    /// every step.
     @inlinable
     func survivor(afterLiquidated start: Int, target: Double) -> Int {
         let n = count
         if start + 1 >= n { return n }
-        return keys.withUnsafeBufferPointer { k in
-            if !(k[start + 1] >= target) { return start + 1 }
+        return entries.withUnsafeBufferPointer { e in
+            if !(e[start + 1][0] >= target) { return start + 1 }
             return blockKeys.withUnsafeBufferPointer { blocks in
+            groupKeys.withUnsafeBufferPointer { groups in
                 // Block b starts at entry 64·b; blocks[b] is its key (−∞ from the sentinel on).
                 var block = (start + 1) >> 6 + 1
                 if blocks[block] >= target {
@@ -159,33 +174,26 @@ public struct LadderSide: Sendable {
                     }
                     block = high
                 }
-                // The survivor is in (low, high]: the liquidated keys after low are a prefix (keys
-                // decrease); find its end four keys at a time.
+                // Entry `low` is liquidated and entry 64·block survives: the first group after
+                // low whose first key survives is at most 8·block.
                 let low = max(start + 1, (block - 1) << 6)
-                let high = min(block << 6, n)
-                var i = low + 1
-                let raw = UnsafeRawPointer(k.baseAddress!)
-                let t = SIMD4<Double>(repeating: target)
-                while i + 4 <= high {
-                    let liquidated = raw.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self) .>= t
-                    if !all(liquidated) {
-                        return i + Int(SIMD4<Double>.zero.replacing(with: 1, where: liquidated).sum())
-                    }
-                    i += 4
-                }
-                while i < high && k[i] >= target { i += 1 }
+                var group = low >> 3 + 1
+                while groups[group] >= target { group += 1 }
+                // The survivor is in (max(low, 8·(group − 1)), 8·group].
+                var i = max(low, (group - 1) << 3) + 1
+                let end = min(group << 3, n)
+                while i < end && e[i][0] >= target { i += 1 }
                 return i
-            }
+            }}
         }
     }
 
-    /// Asks the cache for the memory a round from `cursor` reads first — the next key and the
-    /// next entry (whose sums a short advance needs) — without waiting for it. Issued for many
+    /// Asks the cache for the memory a round from `cursor` reads first — the next entry (its key,
+    /// and the sums a short advance needs) — without waiting for it. Issued for many
     /// paths at once, their cache misses overlap.
     @inline(__always)
     public func prefetch(after cursor: LadderCursor) {
         let i = min(cursor.index + 1, count)
-        keys.withUnsafeBufferPointer { cascade_prefetch($0.baseAddress! + i) }
         entries.withUnsafeBufferPointer { cascade_prefetch($0.baseAddress! + i) }
     }
 
