@@ -36,6 +36,27 @@ struct FastMathTests {
         #expect(worst < 1e-15, "worst error \(worst)")
     }
 
+    @Test("the eight-lane log, sin/cos and paired Box–Muller give the four-lane bits exactly")
+    func eightLanesMatchFourLanes() {
+        var stream = PhiloxStream(generator: Philox4x32(seed: 3, domain: 1), item: 0, purpose: .testing)
+        for round in 0..<20_000 {
+            let u = (0..<16).map { _ in round < 10_000 ? stream.uniform() : exp(60 * (stream.uniform() - 0.5)) }
+            let a = SIMD4(u[0], u[1], u[2], u[3]), b = SIMD4(u[4], u[5], u[6], u[7])
+            let c = SIMD4(u[8], u[9], u[10], u[11]).replacing(with: 0.5, where: SIMD4(u[8], u[9], u[10], u[11]) .>= 1)
+            let d = SIMD4(u[12], u[13], u[14], u[15]).replacing(with: 0.25, where: SIMD4(u[12], u[13], u[14], u[15]) .>= 1)
+            let log8 = FastMath.log(SIMD8(lowHalf: a, highHalf: b))
+            #expect(log8.lowHalf == FastMath.log(a) && log8.highHalf == FastMath.log(b))
+            let turn8 = FastMath.sinCosTurn(SIMD8(lowHalf: c, highHalf: d))
+            let (sc, cc) = FastMath.sinCosTurn(c), (sd, cd) = FastMath.sinCosTurn(d)
+            #expect(turn8.sin.lowHalf == sc && turn8.cos.lowHalf == cc && turn8.sin.highHalf == sd && turn8.cos.highHalf == cd)
+            if round < 10_000 {
+                let pair = FastMath.boxMuller(a, c, b, d)
+                let first = FastMath.boxMuller(a, c), second = FastMath.boxMuller(b, d)
+                #expect(pair.0 == first.0 && pair.1 == first.1 && pair.2 == second.0 && pair.3 == second.1)
+            }
+        }
+    }
+
     @Test("xoshiro256+ from state (1, 2, 3, 4) gives the reference outputs")
     func xoshiroKnownAnswer() {
         // Reference: the published algorithm run independently (Python, 64-bit arithmetic).

@@ -278,7 +278,9 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                         scale *= s
                     }
                     if step & 1 == 0 {
-                        summary = pass(lanes, vectors: vectors) { generator.evenStepDiffusion(vector: $0, drift: drift, scale: scale) }
+                        generator.drawEvenStep(vectors: vectors)
+                        let normal = generator.normal
+                        summary = pass(lanes, vectors: vectors) { drift + scale * normal.vector($0) }
                     } else {
                         summary = pass(lanes, vectors: vectors) { generator.oddStepDiffusion(vector: $0, drift: drift, scale: scale) }
                     }
