@@ -47,30 +47,8 @@ public struct LogHistogram: Sendable, Equatable {
         }
         let base = Int(lowestBucket), width = counts.count
         let fits = Int(low) >= base && Int(high) < base + width
-        let span = Int(high) - Int(low) + 1
         counts.withUnsafeMutableBufferPointer { c in
-            if fits && count >= 64 && span <= 2048 {
-                // Paths of a batch often share a bucket, and incrementing one counter again and
-                // again waits each time for the store before it. Four interleaved partial
-                // counts (lane i mod 4) break that chain; they are added up at the end.
-                withUnsafeTemporaryAllocation(of: SIMD4<Int32>.self, capacity: span) { partial in
-                    partial.initialize(repeating: .zero)
-                    let lanes = UnsafeMutableRawPointer(partial.baseAddress!).assumingMemoryBound(to: Int32.self)
-                    let first = Int(low)
-                    @inline(__always) func slot(_ i: Int) -> Int { 4 &* (Int(Int32(truncatingIfNeeded: buckets[i])) &- first) }
-                    var i = 0
-                    while i + 4 <= count {
-                        lanes[slot(i)] &+= 1
-                        lanes[slot(i + 1) &+ 1] &+= 1
-                        lanes[slot(i + 2) &+ 2] &+= 1
-                        lanes[slot(i + 3) &+ 3] &+= 1
-                        i += 4
-                    }
-                    while i < count { lanes[slot(i)] &+= 1; i += 1 }
-                    let offset = first &- base
-                    for b in 0..<span { c[offset &+ b] &+= partial[b].wrappedSum() }
-                }
-            } else if fits {
+            if fits {
                 for i in 0..<count { c[Int(Int32(truncatingIfNeeded: buckets[i])) &- base] &+= 1 }
             } else {
                 // Only beyond maximumWidth: clamp into the edge buckets.
