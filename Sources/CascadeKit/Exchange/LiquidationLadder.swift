@@ -236,8 +236,10 @@ public struct LiquidationLadder: Sendable {
     public init(positions: [Position], rule: FlatMarginRule) {
         self.positions = positions
         self.rule = rule
-        var longIndices: [Int] = []
-        var shortIndices: [Int] = []
+        let longCount = positions.reduce(0) { $1.side == .long ? $0 + 1 : $0 }
+        var longIndices: [Int] = [], shortIndices: [Int] = []
+        longIndices.reserveCapacity(longCount)
+        shortIndices.reserveCapacity(positions.count - longCount)
         for (i, p) in positions.enumerated() {
             if p.side == .long { longIndices.append(i) } else { shortIndices.append(i) }
         }

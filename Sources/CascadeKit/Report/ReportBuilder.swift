@@ -63,10 +63,19 @@ public struct ReportBuilder: Sendable {
             }
             parts[block] = bytes
         }
-        var bytes = Array(((["path"] + columns.map { $0.name(symbols: paths.symbols) }).joined(separator: ",") + "\n").utf8)
-        bytes.reserveCapacity((0..<blocks).reduce(bytes.count) { $0 + parts[$1]!.count })
-        for block in 0..<blocks { bytes.append(contentsOf: parts[block]!) }
-        return String(decoding: bytes, as: UTF8.self)
+        let header = Array(((["path"] + columns.map { $0.name(symbols: paths.symbols) }).joined(separator: ",") + "\n").utf8)
+        let total = (0..<blocks).reduce(header.count) { $0 + parts[$1]!.count }
+        // Copied once, straight into the string's storage.
+        return String(unsafeUninitializedCapacity: total) { text in
+            var offset = header.count
+            _ = text.initialize(fromContentsOf: header)
+            for block in 0..<blocks {
+                let part = parts[block]!
+                _ = text[offset..<(offset + part.count)].initialize(fromContentsOf: part)
+                offset += part.count
+            }
+            return offset
+        }
     }
 
     /// Whether the time-series quantiles are exact (every path's values were kept) rather than
