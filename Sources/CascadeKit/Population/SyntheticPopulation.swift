@@ -172,11 +172,13 @@ public struct SyntheticPopulation: Sendable, Equatable {
                         while true {
                             let entry = price * Foundation.exp(entrySpread * z)
                             let quantity = notional / entry
-                            let maximum = rule.allows(leverage: leverageValues[i], quantity: quantity, entryPrice: entry).maximum
-                            let leverage = min(leverageValues[i], maximum)
+                            let drawn = rule.allows(leverage: leverageValues[i], quantity: quantity, entryPrice: entry)
+                            let leverage = min(leverageValues[i], drawn.maximum)
                             let position = Position(side: side, quantity: quantity, entryPrice: entry, leverage: leverage)
                             let liquidation = rule.liquidationPrice(of: position)
-                            if rule.allows(leverage: leverage, quantity: quantity, entryPrice: entry).allowed
+                            let allowed = leverage == leverageValues[i] ? drawn.allowed
+                                : rule.allows(leverage: leverage, quantity: quantity, entryPrice: entry).allowed
+                            if allowed
                                 && (side == .long ? liquidation < price : liquidation > price) {
                                 out.base[i] = position
                                 if leverage < leverageValues[i] { cappedCount.base[chunk] += 1 }
