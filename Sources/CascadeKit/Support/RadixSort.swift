@@ -24,27 +24,36 @@ public enum RadixSort {
         let n = keys.count
         precondition(payloads.count == n)
         guard n > 1 else { return }
+        // The counts of every pass's digits, from one read of the keys.
+        var counts = [Int](repeating: 0, count: 6 * 2048)
+        keys.withUnsafeBufferPointer { k in
+        counts.withUnsafeMutableBufferPointer { c in
+            for key in k {
+                for pass in 0..<6 { c[pass << 11 | Int((key >> UInt64(pass * 11)) & 2047)] &+= 1 }
+            }
+        }}
         var keyBuffer = [UInt64](repeating: 0, count: n)
         var payloadBuffer = [UInt32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 2048)
         for pass in 0..<6 {
             let shift = UInt64(pass * 11)
-            for i in counts.indices { counts[i] = 0 }
-            keys.withUnsafeBufferPointer { k in
-                for key in k { counts[Int((key >> shift) & 2047)] += 1 }
+            let skip = counts.withUnsafeMutableBufferPointer { all -> Bool in
+                let c = UnsafeMutableBufferPointer(rebasing: all[(pass << 11)..<((pass + 1) << 11)])
+                if c.contains(n) { return true }  // every key has the same digit
+                var total = 0
+                for i in c.indices {
+                    let count = c[i]
+                    c[i] = total
+                    total += count
+                }
+                return false
             }
-            if counts.contains(n) { continue }  // every key has the same digit
-            var total = 0
-            for i in counts.indices {
-                let c = counts[i]
-                counts[i] = total
-                total += c
-            }
+            if skip { continue }
             keys.withUnsafeBufferPointer { k in
             payloads.withUnsafeBufferPointer { p in
             keyBuffer.withUnsafeMutableBufferPointer { kb in
             payloadBuffer.withUnsafeMutableBufferPointer { pb in
-            counts.withUnsafeMutableBufferPointer { c in
+            counts.withUnsafeMutableBufferPointer { all in
+                let c = all.baseAddress! + (pass << 11)
                 for i in 0..<n {
                     let digit = Int((k[i] >> shift) & 2047)
                     let destination = c[digit]
