@@ -47,7 +47,7 @@ public struct ReportBuilder: Sendable {
         let selected = paths.columns.enumerated().filter { twin || !$0.element.metric.needsTwin }
         let columns = selected.map(\.element)
         let positions = selected.map(\.offset)
-        let blockSize = 8_192
+        let blockSize = 2_048
         let blocks = (paths.paths + blockSize - 1) / blockSize
         let parts = WorkerSlots<[UInt8]>(count: blocks)
         DispatchQueue.concurrentPerform(iterations: blocks) { block in

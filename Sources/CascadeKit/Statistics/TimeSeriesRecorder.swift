@@ -1,3 +1,4 @@
+import Dispatch
 /// The quantity a time-series row reports across paths.
 public enum TimeSeriesQuantity: Int, CaseIterable, Sendable {
     case tradedPrice
@@ -142,14 +143,19 @@ public struct TimeSeriesRecorder: Sendable {
     /// Quantiles per row: result[column][row][level], columns as in ``TimeSeriesColumn/layout(assets:)``.
     public func quantiles(_ levels: [Double]) -> [[[Double]]] {
         let mapping = layout.mapping
-        var result: [[[Double]]] = []
-        for a in 0..<assets {
-            result.append(traded[a].map { $0.quantiles(levels, mapping: mapping) })
-            result.append(fundamental[a].map { $0.quantiles(levels, mapping: mapping) })
+        // One task per column (traded and fundamental price of each asset, notional, fund).
+        let columns = 2 * assets + 2
+        let slots = WorkerSlots<[[Double]]>(count: columns)
+        DispatchQueue.concurrentPerform(iterations: columns) { c in
+            switch c {
+            case 2 * assets: slots[c] = Self.accumulate(notionalChanges, levels: levels, mapping: mapping)
+            case 2 * assets + 1: slots[c] = Self.accumulate(fundChanges, levels: levels, mapping: mapping)
+            default:
+                let rows = c.isMultiple(of: 2) ? traded[c / 2] : fundamental[c / 2]
+                slots[c] = rows.map { $0.quantiles(levels, mapping: mapping) }
+            }
         }
-        result.append(Self.accumulate(notionalChanges, levels: levels, mapping: mapping))
-        result.append(Self.accumulate(fundChanges, levels: levels, mapping: mapping))
-        return result
+        return (0..<columns).map { slots[$0]! }
     }
 
     /// Each row's distribution as the running sum of the change histograms up to it, and its
