@@ -186,6 +186,26 @@ struct ReportTests {
         #expect(names == ["summary.csv"])
         #expect(try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8) == "c\n")
     }
+
+    @Test("a report that cannot be moved into place is an error naming it, and no partial file is left")
+    func directoryWriteFailure() throws {
+        let directory = ScenarioText.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A non-empty directory where paths.csv should go: the rename onto it fails.
+        let blocker = directory.appendingPathComponent("paths.csv")
+        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
+        try "x".write(to: blocker.appendingPathComponent("keep"), atomically: false, encoding: .utf8)
+        #expect {
+            try ReportDirectory.write([("summary.csv", ""), ("paths.csv", "b\n")], to: directory)
+        } throws: { error in
+            "\(error)".hasPrefix(blocker.path + ": cannot be moved into place")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
+        // An empty report is an empty file.
+        try ReportDirectory.write([("summary.csv", "")], to: directory)
+        #expect(try Data(contentsOf: directory.appendingPathComponent("summary.csv")).isEmpty)
+    }
 }
 
 @Suite("Time-series changes")
