@@ -100,16 +100,7 @@ public struct LadderSide: Sendable {
         var holdings: [Holding] = []
         holdings.reserveCapacity(order.count)
         var sums = SIMD4<Double>.zero
-        // The positions are read in ladder order, scattered over the list: ask for each one a few
-        // dozen iterations before it is needed, so that the cache misses overlap.
-        let lookahead = 32
-        positions.withUnsafeBufferPointer { list in
-            for i in 0..<min(lookahead, order.count) { cascade_prefetch(list.baseAddress! + Int(order[i])) }
-        }
-        for (n, (k, index)) in zip(sortKeys, order).enumerated() {
-            if n + lookahead < order.count {
-                positions.withUnsafeBufferPointer { cascade_prefetch($0.baseAddress! + Int(order[n + lookahead])) }
-            }
+        for (k, index) in zip(sortKeys, order) {
             let p = positions[Int(index)]
             holdings.append(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
             entries.append(SIMD4(RadixSort.double(orderedBits: ~k), sums[1], sums[2], sums[3]))
