@@ -46,49 +46,28 @@ public struct BlockPathGenerator {
         jumps.start(paths: paths)
     }
 
-    /// `drift + scale·z` for lanes 4k..<4k+4 on an even step, z the step's normal: advances
-    /// those lanes' streams twice and keeps the pair's second normal for the next (odd) step.
-    @inline(__always)
-    func evenStepDiffusion(vector k: Int, drift: Double, scale: Double) -> SIMD4<Double> {
-        drift + scale * evenStepNormal(vector: k)
-    }
-
     /// The normal z of lanes 4k..<4k+4 on an even step (advancing their streams twice and keeping
     /// the pair's second normal for the next, odd, step).
     @inline(__always)
     func evenStepNormal(vector k: Int) -> SIMD4<Double> {
-        var x0 = s0.vector(k), x1 = s1.vector(k), x2 = s2.vector(k), x3 = s3.vector(k)
-        let r1 = x0 &+ x3
-        Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-        let r2 = x0 &+ x3
-        Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-        s0.setVector(k, x0); s1.setVector(k, x1); s2.setVector(k, x2); s3.setVector(k, x3)
-        let (z, zNext) = FastMath.boxMuller(Xoshiro256Plus.uniform(r1), Xoshiro256Plus.uniform(r2))
+        let (u1, u2) = Xoshiro256Plus.twoUniforms(s0, s1, s2, s3, vector: k)
+        let (z, zNext) = FastMath.boxMuller(u1, u2)
         spareNormal.setVector(k, zNext)
         return z
     }
 
     /// Draws an even step's normals for the first `vectors` vectors of lanes into ``normal``
-    /// (and the next odd step's into the spare), as ``evenStepDiffusion(vector:drift:scale:)``
-    /// would, but two vectors at a time: Box–Muller is long chains of dependent multiply–adds,
+    /// (and the next odd step's into the spare), as ``evenStepNormal(vector:)`` would, but two
+    /// vectors at a time: Box–Muller is long chains of dependent multiply–adds,
     /// and two independent chains side by side keep the floating-point units busy where one
     /// waits on each result. Same numbers, bit for bit.
     @inline(__always)
     func drawEvenStep(vectors: Int) {
         var k = 0
         while k + 2 <= vectors {
-            var a0 = s0.vector(k), a1 = s1.vector(k), a2 = s2.vector(k), a3 = s3.vector(k)
-            var b0 = s0.vector(k + 1), b1 = s1.vector(k + 1), b2 = s2.vector(k + 1), b3 = s3.vector(k + 1)
-            let ra1 = a0 &+ a3, rb1 = b0 &+ b3
-            Xoshiro256Plus.advance(&a0, &a1, &a2, &a3)
-            Xoshiro256Plus.advance(&b0, &b1, &b2, &b3)
-            let ra2 = a0 &+ a3, rb2 = b0 &+ b3
-            Xoshiro256Plus.advance(&a0, &a1, &a2, &a3)
-            Xoshiro256Plus.advance(&b0, &b1, &b2, &b3)
-            s0.setVector(k, a0); s1.setVector(k, a1); s2.setVector(k, a2); s3.setVector(k, a3)
-            s0.setVector(k + 1, b0); s1.setVector(k + 1, b1); s2.setVector(k + 1, b2); s3.setVector(k + 1, b3)
-            let (za, za2, zb, zb2) = FastMath.boxMuller(Xoshiro256Plus.uniform(ra1), Xoshiro256Plus.uniform(ra2),
-                                                        Xoshiro256Plus.uniform(rb1), Xoshiro256Plus.uniform(rb2))
+            let (ua1, ua2) = Xoshiro256Plus.twoUniforms(s0, s1, s2, s3, vector: k)
+            let (ub1, ub2) = Xoshiro256Plus.twoUniforms(s0, s1, s2, s3, vector: k + 1)
+            let (za, za2, zb, zb2) = FastMath.boxMuller(ua1, ua2, ub1, ub2)
             normal.setVector(k, za); spareNormal.setVector(k, za2)
             normal.setVector(k + 1, zb); spareNormal.setVector(k + 1, zb2)
             k += 2

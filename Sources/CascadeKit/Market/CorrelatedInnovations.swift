@@ -77,13 +77,8 @@ final class CorrelatedInnovations {
                 let even = UnsafeMutableRawPointer(independent + (a * stepsPerBatch + pair) * lanes)
                 let odd = UnsafeMutableRawPointer(independent + (a * stepsPerBatch + pair + 1) * lanes)
                 for k in 0..<vectors {
-                    var x0 = s0.vector(k), x1 = s1.vector(k), x2 = s2.vector(k), x3 = s3.vector(k)
-                    let r1 = x0 &+ x3
-                    Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-                    let r2 = x0 &+ x3
-                    Xoshiro256Plus.advance(&x0, &x1, &x2, &x3)
-                    s0.setVector(k, x0); s1.setVector(k, x1); s2.setVector(k, x2); s3.setVector(k, x3)
-                    let (z1, z2) = FastMath.boxMuller(Xoshiro256Plus.uniform(r1), Xoshiro256Plus.uniform(r2))
+                    let (u1, u2) = Xoshiro256Plus.twoUniforms(s0, s1, s2, s3, vector: k)
+                    let (z1, z2) = FastMath.boxMuller(u1, u2)
                     even.storeBytes(of: z1, toByteOffset: 32 * k, as: SIMD4<Double>.self)
                     odd.storeBytes(of: z2, toByteOffset: 32 * k, as: SIMD4<Double>.self)
                 }

@@ -67,3 +67,20 @@ public struct Xoshiro256Plus: RandomNumberGenerator, Sendable, Equatable {
         s3 = (s3 &<< 45) | (s3 &>> 19)
     }
 }
+
+extension Xoshiro256Plus {
+    /// The uniforms of two successive outputs of the streams in lanes 4k..<4k+4, whose states are
+    /// held one word per lane buffer; the streams are advanced past both. The draw of one
+    /// Box–Muller pair per lane.
+    @inline(__always)
+    static func twoUniforms(_ s0: LaneBuffer<UInt64>, _ s1: LaneBuffer<UInt64>, _ s2: LaneBuffer<UInt64>,
+                            _ s3: LaneBuffer<UInt64>, vector k: Int) -> (SIMD4<Double>, SIMD4<Double>) {
+        var x0 = s0.vector(k), x1 = s1.vector(k), x2 = s2.vector(k), x3 = s3.vector(k)
+        let r1 = x0 &+ x3
+        advance(&x0, &x1, &x2, &x3)
+        let r2 = x0 &+ x3
+        advance(&x0, &x1, &x2, &x3)
+        s0.setVector(k, x0); s1.setVector(k, x1); s2.setVector(k, x2); s3.setVector(k, x3)
+        return (uniform(r1), uniform(r2))
+    }
+}
