@@ -29,13 +29,10 @@ public struct HistoricalReturns: Sendable, Equatable {
     public static func parse(_ text: String) throws(LineError) -> [(time: Double, price: Double)] {
         var samples: [(time: Double, price: Double)] = []
         var sawHeader = false
-        var lineNumber = 0
         let iso = ISO8601DateFormatter()
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            let trimmed = line.trimmingSpaces()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+        let csv = CSVRecords(text)
+        for record in csv.records {
+            let lineNumber = record.line, trimmed = record.text, fields = record.fields
             if !sawHeader {
                 guard fields == ["timestamp", "price"] else {
                     throw LineError(line: lineNumber, message: "the first line must be the header 'timestamp,price', found '\(trimmed)'")
@@ -63,7 +60,7 @@ public struct HistoricalReturns: Sendable, Equatable {
             samples.append((time, price))
         }
         guard sawHeader else { throw LineError(line: 1, message: "the file is empty; expected the header 'timestamp,price' and prices") }
-        guard samples.count >= 2 else { throw LineError(line: lineNumber, message: "at least two prices are needed, found \(samples.count)") }
+        guard samples.count >= 2 else { throw LineError(line: csv.lineCount, message: "at least two prices are needed, found \(samples.count)") }
         return samples
     }
 

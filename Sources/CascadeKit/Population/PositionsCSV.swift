@@ -30,13 +30,9 @@ public enum PositionsCSV {
         var columns = header.count
         var sawHeader = false
         var headerLine = 1
-        var lineNumber = 0
-        // "\r\n" is one Character in Swift, and a newline, so CRLF files split correctly.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            let trimmed = line.trimmingSpaces()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces() }
+        let csv = CSVRecords(text)
+        for record in csv.records {
+            let lineNumber = record.line, trimmed = record.text, fields = record.fields
             if !sawHeader {
                 guard fields == header || fields == header + ["asset"] else {
                     throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))' (optionally with ',asset'), found '\(trimmed)'")
@@ -68,7 +64,7 @@ public enum PositionsCSV {
                               asset: columns == 5 ? fields[4] : nil, line: lineNumber))
         }
         guard sawHeader else {
-            throw LineError(line: max(lineNumber, 1), message: "the file is empty; expected the header '\(header.joined(separator: ","))' and at least one position")
+            throw LineError(line: max(csv.lineCount, 1), message: "the file is empty; expected the header '\(header.joined(separator: ","))' and at least one position")
         }
         guard !result.isEmpty else {
             throw LineError(line: headerLine, message: "no positions after the header")
@@ -85,14 +81,5 @@ public enum PositionsCSV {
 
     private static func formatLimit(_ value: Double) -> String {
         value == value.rounded() && value < 1e15 ? String(Int(value)) : String(value)
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }
