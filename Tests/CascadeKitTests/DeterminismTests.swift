@@ -12,8 +12,15 @@ struct DeterminismTests {
             impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 300),
             insuranceFund: 1e5, paths: 103, steps: 120, stepSeconds: 60, seed: seed)
         let result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize)
-        let builder = ReportBuilder(result: result, quantiles: [0.01, 0.5, 0.99])
-        return [builder.summaryCSV(), builder.pathsCSV(), builder.timeSeriesCSV()]
+        return Self.reportTexts(result, quantiles: [0.01, 0.5, 0.99])
+    }
+
+    /// summary.csv (with its intervals), paths.csv and timeseries.csv of `result`.
+    static func reportTexts(_ result: SimulationResult, quantiles: [Double]) -> [String] {
+        let statistics = RunStatistics(result: result, quantileLevels: quantiles, confidence: 0.95, riskLevels: [0.99],
+                                       drawdownThresholds: [0.1], twin: false)
+        let builder = ReportBuilder(result: result, quantiles: quantiles)
+        return [statistics.summaryCSV(symbols: result.config.symbols), builder.pathsCSV(), builder.timeSeriesCSV()]
     }
 
     @Test("byte-identical reports with 1 and 2 threads and any chunk size")
@@ -85,8 +92,7 @@ struct ModelDeterminismTests {
             correlationFactor: try! DenseLinearAlgebra.choleskyLower(correlation.flatMap { $0 }, order: 5),
             insuranceFund: 1e4)
         let result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize)
-        let builder = ReportBuilder(result: result, quantiles: [0.05, 0.5, 0.95])
-        return [builder.summaryCSV(), builder.pathsCSV(), builder.timeSeriesCSV()]
+        return DeterminismTests.reportTexts(result, quantiles: [0.05, 0.5, 0.95])
     }
 
     @Test("several correlated assets with every model: byte-identical reports for any threads and chunks")

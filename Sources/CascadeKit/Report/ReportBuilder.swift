@@ -1,7 +1,8 @@
 import Foundation
 
-/// Turns a ``SimulationResult`` into the text of cascade's CSV reports. Pure: no I/O.
-/// Every column is documented in the README ("Reports").
+/// Turns a ``SimulationResult`` into the text of paths.csv and timeseries.csv (summary.csv and
+/// the other statistics come from ``RunStatistics``). Pure: no I/O. Every column is documented in
+/// the README ("Reports").
 public struct ReportBuilder: Sendable {
     public let result: SimulationResult
     /// Quantile levels, ascending.
@@ -10,33 +11,6 @@ public struct ReportBuilder: Sendable {
     public init(result: SimulationResult, quantiles: [Double]) {
         self.result = result
         self.quantiles = quantiles
-    }
-
-    /// The summary of every column of paths.csv across paths, computed in parallel (one column
-    /// per task; each is a deterministic function of its column).
-    public func summaries() -> [(column: PathColumn, summary: SampleSummary)] {
-        let paths = result.paths, levels = quantiles
-        let columns = paths.columns
-        let slots = WorkerSlots<SampleSummary>(count: columns.count)
-        DispatchQueue.concurrentPerform(iterations: columns.count) { i in
-            slots[i] = SampleSummary(paths.column(columns[i]), quantileLevels: levels)
-        }
-        return columns.enumerated().map { ($0.element, slots[$0.offset]!) }
-    }
-
-    /// `summary.csv`: one row per column of paths.csv with count, mean, standard deviation,
-    /// standard error, min, the quantiles and max across paths.
-    public func summaryCSV(_ summaries: [(column: PathColumn, summary: SampleSummary)]? = nil) -> String {
-        let symbols = result.paths.symbols
-        var lines = [(["metric", "count", "mean", "stddev", "stderr", "min"]
-            + quantiles.map(CSVFormat.quantileName) + ["max"]).joined(separator: ",")]
-        for (column, s) in summaries ?? self.summaries() {
-            let fields = [column.name(symbols: symbols), String(s.count), CSVFormat.number(s.mean), CSVFormat.number(s.standardDeviation),
-                          CSVFormat.number(s.standardError), CSVFormat.number(s.minimum)]
-                + s.quantiles.map(CSVFormat.number) + [CSVFormat.number(s.maximum)]
-            lines.append(fields.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// `paths.csv`: one row per path, one column per metric. Rows are formatted into byte
