@@ -64,6 +64,18 @@ func modelCases() -> [(String, SimulationConfig)] {
     ]
 }
 
+/// Times the price paths of `config` alone (no positions, impact or reports) and records their
+/// path-steps per second.
+func measurePathGeneration(_ config: SimulationConfig, _ benchmark: Benchmark) {
+    let engine = SimulationEngine(config: config)
+    benchmark.startMeasurement()
+    let start = ContinuousClock.now
+    blackHole(engine.generateFundamentalPaths())
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    benchmark.stopMeasurement()
+    benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .peakMemoryResident, CascadeMetrics.pathSteps],
@@ -89,28 +101,14 @@ let benchmarks: @Sendable () -> Void = {
     // The same price paths (GBM + jumps, 100,000 × 1,440) alone: no positions, no impact, no
     // reports. The floor set by random-number generation that the engine is measured against.
     Benchmark("pathgen") { benchmark in
-        let config = try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/isolated-10k.yaml")).config
-        let engine = SimulationEngine(config: config)
-        benchmark.startMeasurement()
-        let start = ContinuousClock.now
-        blackHole(engine.generateFundamentalPaths())
-        let seconds = (ContinuousClock.now - start) / .seconds(1)
-        benchmark.stopMeasurement()
-        benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
+        measurePathGeneration(try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/isolated-10k.yaml")).config,
+                              benchmark)
     }
 
     // Path generation alone per price model (path-steps per second; for two assets each path-step
     // is two asset-steps).
     for (name, config) in modelCases() {
-        Benchmark("pathgen/\(name)") { benchmark in
-            let engine = SimulationEngine(config: config)
-            benchmark.startMeasurement()
-            let start = ContinuousClock.now
-            blackHole(engine.generateFundamentalPaths())
-            let seconds = (ContinuousClock.now - start) / .seconds(1)
-            benchmark.stopMeasurement()
-            benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
-        }
+        Benchmark("pathgen/\(name)") { benchmark in measurePathGeneration(config, benchmark) }
     }
 
     // The engine alone on isolated-1M with one thread and with all threads: the parallel
