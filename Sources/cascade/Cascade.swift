@@ -66,8 +66,7 @@ struct Run: ParsableCommand {
     @Option(help: "Directory for the reports (default: reports/<scenario file name>).")
     var out: String?
 
-    @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
-    var threads: Int?
+    @OptionGroup var threads: WorkerThreadsOption
 
     @Option(help: "Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.")
     var chunkSize: Int?
@@ -82,7 +81,6 @@ struct Run: ParsableCommand {
     var timings = false
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is out of range; expected ≥ 1") }
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size \(chunkSize) is out of range; expected ≥ 1") }
     }
 
@@ -102,7 +100,7 @@ struct Run: ParsableCommand {
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
         var progress: (@Sendable (Int, Int) -> Void)? = nil
         if let bar { progress = { done, total in bar.update(done: done, total: total) } }
-        let run = ScenarioRun.execute(loaded, threads: threads ?? SimulationEngine.defaultThreads, chunkSize: chunkSize,
+        let run = ScenarioRun.execute(loaded, threads: threads.count, chunkSize: chunkSize,
                                       progress: progress)
         bar?.finish()
         phase("simulate")

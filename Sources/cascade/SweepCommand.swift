@@ -29,8 +29,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "Directory for the reports (default: reports/<scenario file name>-sweep).")
     var out: String?
 
-    @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
-    var threads: Int?
+    @OptionGroup var threads: WorkerThreadsOption
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -40,7 +39,6 @@ struct Sweep: ParsableCommand {
 
     func validate() throws {
         if vary.isEmpty { throw ValidationError("at least one --vary KEY=V1,V2,… is required") }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is out of range; expected ≥ 1") }
     }
 
     func run() throws {
@@ -75,7 +73,7 @@ struct Sweep: ParsableCommand {
             let offset = done
             var progress: (@Sendable (Int, Int) -> Void)? = nil
             if let bar { progress = { done, _ in bar.update(done: offset + done, total: work) } }
-            let run = ScenarioRun.execute(loaded, threads: threads ?? SimulationEngine.defaultThreads, progress: progress)
+            let run = ScenarioRun.execute(loaded, threads: threads.count, progress: progress)
             done += (loaded.twin ? 2 : 1) * loaded.config.paths
             let statistics = RunStatistics(result: run.result, quantileLevels: [0.5], confidence: loaded.confidence,
                                            riskLevels: loaded.riskLevels, drawdownThresholds: [], twin: run.twin != nil)
