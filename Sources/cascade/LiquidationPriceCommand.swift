@@ -57,7 +57,7 @@ struct LiquidationPrice: ParsableCommand {
         let s = Side(rawValue: side)!
         let m = margin ?? quantity * entry / leverage!
         let (price, tier) = rule.liquidationPrice(side: s, quantity: quantity, entryPrice: entry, margin: m)
-        let bankruptcy = max(0, entry - s.sign * m / quantity)
+        let bankruptcy = max(0, MarginRule.bankruptcyPrice(sign: s.sign, quantity: quantity, entryPrice: entry, margin: m))
         let limit = rule.allows(leverage: quantity * entry / m, quantity: quantity, entryPrice: entry)
         if json {
             print("{\"liquidationPrice\": \(CSVFormat.number(price)), \"bankruptcyPrice\": \(CSVFormat.number(bankruptcy)), \"tier\": \(tier + 1)}")

@@ -183,7 +183,15 @@ public struct MarginRule: Sendable, Equatable {
     /// The price at which `position`'s equity is zero: E − s·M/q.
     @inlinable
     public func bankruptcyPrice(of position: Position) -> Double {
-        position.entryPrice - position.side.sign * position.margin / position.quantity
+        Self.bankruptcyPrice(sign: position.side.sign, quantity: position.quantity, entryPrice: position.entryPrice,
+                             margin: position.margin)
+    }
+
+    /// The price at which a position of side sign s (+1 long, −1 short), quantity q, entry price E
+    /// and isolated margin M has zero equity: E − s·M/q. It does not depend on the venue's tiers.
+    @inlinable @inline(__always)
+    public static func bankruptcyPrice(sign s: Double, quantity q: Double, entryPrice e: Double, margin m: Double) -> Double {
+        e - s * m / q
     }
 
     @inlinable

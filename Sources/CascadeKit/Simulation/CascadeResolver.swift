@@ -279,7 +279,8 @@ public struct CascadeResolver: Sendable {
                     }
                     if receipt < 0 {
                         deficit[c.side].quantity += q
-                        deficit[c.side].bankruptcyQuantity += q * (c.entryPrice - sign * c.margin / q)
+                        deficit[c.side].bankruptcyQuantity
+                            += q * MarginRule.bankruptcyPrice(sign: sign, quantity: q, entryPrice: c.entryPrice, margin: c.margin)
                     }
                     receipts += receipt
                     record(tally: &tally, side: c.side, entryNotional: q * c.entryPrice, executedNotional: execution * q,
@@ -595,7 +596,7 @@ public struct CascadeResolver: Sendable {
                 let maintenance = rule.maintenanceMargin(quantity: h.quantity, entryPrice: h.entryPrice, at: x)
                 return pnl / max(1, h.margin) * (equity > 0 ? maintenance / equity : 0)
             }
-            let bankruptcy = h.entryPrice - sign * h.margin / h.quantity
+            let bankruptcy = MarginRule.bankruptcyPrice(sign: sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)
             return sign * (x - h.entryPrice) / h.entryPrice * (x / abs(x - bankruptcy))
         }
         queue.reserveCapacity((n - cursor) / 2 + live.count)
