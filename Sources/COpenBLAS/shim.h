@@ -12,4 +12,8 @@
 /// Cholesky factorisation of a symmetric positive-definite matrix (LAPACK dpotrf).
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 
+/// Stops OpenBLAS's worker threads (they are started again if a later call wants more than one
+/// thread). Exported by libopenblas.so (its fork handler uses it); declared in no public header.
+int blas_thread_shutdown_(void);
+
 #endif

@@ -10,6 +10,13 @@ struct Cascade: ParsableCommand {
         version: "0.1.0",
         subcommands: [Run.self, Sweep.self, Validate.self, LiquidationPrice.self]
     )
+
+    static func main() {
+        // cascade parallelises over paths itself; OpenBLAS's own worker threads would busy-wait on
+        // the cores that load the scenario (unless OPENBLAS_NUM_THREADS says otherwise).
+        DenseLinearAlgebra.useSingleThreadedOpenBLAS()
+        main(nil)
+    }
 }
 
 /// Prints a scenario error to standard error, one line per issue, and exits with status 1.

@@ -77,6 +77,8 @@ func measurePathGeneration(_ config: SimulationConfig, _ benchmark: Benchmark) {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    // As the command-line tool does: cascade's own threads, not OpenBLAS's, use the cores.
+    DenseLinearAlgebra.useSingleThreadedOpenBLAS()
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .peakMemoryResident, CascadeMetrics.pathSteps],
         timeUnits: .milliseconds,

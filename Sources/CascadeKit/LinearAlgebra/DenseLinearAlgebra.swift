@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Dense linear algebra on row-major `[Double]` matrices through OpenBLAS (CBLAS and the Fortran
 /// LAPACK symbols of Debian's libopenblas). Used for correlated innovations (Cholesky factor,
@@ -48,5 +49,24 @@ public enum DenseLinearAlgebra {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                     1, a, Int32(k), b, Int32(n), 0, &c, Int32(n))
         return c
+    }
+
+    /// The number of threads OpenBLAS uses.
+    public static var openBLASThreads: Int { Int(openblas_get_num_threads()) }
+
+    /// Makes OpenBLAS single-threaded and stops its worker threads, unless `OPENBLAS_NUM_THREADS`
+    /// is set (then the user's choice stands). Returns whether it changed anything.
+    ///
+    /// cascade parallelises over paths itself and calls OpenBLAS only for small matrices. But
+    /// OpenBLAS starts one worker thread per core when the library loads, before `main`, and each
+    /// busy-waits (`sched_yield`) for about 2²⁸ cycles (≈ 0.1 s) before it sleeps — on the cores
+    /// that load the scenario: the synthetic population of 1,000,000 positions took 32–67 ms on 2
+    /// cores instead of 32 ms. The command-line tool and the benchmarks call this first.
+    @discardableResult
+    public static func useSingleThreadedOpenBLAS() -> Bool {
+        if let value = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"], !value.isEmpty { return false }
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+        return true
     }
 }
