@@ -100,12 +100,19 @@ public struct LadderSide: Sendable {
         var holdings: [Holding] = []
         holdings.reserveCapacity(order.count)
         var sums = SIMD4<Double>.zero
-        for (k, index) in zip(sortKeys, order) {
-            let p = positions[Int(index)]
-            holdings.append(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
-            entries.append(SIMD4(RadixSort.double(orderedBits: ~k), sums[1], sums[2], sums[3]))
-            sums += SIMD4(0, p.quantity, p.quantity * rule.bankruptcyPrice(of: p), p.entryNotional)
-        }
+        positions.withUnsafeBufferPointer { positions in
+        order.withUnsafeBufferPointer { order in
+            // The positions are read in ladder order, scattered over the book: ask for each one a
+            // few iterations before it is needed, so that the cache misses overlap.
+            let n = order.count, ahead = 16
+            for i in 0..<n {
+                if i + ahead < n { cascade_prefetch(positions.baseAddress! + Int(order[i + ahead])) }
+                let p = positions[Int(order[i])]
+                holdings.append(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
+                entries.append(SIMD4(RadixSort.double(orderedBits: ~sortKeys[i]), sums[1], sums[2], sums[3]))
+                sums += SIMD4(0, p.quantity, p.quantity * rule.bankruptcyPrice(of: p), p.entryNotional)
+            }
+        }}
         entries.append(SIMD4(-.infinity, sums[1], sums[2], sums[3]))
         self.entries = entries
         self.holdings = holdings
