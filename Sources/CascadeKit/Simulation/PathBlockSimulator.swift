@@ -40,6 +40,8 @@ final class AssetLanes {
     let basisSum: LaneBuffer<Double>
     /// Each lane's open cascade and event statistics.
     var cascades: [LaneCascades]
+    /// The vectors (lanes 4k..<4k+4) in which the current step's pass found a crossing.
+    let crossingVectors: UnsafeMutablePointer<Int>
 
     init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int) {
         self.index = index
@@ -67,11 +69,13 @@ final class AssetLanes {
         basisRing = (0..<markSteps).map { _ in LaneBuffer(lanes: capacity, value: 0) }
         basisSum = LaneBuffer(lanes: capacity, value: 0)
         cascades = Array(repeating: LaneCascades(), count: capacity)
+        crossingVectors = .allocate(capacity: (capacity + 3) / 4)
     }
 
     deinit {
         books.deinitialize(count: bookCount)
         books.deallocate()
+        crossingVectors.deallocate()
     }
 
     /// The mark's log-basis of lane `b` (the averaged impact), for an index mark.
@@ -82,10 +86,11 @@ final class AssetLanes {
     }
 }
 
-/// The reductions of one pass over a block: which lanes crossed a threshold, and the range of
-/// the traded and fundamental log-prices (to size the time-series histograms).
+/// The reductions of one pass over a block: how many vectors have a lane that crossed a
+/// threshold (listed in ``AssetLanes/crossingVectors``), and the range of the traded and
+/// fundamental log-prices (to size the time-series histograms).
 struct PassSummary {
-    var crossed = SIMDMask<SIMD4<Int64>>(repeating: false)
+    var crossingVectorCount = 0
     var lowP = SIMD4<Double>(repeating: .infinity)
     var highP = SIMD4<Double>(repeating: -.infinity)
     var lowF = SIMD4<Double>(repeating: .infinity)
@@ -178,6 +183,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let indexMark = lanes.indexMark
         let basisSum = lanes.basisSum
         let basisScale = lanes.markSteps == 0 ? 0 : 1 / Double(lanes.markSteps)
+        let crossingVectors = lanes.crossingVectors
         for k in 0..<vectors {
             let f = logF.vector(k) + increment(k)
             logF.setVector(k, f)
@@ -187,7 +193,12 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             logP.setVector(k, x)
             let check = indexMark ? f + basisSum.vector(k) * basisScale : x
             let cross = (check .<= longKey.vector(k)) .| (-check .<= shortKey.vector(k))
-            summary.crossed .|= cross
+            // Rare (a few lanes per step in a block): listed here so that the cascades need not
+            // scan the block again.
+            if any(cross) {
+                crossingVectors[summary.crossingVectorCount] = k
+                summary.crossingVectorCount += 1
+            }
             low.setVector(k, FastMath.select(cross, low.vector(k), FastMath.minimum(low.vector(k), x)))
             let pp = FastMath.select(cross, peakP.vector(k), FastMath.maximum(peakP.vector(k), x))
             peakP.setVector(k, pp)
@@ -293,7 +304,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 }
 
                 // 3. Cascades, only where a threshold was crossed.
-                if any(summary.crossed) {
+                if summary.crossingVectorCount > 0 {
                     resolveCrossings(lanes, step: step, vectors: vectors, n: n, first: first, summary: &summary, observer: &observer)
                 }
 
@@ -367,7 +378,8 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let longs = lanes.ladder.longs, shorts = lanes.ladder.shorts
         var hits = 0
         let basisScale = lanes.markSteps == 0 ? 0 : 1 / Double(lanes.markSteps)
-        for k in 0..<vectors {
+        for v in 0..<summary.crossingVectorCount {
+            let k = lanes.crossingVectors[v]
             let x = lanes.indexMark ? logF.vector(k) + lanes.basisSum.vector(k) * basisScale : logP.vector(k)
             let mask = (x .<= longKey.vector(k)) .| (-x .<= shortKey.vector(k))
             if any(mask) {
