@@ -84,9 +84,9 @@ struct PriceDynamicsTests {
             return g
         }
         var one = generator(), four = generator()
-        // 7,200 gamma draws: Marsaglia–Tsang rejects up to ~5% of first candidates (most at shape
+        // 3,600 gamma draws: Marsaglia–Tsang rejects up to ~5% of first candidates (most at shape
         // 1), so dozens of lanes go on alone after the vector attempt.
-        for round in 0..<300 {
+        for round in 0..<150 {
             for shape in [1.0, 2.0, 5.5] {
                 let expected = (0..<8).map { one.gamma($0, shape: shape) }
                 let low = four.gammas(0, shape: shape), high = four.gammas(4, shape: shape)
@@ -94,10 +94,35 @@ struct PriceDynamicsTests {
                 #expect(got == expected, "round \(round), shape \(shape)")
                 #expect(got.allSatisfy { $0 > 0 })
             }
-            let normals = (0..<4).map { one.normal($0) }
-            let vector = four.normals(0)
-            #expect((0..<4).map { vector[$0] } == normals)
+            let normals = (0..<8).map { one.normal($0) }
+            let low = four.normals(0), high = four.normals(4)
+            #expect((0..<4).map { low[$0] } + (0..<4).map { high[$0] } == normals)
         }
+    }
+
+    @Test("the four-lane Heston QE step equals the one-lane step bit for bit, in both branches")
+    func hestonFourLanes() {
+        // Daily steps and a large ξ, so that both branches of the scheme occur.
+        let constants = HestonConstants(HestonModel(drift: 0, kappa: 3, theta: 0.4, xi: 3, rho: -0.7, v0: 0.4),
+                                        dt: 1 / 365.0)
+        var rng = SplitMix64Stream(seed: 5, stream: 0)
+        var quadratic = 0, exponential = 0
+        let e = constants.decay
+        for _ in 0..<2_000 {
+            // Variances from 1e-9 to 1: those below ~0.01 take the exponential branch (ψ > 1.5).
+            let v = SIMD4<Double>((0..<4).map { _ in pow(10, -9 + 9 * rng.uniform()) })
+            let z = SIMD4<Double>((0..<4).map { _ in 4 * rng.uniform() - 2 })
+            let u = SIMD4<Double>((0..<4).map { _ in rng.uniform() })
+            let vector = constants.nextVariances(v, normals: z, uniforms: u)
+            for k in 0..<4 {
+                #expect(vector[k].bitPattern == constants.nextVariance(v[k], normal: z[k], uniform: u[k]).bitPattern)
+                // ψ = s²/m² as Andersen (2008) defines it, to see both branches are exercised.
+                let m = 0.4 + (v[k] - 0.4) * e
+                let s2 = v[k] * 9 * e * (1 - e) / 3 + 0.4 * 9 * (1 - e) * (1 - e) / 6
+                if s2 / (m * m) > 1.5 { exponential += 1 } else { quadratic += 1 }
+            }
+        }
+        #expect(quadratic > 1_000 && exponential > 1_000, "quadratic \(quadratic), exponential \(exponential)")
     }
 
     @Test("GARCH(1,1): variance near ω/(1 − α − β) and squared returns autocorrelated at lag 1")

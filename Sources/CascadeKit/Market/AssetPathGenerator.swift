@@ -1,4 +1,5 @@
 import Foundation
+import CVectorMath
 
 /// The log-returns of one asset for a block of paths, for any ``PriceModel``, given the asset's
 /// (correlated) normal innovation of each path and step from ``CorrelatedInnovations``.
@@ -187,13 +188,26 @@ struct AssetPathGenerator {
             }
         case let .heston(h):
             let c = heston!
-            // The variance shocks' normals four lanes at a time (each lane's draws as one at a time).
+            // Four lanes at a time as vectors, with each lane's draws in the one-lane order (the
+            // variance shock's normal, then its uniform) and the same operations: the same bits.
             let quads = count & ~3
-            var shocks = SIMD4<Double>()
-            for b in 0..<count {
+            for b in stride(from: 0, to: quads, by: 4) {
+                let v = SIMD4(variance[b], variance[b + 1], variance[b + 2], variance[b + 3])
+                let shocks = normals(b)
+                var u = SIMD4<Double>()
+                for k in 0..<4 { u[k] = uniform(b + k) }
+                let next = c.nextVariances(v, normals: shocks, uniforms: u)
+                for k in 0..<4 { variance[b + k] = next[k] }
+                let convexity = -0.5 * s * s * (0.5 * v + 0.5 * next) * dt
+                let shock = SIMD4(z[b], z[b + 1], z[b + 2], z[b + 3])
+                let random = c.k0 + (c.k1 + 0.5 * 0.5 * dt) * v + (c.k2 + 0.5 * 0.5 * dt) * next
+                    + cascade_sqrt4(c.k3 * v + c.k4 * next) * shock
+                let value = h.drift * dt + convexity + s * random + extra
+                for k in 0..<4 { increment[b + k] = value[k] }
+            }
+            for b in quads..<count {
                 let v = variance[b]
-                if b & 3 == 0 && b < quads { shocks = normals(b) }
-                let next = c.nextVariance(v, normal: b < quads ? shocks[b & 3] : normal(b), uniform: uniform(b))
+                let next = c.nextVariance(v, normal: normal(b), uniform: uniform(b))
                 variance[b] = next
                 let convexity = -0.5 * s * s * (0.5 * v + 0.5 * next) * dt
                 let random = c.k0 + (c.k1 + 0.5 * 0.5 * dt) * v + (c.k2 + 0.5 * 0.5 * dt) * next
@@ -270,10 +284,36 @@ struct HestonConstants {
             let x = b2.squareRoot() + zv
             return a * x * x
         } else {
-            let p = (psi - 1) / (psi + 1)
-            let beta = (1 - p) / m
-            return u <= p ? 0 : Foundation.log((1 - p) / (1 - u)) / beta
+            return exponentialBranch(psi: psi, mean: m, uniform: u)
         }
+    }
+
+    /// The QE scheme's draw for ψ > 1.5: zero with probability p, else exponential.
+    @inline(__always)
+    func exponentialBranch(psi: Double, mean m: Double, uniform u: Double) -> Double {
+        let p = (psi - 1) / (psi + 1)
+        let beta = (1 - p) / m
+        return u <= p ? 0 : Foundation.log((1 - p) / (1 - u)) / beta
+    }
+
+    /// ``nextVariance(_:normal:uniform:)`` of four lanes: the quadratic branch as vectors (the
+    /// same operations lane by lane, so the same bits), the exponential one lane by lane where ψ > 1.5.
+    @inline(__always)
+    func nextVariances(_ v: SIMD4<Double>, normals zv: SIMD4<Double>, uniforms u: SIMD4<Double>) -> SIMD4<Double> {
+        let h = model
+        let m = h.theta + (v - h.theta) * decay
+        let s2 = v * h.xi * h.xi * decay * (1 - decay) / h.kappa
+            + h.theta * h.xi * h.xi * (1 - decay) * (1 - decay) / (2 * h.kappa)
+        let psi = s2 / (m * m)
+        let inverse = 2 / psi
+        let b2 = inverse - 1 + cascade_sqrt4(inverse * (inverse - 1))
+        let a = m / (1 + b2)
+        let x = cascade_sqrt4(b2) + zv
+        var result = a * x * x
+        for k in 0..<4 where !(psi[k] <= 1.5) {
+            result[k] = exponentialBranch(psi: psi[k], mean: m[k], uniform: u[k])
+        }
+        return result
     }
 }
 
