@@ -305,7 +305,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
 
                 // 3. Cascades, only where a threshold was crossed.
                 if summary.crossingVectorCount > 0 {
-                    resolveCrossings(lanes, step: step, vectors: vectors, n: n, first: first, summary: &summary, observer: &observer)
+                    resolveCrossings(lanes, step: step, n: n, first: first, summary: &summary, observer: &observer)
                 }
 
                 // The mark's basis average takes in this step's end-of-step impact.
@@ -371,7 +371,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     /// Finds the lanes that crossed a threshold, touches each one's next ladder key before
     /// resolving any (with a ladder larger than the cache, these are misses the memory system can
     /// overlap), resolves their cascades and updates their end-of-step extremes and buckets.
-    mutating func resolveCrossings(_ lanes: AssetLanes, step: Int, vectors: Int, n: Int, first: Int,
+    mutating func resolveCrossings(_ lanes: AssetLanes, step: Int, n: Int, first: Int,
                                    summary: inout PassSummary, observer: inout Observer) {
         let logF = lanes.logFundamental, j = lanes.impact, logP = lanes.logTraded
         let longKey = lanes.nextLongKey, shortKey = lanes.nextShortKey
