@@ -21,11 +21,12 @@ struct CommandLineTests {
 
     struct Outcome { var status: Int32; var stdout: String; var stderr: String }
 
-    static func cascade(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
+    static func cascade(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -69,6 +70,24 @@ struct CommandLineTests {
         #expect(notional?["mean"] is Double && notional?["ciLow"] is Double && notional?["ciHigh"] is Double)
         #expect((json?["probabilities"] as? [String: Any])?["badDebt"] != nil)
         #expect(result.stderr.isEmpty, "no progress bar when standard error is not a terminal")
+    }
+
+    @Test("with OpenBLAS's threads stopped at start-up (no OPENBLAS_NUM_THREADS), a correlated run gives the same reports")
+    func openBLASThreadsStopped() throws {
+        // btc-eth-correlated uses a Cholesky factor and one dgemm per block of steps.
+        let scenario = Self.root.appendingPathComponent("Scenarios/btc-eth-correlated.yaml").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = nil
+        let stopped = Self.temporaryDirectory(), chosen = Self.temporaryDirectory()
+        let first = try Self.cascade(["run", scenario, "--paths", "64", "--out", stopped.path, "--quiet"], environment: environment)
+        environment["OPENBLAS_NUM_THREADS"] = "2"
+        let second = try Self.cascade(["run", scenario, "--paths", "64", "--out", chosen.path, "--quiet"], environment: environment)
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
+        for name in ["summary.csv", "paths.csv", "timeseries.csv"] {
+            let a = try Data(contentsOf: stopped.appendingPathComponent(name))
+            let b = try Data(contentsOf: chosen.appendingPathComponent(name))
+            #expect(!a.isEmpty && a == b, "\(name)")
+        }
     }
 
     @Test("sweep writes one row per grid point and a chart per metric; a bad key names it")

@@ -114,19 +114,6 @@ struct OpenBLASTests {
         }
     }
 
-    @Test("OpenBLAS made single-threaded still computes: a product after its threads were stopped")
-    func singleThreadedOpenBLAS() {
-        let changed = DenseLinearAlgebra.useSingleThreadedOpenBLAS()
-        // Either the environment chose the thread count, or it is now one.
-        #expect(changed == (ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "").isEmpty)
-        if changed { #expect(DenseLinearAlgebra.openBLASThreads == 1) }
-        // A product large enough that OpenBLAS would split it across threads.
-        let n = 300
-        let a = (0..<(n * n)).map { Double($0 % 7) - 3 }
-        let identity = (0..<(n * n)).map { $0 / n == $0 % n ? 1.0 : 0.0 }
-        #expect(DenseLinearAlgebra.multiply(a, identity, m: n, k: n, n: n) == a)
-    }
-
     @Test("dgemm agrees with a naive product on a rectangular case")
     func gemm() {
         let a: [Double] = (0..<6).map { Double($0) + 1 }      // 2×3
