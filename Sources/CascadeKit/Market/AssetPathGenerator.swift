@@ -16,7 +16,9 @@ struct AssetPathGenerator {
     let seed: UInt64
     let capacity: Int
     var jumps: JumpClock
-    /// Auxiliary stream of each lane.
+    /// Auxiliary stream of each lane. This and the other per-lane arrays have the block's lanes
+    /// rounded up to a multiple of four: the vector loops also draw for the padding lanes of the
+    /// last vector (seeded like any lane, results ignored), which changes no other lane.
     var aux: [Xoshiro256Plus]
     /// GARCH per-step variance h, or Heston annual variance v, per lane.
     var variance: [Double]
@@ -45,10 +47,11 @@ struct AssetPathGenerator {
         default: merton = nil
         }
         jumps = JumpClock(jumps: merton, stepYears: stepYears, seed: seed, asset: asset, capacity: capacity)
-        aux = Array(repeating: Xoshiro256Plus(seed: 0, path: 0), count: capacity)
-        variance = Array(repeating: 0, count: capacity)
-        regime = Array(repeating: 0, count: capacity)
-        position = Array(repeating: 0, count: capacity)
+        let lanes = (capacity + 3) & ~3
+        aux = Array(repeating: Xoshiro256Plus(seed: 0, path: 0), count: lanes)
+        variance = Array(repeating: 0, count: lanes)
+        regime = Array(repeating: 0, count: lanes)
+        position = Array(repeating: 0, count: lanes)
         if case let .heston(h) = model { heston = HestonConstants(h, dt: stepYears) } else { heston = nil }
         if case let .regimeSwitching(r) = model {
             let perStep = RegimeSwitchingModel.perStepTransitions(r.transitions, periods: stepYears * 365 * 86_400 / r.period)
@@ -67,7 +70,7 @@ struct AssetPathGenerator {
         first = paths.lowerBound
         count = paths.count
         jumps.start(paths: paths)
-        for b in 0..<count {
+        for b in 0..<((count + 3) & ~3) {
             aux[b] = Xoshiro256Plus(seed: auxSeed, path: UInt64(first + b))
             switch model {
             case let .garch(g): variance[b] = g.startVariance
@@ -159,27 +162,20 @@ struct AssetPathGenerator {
             let compensation = m.jumps.map { $0.compensated ? $0.compensator : 0 } ?? 0
             let drift = (m.drift - compensation - 0.5 * s * s * m.volatility * m.volatility) * dt + extra
             let scale = s * m.volatility * dt.squareRoot() * ((nu - 2) / nu).squareRoot()
-            // Four lanes at a time (the draws of each lane are those of the one-lane loop).
-            let quads = count & ~3
-            for b in stride(from: 0, to: quads, by: 4) {
+            // Four lanes at a time (the draws of each lane are those of the one-lane method).
+            for b in stride(from: 0, to: count, by: 4) {
                 let chiSquare = 2 * gammas(b, shape: nu / 2)
                 for k in 0..<4 { increment[b + k] = drift + scale * z[b + k] / (chiSquare[k] / nu).squareRoot() }
-            }
-            for b in quads..<count {
-                let chiSquare = 2 * gamma(b, shape: nu / 2)
-                increment[b] = drift + scale * z[b] / (chiSquare / nu).squareRoot()
             }
         case let .garch(g):
             let tScale = g.degreesOfFreedom.map { (($0 - 2) / $0).squareRoot() }
             // Student-t shocks' gamma variates four lanes at a time (each lane's draws as one at a time).
-            let quads = count & ~3
             var gammaQuad = SIMD4<Double>()
             for b in 0..<count {
                 var shock = z[b]
                 if let nu = g.degreesOfFreedom, let unit = tScale {
-                    if b & 3 == 0 && b < quads { gammaQuad = gammas(b, shape: nu / 2) }
-                    let gammaDraw = b < quads ? gammaQuad[b & 3] : gamma(b, shape: nu / 2)
-                    shock = shock / (2 * gammaDraw / nu).squareRoot() * unit
+                    if b & 3 == 0 { gammaQuad = gammas(b, shape: nu / 2) }
+                    shock = shock / (2 * gammaQuad[b & 3] / nu).squareRoot() * unit
                 }
                 let h = variance[b]
                 let epsilon = s * h.squareRoot() * shock
@@ -190,8 +186,7 @@ struct AssetPathGenerator {
             let c = heston!
             // Four lanes at a time as vectors, with each lane's draws in the one-lane order (the
             // variance shock's normal, then its uniform) and the same operations: the same bits.
-            let quads = count & ~3
-            for b in stride(from: 0, to: quads, by: 4) {
+            for b in stride(from: 0, to: count, by: 4) {
                 let v = SIMD4(variance[b], variance[b + 1], variance[b + 2], variance[b + 3])
                 let shocks = normals(b)
                 var u = SIMD4<Double>()
@@ -204,15 +199,6 @@ struct AssetPathGenerator {
                     + cascade_sqrt4(c.k3 * v + c.k4 * next) * shock
                 let value = h.drift * dt + convexity + s * random + extra
                 for k in 0..<4 { increment[b + k] = value[k] }
-            }
-            for b in quads..<count {
-                let v = variance[b]
-                let next = c.nextVariance(v, normal: normal(b), uniform: uniform(b))
-                variance[b] = next
-                let convexity = -0.5 * s * s * (0.5 * v + 0.5 * next) * dt
-                let random = c.k0 + (c.k1 + 0.5 * 0.5 * dt) * v + (c.k2 + 0.5 * 0.5 * dt) * next
-                    + (c.k3 * v + c.k4 * next).squareRoot() * z[b]
-                increment[b] = h.drift * dt + convexity + s * random + extra
             }
         case let .regimeSwitching(r):
             for b in 0..<count {
@@ -270,7 +256,9 @@ struct HestonConstants {
         k4 = gamma2 * dt * (1 - h.rho * h.rho)
     }
 
-    /// The variance after one step from v by the QE scheme (switching at ψ_c = 1.5).
+    /// The variance after one step from v by the QE scheme (switching at ψ_c = 1.5), for one
+    /// lane: the definition that ``nextVariances(_:normals:uniforms:)``, which the engine runs, is
+    /// tested bit for bit against.
     func nextVariance(_ v: Double, normal zv: Double, uniform u: Double) -> Double {
         let h = model
         let m = h.theta + (v - h.theta) * decay
