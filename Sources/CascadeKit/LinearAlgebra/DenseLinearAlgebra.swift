@@ -51,9 +51,6 @@ public enum DenseLinearAlgebra {
         return c
     }
 
-    /// The number of threads OpenBLAS uses.
-    public static var openBLASThreads: Int { Int(openblas_get_num_threads()) }
-
     /// Makes OpenBLAS single-threaded and stops its worker threads, unless `OPENBLAS_NUM_THREADS`
     /// is set (then the user's choice stands). Returns whether it changed anything.
     ///
