@@ -64,11 +64,7 @@ struct Run: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: "Number of paths (overrides simulation.paths).")
-    var paths: Int?
-
-    @Option(help: "Random seed (overrides seed).")
-    var seed: UInt64?
+    @OptionGroup var overrides: ScenarioOverrideOptions
 
     @Option(help: "Directory for the reports (default: reports/<scenario file name>).")
     var out: String?
@@ -95,7 +91,7 @@ struct Run: ParsableCommand {
         let started = Date()
         let loaded: LoadedScenario
         do {
-            loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(paths: paths, seed: seed))
+            loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.overrides())
         } catch { throw fail(error.description) }
         var phases: [(String, Double)] = [("load", Date().timeIntervalSince(started))]
         var mark = Date()

@@ -8,8 +8,9 @@ struct Sweep: ParsableCommand {
         discussion: """
             Each --vary KEY=V1,V2,… names a scenario key path (dotted names, list items by index, e.g. \
             market.assets.0.model.volatility, impact.depth, positions.synthetic.leverageMix) and its values; several \
-            --vary make a grid. Every grid point uses the scenario's seed, so every path sees the same random draws \
-            at every point (common random numbers): differences between points are the effect of the keys, not noise. \
+            --vary make a grid; --paths and --seed apply at every point. Every grid point uses the same seed, so every \
+            path sees the same random draws at every point (common random numbers): differences between points are \
+            the effect of the keys, not noise. \
             Writes sweep.csv (one row per point: the key risk metrics with their confidence intervals), one chart per \
             metric against the first key, and sweep.html.
             """)
@@ -20,11 +21,8 @@ struct Sweep: ParsableCommand {
     @Option(name: .customLong("vary"), help: "KEY=V1,V2,… (repeat for a grid).")
     var vary: [String] = []
 
-    @Option(help: "Number of paths at every point (overrides simulation.paths).")
-    var paths: Int?
-
-    @Option(help: "Random seed (overrides seed).")
-    var seed: UInt64?
+    /// --paths and --seed apply at every point.
+    @OptionGroup var overrides: ScenarioOverrideOptions
 
     @Option(help: "Directory for the reports (default: reports/<scenario file name>-sweep).")
     var out: String?
@@ -53,8 +51,7 @@ struct Sweep: ParsableCommand {
         var loadedPoints: [LoadedScenario] = []
         for assignments in grid {
             do {
-                var loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(paths: paths, seed: seed,
-                                                                                                  assignments: assignments))
+                var loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.overrides(assignments: assignments))
                 // A sweep keeps only what its metrics need.
                 loaded.config.recordCascadeEvents = false
                 loaded.config.liquidationMap = nil
