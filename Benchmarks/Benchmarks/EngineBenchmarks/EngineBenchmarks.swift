@@ -113,12 +113,15 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("pathgen/\(name)") { benchmark in measurePathGeneration(config, benchmark) }
     }
 
-    // The engine alone on isolated-1M with one thread and with all threads: the parallel
-    // speed-up (load and reports excluded).
-    for threads in [1, SimulationEngine.defaultThreads] {
-        Benchmark("engine isolated-1M, 20,000 paths, \(threads) thread\(threads == 1 ? "" : "s")") { benchmark in
+    // The engine alone on isolated-1M (load and reports excluded): with 20,000 paths, one thread
+    // and all threads (the parallel speed-up); with all 100,000 paths, the same paths as
+    // `pathgen` (the like-for-like ratio of the engine to path generation).
+    let all = SimulationEngine.defaultThreads
+    for (label, paths, threads) in [("20,000", 20_000, 1), ("20,000", 20_000, all), ("100,000", 100_000, all)] {
+        let name = "engine isolated-1M, \(label) paths, \(threads) thread\(threads == 1 ? "" : "s")"
+        Benchmark(name) { benchmark in
             let config = try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/isolated-1M.yaml"),
-                                                 overrides: ScenarioOverrides(paths: 20_000)).config
+                                                 overrides: ScenarioOverrides(paths: paths)).config
             let engine = SimulationEngine(config: config)
             benchmark.startMeasurement()
             let start = ContinuousClock.now

@@ -40,19 +40,6 @@ public enum FastMath {
         return select(r .> x, r - 1, r)
     }
 
-    /// ⌈x⌉ for |x| < 2⁵¹.
-    @inlinable @inline(__always)
-    public static func ceilSmall(_ x: Vector) -> Vector {
-        let r = roundSmall(x)
-        return select(r .< x, r + 1, r)
-    }
-
-    /// Integral doubles of magnitude below 2³¹ as 32-bit integers (in the low half of each
-    /// 64-bit lane), through the bit pattern of x + 1.5·2⁵²: no checked conversion.
-    @inlinable @inline(__always)
-    public static func int32Bits(integral x: Vector) -> Bits {
-        unsafeBitCast(x + roundingMagic, to: Bits.self)
-    }
 
     /// ln(x) for finite x > 0 (normal numbers), four lanes.
     ///
@@ -241,8 +228,4 @@ public enum FastMath {
         let (a, b) = boxMuller(Vector(repeating: u1), Vector(repeating: u2))
         return (a[0], b[0])
     }
-
-    /// ⌈x⌉ for |x| < 2⁵¹.
-    @inlinable
-    public static func ceilSmall(_ x: Double) -> Double { ceilSmall(Vector(repeating: x))[0] }
 }

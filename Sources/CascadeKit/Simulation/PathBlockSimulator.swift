@@ -17,9 +17,9 @@ final class AssetLanes {
     let peakLogFundamental: LaneBuffer<Double>
     let drawdownLogFundamental: LaneBuffer<Double>
     let minLogTraded: LaneBuffer<Double>
-    /// Time-series buckets of the current step (32-bit integers in the low half of each lane).
-    let tradedBucket: LaneBuffer<UInt64>
-    let fundamentalBucket: LaneBuffer<UInt64>
+    /// Time-series buckets of the current step.
+    let tradedBucket: LaneBuffer<Int32>
+    let fundamentalBucket: LaneBuffer<Int32>
     /// The step's log-return (general models).
     let increment: LaneBuffer<Double>
     /// Liquidated notional in this asset so far.
@@ -42,6 +42,10 @@ final class AssetLanes {
     var cascades: [LaneCascades]
     /// The vectors (lanes 4k..<4k+4) in which the current step's pass found a crossing.
     let crossingVectors: UnsafeMutablePointer<Int>
+    /// For the i-th of them, the traded price's lowest, peak and drawdown before the pass, at
+    /// vectors 3i, 3i + 1 and 3i + 2: the pass updates every lane, and a cascade's lanes take
+    /// their extremes back to apply their end-of-step price instead.
+    let crossingExtremes: LaneBuffer<Double>
 
     init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int) {
         self.index = index
@@ -70,6 +74,7 @@ final class AssetLanes {
         basisSum = LaneBuffer(lanes: capacity, value: 0)
         cascades = Array(repeating: LaneCascades(), count: capacity)
         crossingVectors = .allocate(capacity: (capacity + 3) / 4)
+        crossingExtremes = LaneBuffer(lanes: 3 * ((capacity + 3) / 4) * 4, value: 0)
     }
 
     deinit {
@@ -107,8 +112,9 @@ struct PassSummary {
 ///    (``BlockPathGenerator``), otherwise by ``AssetPathGenerator`` from the correlated
 ///    innovations of ``CorrelatedInnovations``;
 /// 2. one pass: impact recovery J ← J·decay, ln P = ln F + J, the threshold check as a vector mask,
-///    end-of-step extremes and drawdowns, and the time-series buckets. Lanes that crossed keep
-///    their old extremes: their end-of-step price is known only after their cascade;
+///    end-of-step extremes and drawdowns, and the time-series buckets. Lanes that crossed take
+///    their extremes back from before the pass (kept per crossing vector): their end-of-step
+///    price is known only after their cascade;
 /// 3. cascades, only where a threshold was crossed (liquidations in an asset move only that asset);
 /// 4. on recorded rows, the time-series histograms.
 ///
@@ -183,7 +189,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let indexMark = lanes.indexMark
         let basisSum = lanes.basisSum
         let basisScale = lanes.markSteps == 0 ? 0 : 1 / Double(lanes.markSteps)
-        let crossingVectors = lanes.crossingVectors
+        let crossingVectors = lanes.crossingVectors, crossingExtremes = lanes.crossingExtremes
         for k in 0..<vectors {
             let f = logF.vector(k) + increment(k)
             logF.setVector(k, f)
@@ -196,13 +202,17 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             // Rare (a few lanes per step in a block): listed here so that the cascades need not
             // scan the block again.
             if any(cross) {
-                crossingVectors[summary.crossingVectorCount] = k
+                let i = summary.crossingVectorCount
+                crossingVectors[i] = k
+                crossingExtremes.setVector(3 * i, low.vector(k))
+                crossingExtremes.setVector(3 * i + 1, peakP.vector(k))
+                crossingExtremes.setVector(3 * i + 2, ddP.vector(k))
                 summary.crossingVectorCount += 1
             }
-            low.setVector(k, FastMath.select(cross, low.vector(k), FastMath.minimum(low.vector(k), x)))
-            let pp = FastMath.select(cross, peakP.vector(k), FastMath.maximum(peakP.vector(k), x))
+            low.setVector(k, FastMath.minimum(low.vector(k), x))
+            let pp = FastMath.maximum(peakP.vector(k), x)
             peakP.setVector(k, pp)
-            ddP.setVector(k, FastMath.select(cross, ddP.vector(k), FastMath.maximum(ddP.vector(k), pp - x)))
+            ddP.setVector(k, FastMath.maximum(ddP.vector(k), pp - x))
             let pf = FastMath.maximum(peakF.vector(k), f)
             peakF.setVector(k, pf)
             ddF.setVector(k, FastMath.maximum(ddF.vector(k), pf - f))
@@ -236,7 +246,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             // Padding lanes never cross a threshold.
             lanes.nextLongKey.fill(-.infinity)
             lanes.nextShortKey.fill(-.infinity)
-            let startBucket = UInt64(UInt32(bitPattern: mapping.bucket(logValue: logP0)))
+            let startBucket = mapping.bucket(logValue: logP0)
             lanes.tradedBucket.fill(startBucket)
             lanes.fundamentalBucket.fill(startBucket)
             lanes.basisSum.fill(0)
@@ -280,14 +290,16 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 if gbm != nil {
                     gbm!.jumps.apply(step: step, logF: lanes.logFundamental)
                     let generator = gbm!
-                    var drift = generator.step.driftTerm, scale = generator.step.diffusionScale
+                    var stepDrift = generator.step.driftTerm, stepScale = generator.step.diffusionScale
                     if let schedule = lanes.schedule {
                         let s = schedule.volatilityScale[step]
-                        let sigma2dt: Double = scale * scale
+                        let sigma2dt: Double = stepScale * stepScale
                         let convexity: Double = 0.5 * sigma2dt * (1 - s * s)
-                        drift += convexity + schedule.extraDrift[step]
-                        scale *= s
+                        stepDrift += convexity + schedule.extraDrift[step]
+                        stepScale *= s
                     }
+                    // Captured as constants (a captured `var` is read from memory at every vector).
+                    let drift = stepDrift, scale = stepScale
                     if step & 1 == 0 {
                         generator.drawEvenStep(vectors: vectors)
                         let normal = generator.normal
@@ -387,6 +399,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     let b = 4 * k + lane
                     crossing[hits] = b
                     hits += 1
+                    // Back to the extremes before the pass: the end-of-step price comes after the cascade.
+                    lanes.minLogTraded[b] = lanes.crossingExtremes[12 * v + lane]
+                    lanes.peakLogTraded[b] = lanes.crossingExtremes[12 * v + 4 + lane]
+                    lanes.drawdownLogTraded[b] = lanes.crossingExtremes[12 * v + 8 + lane]
                     if x[lane] <= longKey[b] { longs.prefetch(after: lanes.longCursor[b]) } else { shorts.prefetch(after: lanes.shortCursor[b]) }
                 }
             }
@@ -417,11 +433,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             // The next thresholds: the ladder's and those of positions re-inserted on this path.
             longKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(0, step: step + 1))
             shortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1, step: step + 1))
-            // The extremes and bucket of the end-of-step price, skipped in the pass.
+            // The extremes and bucket of the end-of-step price.
             lanes.minLogTraded[b] = min(lanes.minLogTraded[b], x)
             lanes.peakLogTraded[b] = max(lanes.peakLogTraded[b], x)
             lanes.drawdownLogTraded[b] = max(lanes.drawdownLogTraded[b], lanes.peakLogTraded[b] - x)
-            lanes.tradedBucket[b] = UInt64(UInt32(bitPattern: mapping.bucket(logValue: x)))
+            lanes.tradedBucket[b] = mapping.bucket(logValue: x)
             summary.lowP[0] = min(summary.lowP[0], x)
             summary.highP[0] = max(summary.highP[0], x)
         }

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Maps positive values to logarithmic buckets with a guaranteed relative accuracy, as in
@@ -36,15 +37,15 @@ public struct LogBucketMapping: Sendable, Equatable {
     /// The same as a static function of 1/ln γ.
     @inlinable @inline(__always)
     public static func bucket(logValue: Double, inverseLogGamma: Double) -> Int32 {
-        Int32(truncatingIfNeeded: buckets(logValues: SIMD4(repeating: logValue), inverseLogGamma: inverseLogGamma)[0])
+        buckets(logValues: SIMD4(repeating: logValue), inverseLogGamma: inverseLogGamma)[0]
     }
 
-    /// The buckets of four values given by their logarithms, as 32-bit integers in the low half of
-    /// each lane (branch-free, for the engine's vector loops).
+    /// The buckets of four values given by their logarithms (branch-free, for the engine's vector
+    /// loops): ⌈ln x / ln γ⌉, clamped to ±2³⁰.
     @inlinable @inline(__always)
-    public static func buckets(logValues: SIMD4<Double>, inverseLogGamma: Double) -> SIMD4<UInt64> {
+    public static func buckets(logValues: SIMD4<Double>, inverseLogGamma: Double) -> SIMD4<Int32> {
         let raw = FastMath.maximum(SIMD4(repeating: -1_073_741_824), FastMath.minimum(SIMD4(repeating: 1_073_741_824), logValues * inverseLogGamma))
-        return FastMath.int32Bits(integral: FastMath.ceilSmall(raw))
+        return cascade_ceil_int4(raw)
     }
 
     /// The bucket of a value ≥ 0 (zero has its own bucket).

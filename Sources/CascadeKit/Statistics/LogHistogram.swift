@@ -30,10 +30,9 @@ public struct LogHistogram: Sendable, Equatable {
         counts[offset] += count
     }
 
-    /// Adds one count for each of `count` buckets (none of them the zero bucket), given as 32-bit
-    /// integers in the low half of 64-bit words, all within `low...high`: the range is grown once
-    /// for the whole batch, then counted in a tight loop.
-    public mutating func add(lowBitsOf buckets: UnsafePointer<UInt64>, count: Int, low: Int32, high: Int32) {
+    /// Adds one count for each of `count` buckets (none of them the zero bucket), all within
+    /// `low...high`: the range is grown once for the whole batch, then counted in a tight loop.
+    public mutating func add(_ buckets: UnsafePointer<Int32>, count: Int, low: Int32, high: Int32) {
         guard count > 0 else { return }
         if counts.isEmpty {
             // The first batch sets a range with room for the rest: three times its own spread.
@@ -49,11 +48,11 @@ public struct LogHistogram: Sendable, Equatable {
         let fits = Int(low) >= base && Int(high) < base + width
         counts.withUnsafeMutableBufferPointer { c in
             if fits {
-                for i in 0..<count { c[Int(Int32(truncatingIfNeeded: buckets[i])) &- base] &+= 1 }
+                for i in 0..<count { c[Int(buckets[i]) &- base] &+= 1 }
             } else {
                 // Only beyond maximumWidth: clamp into the edge buckets.
                 for i in 0..<count {
-                    c[min(max(Int(Int32(truncatingIfNeeded: buckets[i])) - base, 0), width - 1)] &+= 1
+                    c[min(max(Int(buckets[i]) - base, 0), width - 1)] &+= 1
                 }
             }
         }

@@ -97,15 +97,15 @@ public struct TimeSeriesRecorder: Sendable {
         fundChanges = rows
     }
 
-    /// Records the price buckets of `count` paths in `row` (buckets as 32-bit integers in the
-    /// low half of each 64-bit word), given the lowest and highest log-price of each quantity.
-    public mutating func recordPrices(asset: Int = 0, row: Int, traded tradedBuckets: UnsafePointer<UInt64>,
-                                      fundamental fundamentalBuckets: UnsafePointer<UInt64>, count: Int,
+    /// Records the price buckets of `count` paths in `row`, given the lowest and highest
+    /// log-price of each quantity.
+    public mutating func recordPrices(asset: Int = 0, row: Int, traded tradedBuckets: UnsafePointer<Int32>,
+                                      fundamental fundamentalBuckets: UnsafePointer<Int32>, count: Int,
                                       tradedRange: ClosedRange<Double>, fundamentalRange: ClosedRange<Double>) {
         let m = layout.mapping
-        traded[asset][row].add(lowBitsOf: tradedBuckets, count: count,
+        traded[asset][row].add(tradedBuckets, count: count,
                                low: m.bucket(logValue: tradedRange.lowerBound), high: m.bucket(logValue: tradedRange.upperBound))
-        fundamental[asset][row].add(lowBitsOf: fundamentalBuckets, count: count,
+        fundamental[asset][row].add(fundamentalBuckets, count: count,
                                     low: m.bucket(logValue: fundamentalRange.lowerBound), high: m.bucket(logValue: fundamentalRange.upperBound))
     }
 
