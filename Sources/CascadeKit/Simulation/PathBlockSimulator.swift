@@ -285,6 +285,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             let row = layout.firstRow(afterStep: step)
             let recordRow = (step + 1) % layout.stride == 0
             for lanes in assets {
+                if recordRow { recorder.prefetchPrices(asset: lanes.index, row: (step + 1) / layout.stride) }
                 // 1–2. The exogenous move and the vector pass.
                 var summary: PassSummary
                 if gbm != nil {

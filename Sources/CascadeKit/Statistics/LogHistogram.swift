@@ -1,3 +1,4 @@
+import CVectorMath
 /// Integer counts (32-bit per bucket) over the buckets of a ``LogBucketMapping``, stored densely over the range of
 /// buckets seen, plus a count of exact zeros.
 ///
@@ -55,6 +56,19 @@ public struct LogHistogram: Sendable, Equatable {
                     c[min(max(Int(buckets[i]) - base, 0), width - 1)] &+= 1
                 }
             }
+        }
+    }
+
+    /// Asks the cache for the dense counts (at most `limit` buckets from the lowest), without
+    /// waiting for them: issued a while before the counts are added to, the misses overlap with
+    /// other work.
+    @inline(__always)
+    func prefetchCounts(limit: Int) {
+        counts.withUnsafeBufferPointer { c in
+            guard let base = c.baseAddress else { return }
+            var i = 0
+            let end = min(c.count, limit)
+            while i < end { cascade_prefetch(base + i); i += 16 }
         }
     }
 

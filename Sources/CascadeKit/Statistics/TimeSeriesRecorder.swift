@@ -109,6 +109,14 @@ public struct TimeSeriesRecorder: Sendable {
                                     low: m.bucket(logValue: fundamentalRange.lowerBound), high: m.bucket(logValue: fundamentalRange.upperBound))
     }
 
+    /// Asks the cache for the price histograms of `row` ahead of ``recordPrices(asset:row:traded:fundamental:count:tradedRange:fundamentalRange:)``:
+    /// each row is a separate allocation, last touched a whole block of paths ago.
+    @inline(__always)
+    func prefetchPrices(asset: Int, row: Int) {
+        traded[asset][row].prefetchCounts(limit: 512)
+        fundamental[asset][row].prefetchCounts(limit: 512)
+    }
+
     /// Records that a path's liquidated-notional bucket moved from `from` (or ``noBucket``) to
     /// `to` as of `row`.
     @inlinable
