@@ -66,11 +66,11 @@ func modelCases() -> [(String, SimulationConfig)] {
 
 /// Times the price paths of `config` alone (no positions, impact or reports) and records their
 /// path-steps per second.
-func measurePathGeneration(_ config: SimulationConfig, _ benchmark: Benchmark) {
+func measurePathGeneration(_ config: SimulationConfig, _ benchmark: Benchmark, threads: Int = SimulationEngine.defaultThreads) {
     let engine = SimulationEngine(config: config)
     benchmark.startMeasurement()
     let start = ContinuousClock.now
-    blackHole(engine.generateFundamentalPaths())
+    blackHole(engine.generateFundamentalPaths(threads: threads))
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     benchmark.stopMeasurement()
     benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
@@ -105,6 +105,13 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("pathgen") { benchmark in
         measurePathGeneration(try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/isolated-10k.yaml")).config,
                               benchmark)
+    }
+
+    // The same with one thread: the machine's own speed-up from one thread to all, which bounds
+    // the engine's.
+    Benchmark("pathgen, 1 thread") { benchmark in
+        measurePathGeneration(try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/isolated-10k.yaml")).config,
+                              benchmark, threads: 1)
     }
 
     // Path generation alone per price model (path-steps per second; for two assets each path-step
