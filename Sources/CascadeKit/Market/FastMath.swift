@@ -40,7 +40,6 @@ public enum FastMath {
         return select(r .> x, r - 1, r)
     }
 
-
     /// ln(x) for finite x > 0 (normal numbers), four lanes.
     ///
     /// x = 2^e·m with m ∈ [1/√2, √2), ln x = e·ln 2 + 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.1716,

@@ -1,4 +1,5 @@
 import CVectorMath
+
 /// Integer counts (32-bit per bucket) over the buckets of a ``LogBucketMapping``, stored densely over the range of
 /// buckets seen, plus a count of exact zeros.
 ///
