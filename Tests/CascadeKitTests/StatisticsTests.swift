@@ -24,6 +24,33 @@ struct StatisticsTests {
         #expect(s.minimum == 2 && s.maximum == 9 && s.quantiles == [4.5])
     }
 
+    @Test("a bucket is ⌈ln x / ln γ⌉ exactly — on integral boundaries, for negative logarithms, at the clamp — and four lanes give each lane's bucket")
+    func bucketIndex() {
+        let mapping = LogBucketMapping(relativeAccuracy: 0.001)
+        let g = mapping.inverseLogGamma
+        // Logarithms whose scaled value is integral (the ceiling must not move them), just off
+        // integral in both directions, negative, tiny, and beyond the ±2³⁰ clamp.
+        var logs: [Double] = [0, -0.0, 1e-300, -1e-300, 0.5, -0.5, 11.5129, -11.5129, 1e9, -1e9]
+        for k in [-2_000, -1, 1, 7, 500, 12_345] {
+            let exact = Double(k) / g
+            logs += [exact, exact.nextUp, exact.nextDown]
+        }
+        for x in logs {
+            let scaled = min(max(x * g, -1_073_741_824), 1_073_741_824)
+            #expect(mapping.bucket(logValue: x) == Int32(scaled.rounded(.up)), "ln x = \(x)")
+        }
+        for start in stride(from: 0, to: logs.count - 3, by: 4) {
+            let lanes = SIMD4(logs[start], logs[start + 1], logs[start + 2], logs[start + 3])
+            let buckets = LogBucketMapping.buckets(logValues: lanes, inverseLogGamma: g)
+            for lane in 0..<4 { #expect(buckets[lane] == mapping.bucket(logValue: lanes[lane])) }
+        }
+        // Bucket i holds (γ^(i−1), γ^i]: its representative is within α of every value in it.
+        for x in [0.001, 1.0, 99_999.5, 1e12] {
+            let r = mapping.representative(mapping.bucket(value: x))
+            #expect(abs(r - x) <= 0.001 * x * (1 + 1e-12))
+        }
+    }
+
     @Test("sketch quantiles are within relative accuracy α of the exact ones", arguments: [0.01, 0.001, 0.0001])
     func sketchAccuracy(_ alpha: Double) {
         let mapping = LogBucketMapping(relativeAccuracy: alpha)
