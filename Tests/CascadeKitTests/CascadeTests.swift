@@ -141,4 +141,68 @@ struct CascadeTests {
         }
         #expect(anyLiquidated > 1_000)   // the test exercises liquidations, not an empty set
     }
+
+    @Test("the traded price's lowest, peak and drawdown are those of its end-of-step prices, cascades included, in any chunking")
+    func tradedExtremesFollowEndOfStepPrices() {
+        // A path traced alone (one lane) and the same path in chunks of 7 and 64 must all equal
+        // the extremes recomputed from the prices at the end of each step.
+        let rule = FlatMarginRule(maintenanceMarginRate: 0.005, liquidationFee: 0.003)
+        let config = TestBooks.config(
+            positions: TestBooks.randomBook(count: 3_000, rule: rule), maintenanceMarginRate: 0.005,
+            liquidationFee: 0.003, volatility: 1.0, jumps: MertonJumps(intensity: 1_000, mean: -0.02, stdev: 0.02),
+            impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 300),
+            insuranceFund: 1e5, paths: 23, steps: 120, stepSeconds: 60, seed: 5)
+        let engine = SimulationEngine(config: config)
+        let runs = [engine.run(threads: 2, chunkSize: 7), engine.run(threads: 1, chunkSize: 64)]
+        var sides = Set<Side>()
+        for path in 0..<config.paths {
+            var observer = RecordingObserver()
+            let traced = engine.trace(path: path, observer: &observer)
+            sides.formUnion(observer.rounds.map(\.side))
+            var low = log(config.assets[0].initialPrice), peak = low, drawdown = 0.0
+            for (f, j) in zip(observer.logFundamental, observer.logImpact) {
+                let x = f + j
+                low = min(low, x)
+                peak = max(peak, x)
+                drawdown = max(drawdown, peak - x)
+            }
+            for result in runs {
+                #expect(result.paths[.minTradedPrice, path] == exp(low), "path \(path)")
+                #expect(result.paths[.maxDrawdownTraded, path] == -expm1(-drawdown), "path \(path)")
+            }
+            #expect(traced.paths[.minTradedPrice, path] == exp(low))
+        }
+        // Cascades of both sides: a short squeeze ends above the price the pass saw.
+        #expect(sides == [.long, .short])
+    }
+
+    @Test("a path that cascades keeps the extremes of its end-of-step price, not of the price its cascade started from",
+          arguments: [Side.long, .short])
+    func crossingLanesKeepEndOfStepExtremes(_ side: Side) {
+        // A short whose liquidation price is below the start is squeezed by a fall (the forced
+        // buying lifts the price above the start); a long whose liquidation price is above it is
+        // sold by a rise. The vector pass sees a new low (or high) that the end of the step does
+        // not keep: the crossing lane must take its extremes back before its cascade.
+        let rule = FlatMarginRule(maintenanceMarginRate: 0.005)
+        let position = TestBooks.position(side, liquidationPrice: side == .short ? 99 : 101, quantity: 20_000, rule: rule)
+        let impact = ImpactModel(shape: .squareRoot, depth: 1e6, coefficient: 1, recoveryHalfLife: 300)
+        let config = TestBooks.config(positions: [position], drift: TestBooks.drift(movingBy: side == .short ? 0.995 : 1.005),
+                                      impact: impact, paths: 6)
+        let engine = SimulationEngine(config: config)
+        var observer = RecordingObserver()
+        let traced = engine.trace(path: 0, observer: &observer)
+        #expect(observer.rounds.count == 1 && observer.rounds.first?.side == side)
+        let end = exp(observer.logFundamental[0] + observer.logImpact[0])
+        let passed = observer.rounds[0].roundPrice
+        // The step's move alone made a new extreme; the cascade took the price back past the start.
+        if side == .short { #expect(passed < 100 && end > 100) } else { #expect(passed > 100 && end < 100) }
+        // Six identical paths: one lane alone, vectors of four lanes, and a vector with padding.
+        let start = exp(log(100.0))   // the start price as the engine's log-prices give it back
+        for result in [traced, engine.run(threads: 1, chunkSize: 4), engine.run(threads: 2, chunkSize: 6)] {
+            for path in 0..<result.paths.paths {
+                #expect(result.paths[.minTradedPrice, path] == min(start, end))
+                #expect(isClose(result.paths[.maxDrawdownTraded, path], side == .short ? 0 : 1 - end / 100))
+            }
+        }
+    }
 }
