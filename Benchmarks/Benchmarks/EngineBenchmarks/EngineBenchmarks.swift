@@ -64,16 +64,22 @@ func modelCases() -> [(String, SimulationConfig)] {
     ]
 }
 
-/// Times the price paths of `config` alone (no positions, impact or reports) and records their
-/// path-steps per second.
-func measurePathGeneration(_ config: SimulationConfig, _ benchmark: Benchmark, threads: Int = SimulationEngine.defaultThreads) {
+/// Times `work` on the engine of `config` (built outside the measurement) and records the path-steps
+/// of `config` per second.
+func measureEngine<Result>(_ config: SimulationConfig, _ benchmark: Benchmark, _ work: (SimulationEngine) -> Result) {
     let engine = SimulationEngine(config: config)
     benchmark.startMeasurement()
     let start = ContinuousClock.now
-    blackHole(engine.generateFundamentalPaths(threads: threads))
+    blackHole(work(engine))
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     benchmark.stopMeasurement()
     benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
+}
+
+/// Times the price paths of `config` alone (no positions, impact or reports) and records their
+/// path-steps per second.
+func measurePathGeneration(_ config: SimulationConfig, _ benchmark: Benchmark, threads: Int = SimulationEngine.defaultThreads) {
+    measureEngine(config, benchmark) { $0.generateFundamentalPaths(threads: threads) }
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -129,13 +135,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark(name) { benchmark in
             let config = try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/isolated-1M.yaml"),
                                                  overrides: ScenarioOverrides(paths: paths)).config
-            let engine = SimulationEngine(config: config)
-            benchmark.startMeasurement()
-            let start = ContinuousClock.now
-            blackHole(engine.run(threads: threads))
-            let seconds = (ContinuousClock.now - start) / .seconds(1)
-            benchmark.stopMeasurement()
-            benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(config.paths * config.steps) / seconds / 1e6))
+            measureEngine(config, benchmark) { $0.run(threads: threads) }
         }
     }
 }
