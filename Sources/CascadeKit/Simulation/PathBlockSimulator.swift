@@ -282,10 +282,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
 
         for step in 0..<config.steps {
+            // The row the step's changes count in; when the step ends on a row (`recordRow`), that row.
             let row = layout.firstRow(afterStep: step)
             let recordRow = (step + 1) % layout.stride == 0
             for lanes in assets {
-                if recordRow { recorder.prefetchPrices(asset: lanes.index, row: (step + 1) / layout.stride) }
+                if recordRow { recorder.prefetchPrices(asset: lanes.index, row: row) }
                 // 1–2. The exogenous move and the vector pass.
                 var summary: PassSummary
                 if gbm != nil {
@@ -333,15 +334,14 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
 
                 // 4. Time series.
                 if recordRow {
-                    recorder.recordPrices(asset: lanes.index, row: (step + 1) / layout.stride,
+                    recorder.recordPrices(asset: lanes.index, row: row,
                                           traded: lanes.tradedBucket.pointer, fundamental: lanes.fundamentalBucket.pointer, count: n,
                                           tradedRange: summary.lowP.min()...summary.highP.max(),
                                           fundamentalRange: summary.lowF.min()...summary.highF.max())
                     if let exact {
-                        let r = (step + 1) / layout.stride
                         for b in 0..<n {
-                            exact.set(column: 2 * lanes.index, row: r, path: first + b, Foundation.exp(lanes.logTraded[b]))
-                            exact.set(column: 2 * lanes.index + 1, row: r, path: first + b, Foundation.exp(lanes.logFundamental[b]))
+                            exact.set(column: 2 * lanes.index, row: row, path: first + b, Foundation.exp(lanes.logTraded[b]))
+                            exact.set(column: 2 * lanes.index + 1, row: row, path: first + b, Foundation.exp(lanes.logFundamental[b]))
                         }
                     }
                 }
@@ -371,10 +371,9 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 touchedCount = 0
             }
             if let exact, recordRow {
-                let r = (step + 1) / layout.stride
                 for b in 0..<n {
-                    exact.set(column: 2 * assets.count, row: r, path: first + b, tallies[b].executedNotional)
-                    exact.set(column: 2 * assets.count + 1, row: r, path: first + b, tallies[b].fund.balance)
+                    exact.set(column: 2 * assets.count, row: row, path: first + b, tallies[b].executedNotional)
+                    exact.set(column: 2 * assets.count + 1, row: row, path: first + b, tallies[b].fund.balance)
                 }
             }
         }
