@@ -86,6 +86,26 @@ struct StatisticsTests {
         #expect(merged.total == 5_000)
     }
 
+    @Test("merging a histogram whose range extends past both ends of this one adds every count")
+    func mergeWiderRange() {
+        var inner = LogHistogram(), outer = LogHistogram()
+        for b in Int32(100)...200 { inner.add(b, count: 2) }
+        for b in stride(from: Int32(50), through: 300, by: 5) { outer.add(b, count: 3) }
+        outer.add(LogBucketMapping.zeroBucket, count: 4)
+        let before = inner
+        var merged = inner
+        merged.merge(outer)
+        #expect(merged.total == inner.total + outer.total)
+        #expect(merged.zeroCount == 4)
+        for b in Int32(40)...310 {
+            let expected = (100...200 ~= b ? 2 : 0) + (50...300 ~= b && b % 5 == 0 ? 3 : 0)
+            let offset = Int(b) - Int(merged.lowestBucket)
+            let count = offset >= 0 && offset < merged.counts.count ? merged.counts[offset] : 0
+            #expect(count == Int32(expected), "bucket \(b)")
+        }
+        #expect(inner == before)  // the merge did not write into the shared copy
+    }
+
     @Test("the time series' last row agrees with the per-path results within α")
     func timeSeriesMatchesPaths() {
         let rule = FlatMarginRule(maintenanceMarginRate: 0.005)
@@ -269,6 +289,13 @@ struct TimeSeriesChangeTests {
         var merged = workers[1]
         merged.merge(workers[0])
         #expect(merged.quantiles(levels)[TimeSeriesQuantity.cumulativeLiquidatedNotional.rawValue] == expected)
+        // Rows split among threads: the same counts; the recorder it was copied from is untouched.
+        let notional = TimeSeriesQuantity.cumulativeLiquidatedNotional.rawValue
+        let alone = workers[1].quantiles(levels)[notional]
+        var parallel = workers[1]
+        parallel.merge([workers[0]], threads: 3)
+        #expect(parallel.quantiles(levels)[notional] == expected)
+        #expect(workers[1].quantiles(levels)[notional] == alone && alone != expected)
     }
 }
 

@@ -87,17 +87,21 @@ public struct LogHistogram: Sendable, Equatable {
         var newLow = low, newHigh = high
         if b < low { newLow = max(b - (high - low) - 16, high - Self.maximumWidth) }
         if b >= high { newHigh = min(b + (high - low) + 16, newLow + Self.maximumWidth) }
-        if newLow != low || newHigh != high {
-            var resized = [Int32](repeating: 0, count: newHigh - newLow)
-            resized.withUnsafeMutableBufferPointer { dst in
-                counts.withUnsafeBufferPointer { src in
-                    for i in 0..<src.count { dst[i + low - newLow] = src[i] }
-                }
-            }
-            counts = resized
-            lowestBucket = Int32(newLow)
-        }
+        if newLow != low || newHigh != high { reallocate(low: newLow, high: newHigh) }
         return min(max(b, newLow), newHigh - 1) - newLow
+    }
+
+    /// Moves the counts into a new dense range [`newLow`, `newHigh`), which contains the current one.
+    mutating func reallocate(low newLow: Int, high newHigh: Int) {
+        let low = Int(lowestBucket)
+        var resized = [Int32](repeating: 0, count: newHigh - newLow)
+        resized.withUnsafeMutableBufferPointer { dst in
+            counts.withUnsafeBufferPointer { src in
+                for i in 0..<src.count { dst[i + low - newLow] = src[i] }
+            }
+        }
+        counts = resized
+        lowestBucket = Int32(newLow)
     }
 
     /// Adds every count of `other` into this histogram: one range extension, then a dense add.
@@ -109,16 +113,32 @@ public struct LogHistogram: Sendable, Equatable {
             counts = other.counts
             return
         }
-        let otherLow = Int(other.lowestBucket), otherHigh = otherLow + other.counts.count - 1
-        if otherLow < Int(lowestBucket) || otherHigh >= Int(lowestBucket) + counts.count {
-            _ = grow(toInclude: Int32(otherLow))
-            _ = grow(toInclude: Int32(otherHigh))
+        let otherLow = Int(other.lowestBucket), otherHigh = otherLow + other.counts.count  // [low, high)
+        let low = Int(lowestBucket), high = low + counts.count
+        if otherLow < low || otherHigh > high {
+            // One new range for the union (without the slack of growth: merges mostly come last),
+            // unless it would exceed maximumWidth, where growth clamps.
+            let newLow = min(low, otherLow), newHigh = max(high, otherHigh)
+            if newHigh - newLow <= Self.maximumWidth {
+                reallocate(low: newLow, high: newHigh)
+            } else {
+                _ = grow(toInclude: Int32(otherLow))
+                _ = grow(toInclude: Int32(otherHigh - 1))
+            }
         }
         let base = Int(lowestBucket), width = counts.count
+        let offset = otherLow - base
         counts.withUnsafeMutableBufferPointer { c in
             other.counts.withUnsafeBufferPointer { o in
-                for i in 0..<o.count where o[i] != 0 {
-                    c[min(max(otherLow + i - base, 0), width - 1)] &+= o[i]
+                if offset >= 0 && offset + o.count <= width {
+                    // The other range lies inside this one: a dense, vectorisable add.
+                    let target = c.baseAddress! + offset, source = o.baseAddress!
+                    for i in 0..<o.count { target[i] &+= source[i] }
+                } else {
+                    // Only beyond maximumWidth: clamp into the edge buckets.
+                    for i in 0..<o.count where o[i] != 0 {
+                        c[min(max(offset + i, 0), width - 1)] &+= o[i]
+                    }
                 }
             }
         }

@@ -137,14 +137,40 @@ public struct TimeSeriesRecorder: Sendable {
 
     /// Adds another recorder's counts (same layout) into this one.
     public mutating func merge(_ other: TimeSeriesRecorder) {
-        precondition(other.layout == layout && other.assets == assets)
-        for r in 0..<layout.rows {
-            for a in 0..<assets {
-                traded[a][r].merge(other.traded[a][r])
-                fundamental[a][r].merge(other.fundamental[a][r])
+        merge([other])
+    }
+
+    /// Adds other recorders' counts (same layout) into this one, with the rows shared among
+    /// `threads` threads. The counts are integers, so the result does not depend on the order or
+    /// the split.
+    ///
+    /// Merge into a recorder that no other variable shares: each row is then added to in place
+    /// (a shared one copies its rows first).
+    public mutating func merge(_ others: [TimeSeriesRecorder], threads: Int = 1) {
+        precondition(others.allSatisfy { $0.layout == layout && $0.assets == assets })
+        guard !others.isEmpty else { return }
+        for a in 0..<assets {
+            Self.merge(&traded[a], others.map { $0.traded[a] }, threads: threads)
+            Self.merge(&fundamental[a], others.map { $0.fundamental[a] }, threads: threads)
+        }
+        Self.merge(&notionalChanges, others.map(\.notionalChanges), threads: threads)
+        Self.merge(&fundChanges, others.map(\.fundChanges), threads: threads)
+    }
+
+    /// Adds each of `others`' rows into the same row of `rows`, in slices of rows on `threads`
+    /// threads (each row is its own histogram, so the slices never touch the same memory).
+    static func merge(_ rows: inout [LogHistogram], _ others: [[LogHistogram]], threads: Int) {
+        let count = rows.count
+        let slices = threads > 1 ? min(count, 8 * threads) : 1
+        rows.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let target = SendablePointer(base: base)
+            let work: @Sendable (Int) -> Void = { slice in
+                for r in (slice * count / slices)..<((slice + 1) * count / slices) {
+                    for other in others { target.base[r].merge(other[r]) }
+                }
             }
-            notionalChanges[r].merge(other.notionalChanges[r])
-            fundChanges[r].merge(other.fundChanges[r])
+            if slices == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: slices, execute: work) }
         }
     }
 
