@@ -4,13 +4,13 @@ import Testing
 
 @Suite("Determinism")
 struct DeterminismTests {
-    static func reports(threads: Int, chunkSize: Int, seed: UInt64 = 5) -> [String] {
+    static func reports(threads: Int, chunkSize: Int?, seed: UInt64 = 5, paths: Int = 103) -> [String] {
         let rule = FlatMarginRule(maintenanceMarginRate: 0.005, liquidationFee: 0.003)
         let config = TestBooks.config(
             positions: TestBooks.randomBook(count: 3_000, rule: rule), maintenanceMarginRate: 0.005,
             liquidationFee: 0.003, volatility: 1.0, jumps: MertonJumps(intensity: 1_000, mean: -0.02, stdev: 0.02),
             impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 300),
-            insuranceFund: 1e5, paths: 103, steps: 120, stepSeconds: 60, seed: seed)
+            insuranceFund: 1e5, paths: paths, steps: 120, stepSeconds: 60, seed: seed)
         let result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize)
         return Self.reportTexts(result, quantiles: [0.01, 0.5, 0.99])
     }
@@ -57,6 +57,39 @@ struct DeterminismTests {
         #expect(SimulationEngine.automaticChunkSize(paths: 2_000, threads: 2) == 128)
         #expect(SimulationEngine.automaticChunkSize(paths: 20_000, threads: 2) == 1_024)
         #expect(SimulationEngine.automaticChunkSize(paths: 1, threads: 1) == 16)
+    }
+
+    @Test("automatic chunks with the tail split give the same reports as one thread")
+    func splitTailIndependence() {
+        // 300 paths on 2 threads: automatic chunks of 20, the last 40 paths in chunks of 16, 16, 8.
+        #expect(SimulationEngine.chunks(paths: 300, chunkSize: 20, threads: 2, splitTail: true).suffix(3)
+                == [260..<276, 276..<292, 292..<300])
+        let reference = Self.reports(threads: 1, chunkSize: 256, paths: 300)
+        #expect(reference[1].split(separator: "\n").count == 301)
+        #expect(Self.reports(threads: 2, chunkSize: nil, paths: 300) == reference)
+    }
+
+    @Test("chunks cover every path once, in order; the tail is split in quarters when asked",
+          arguments: [(100_000, 1_024, 2), (500, 32, 2), (20, 16, 2), (5_000, 1_024, 3), (1_000, 1_024, 1), (7, 4, 2)])
+    func chunkPartition(_ paths: Int, _ chunkSize: Int, _ threads: Int) {
+        for split in [false, true] {
+            let chunks = SimulationEngine.chunks(paths: paths, chunkSize: chunkSize, threads: threads, splitTail: split)
+            #expect(chunks.first?.lowerBound == 0 && chunks.last?.upperBound == paths)
+            #expect(zip(chunks, chunks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            #expect(chunks.allSatisfy { !$0.isEmpty && $0.count <= chunkSize })
+            let small = max(16, (chunkSize / 4 + 3) / 4 * 4)
+            if split && threads > 1 && small < chunkSize {
+                // The last `threads` chunks' worth of paths is in chunks of at most `small`.
+                let tail = chunks.filter { $0.lowerBound >= max(0, paths - threads * chunkSize) }
+                #expect(tail.reduce(0) { $0 + $1.count } == min(paths, threads * chunkSize))
+                #expect(tail.allSatisfy { $0.count <= small })
+            } else {
+                #expect(chunks.dropLast().allSatisfy { $0.count == chunkSize })
+            }
+        }
+        // The benchmark's layout: 95 chunks of 1,024, one of 672 up to the tail, eight of 256.
+        let bench = SimulationEngine.chunks(paths: 100_000, chunkSize: 1_024, threads: 2, splitTail: true)
+        #expect(bench.count == 104 && bench[95] == 97_280..<97_952 && bench[96] == 97_952..<98_208)
     }
 
     @Test("a different seed gives different paths")

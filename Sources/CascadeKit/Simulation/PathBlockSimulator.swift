@@ -499,18 +499,30 @@ struct PathResultsWriter: @unchecked Sendable {
     let base: UnsafeMutablePointer<Double>
     let paths: Int
     let assets: Int
+    let columns: Int
     /// Column position by metric and asset (asset + 1; 0 for "all assets"); −1 where none.
     let table: [Int]
 
-    init(base: UnsafeMutablePointer<Double>, results: PathResults) {
+    /// A writer into `base`, the ``PathResults/values`` of `layout` (which only gives the shape:
+    /// holding a second reference to the values while writing through `base` would make the
+    /// array copy them).
+    init(base: UnsafeMutablePointer<Double>, layout: PathResults.Layout) {
         self.base = base
-        self.paths = results.paths
-        self.assets = results.symbols.count
+        self.paths = layout.paths
+        self.assets = layout.assets
+        self.columns = layout.columns.count
         var table = [Int](repeating: -1, count: PathMetric.allCases.count * (assets + 1))
-        for (position, column) in results.columns.enumerated() {
+        for (position, column) in layout.columns.enumerated() {
             table[column.metric.rawValue * (assets + 1) + (column.asset.map { $0 + 1 } ?? 0)] = position
         }
         self.table = table
+    }
+
+    /// Sets every column of paths `range` to NaN (no value).
+    func clear(paths range: Range<Int>) {
+        for c in 0..<columns {
+            (base + c * paths + range.lowerBound).initialize(repeating: .nan, count: range.count)
+        }
     }
 
     @inline(__always)

@@ -172,6 +172,28 @@ public struct PathResults: Sendable {
         values = [Double](repeating: .nan, count: paths * columns.count)
     }
 
+    /// Results whose values are not yet set: whoever creates them sets every value (the engine's
+    /// workers NaN-fill the paths of each chunk before simulating it, so the memory is first
+    /// touched by the threads, in parallel, and while it is in their cache).
+    init(uninitializedPaths paths: Int, symbols: [String]) {
+        self.paths = paths
+        self.symbols = symbols
+        columns = PathColumn.layout(assets: symbols.count)
+        index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+        let count = paths * columns.count
+        values = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    /// The shape of the results without their values.
+    struct Layout {
+        let paths: Int
+        let assets: Int
+        let columns: [PathColumn]
+    }
+
+    /// The shape of the results without their values.
+    var layout: Layout { Layout(paths: paths, assets: symbols.count, columns: columns) }
+
     /// The position of `column` among ``columns``.
     public func position(of column: PathColumn) -> Int? { index[column] }
 

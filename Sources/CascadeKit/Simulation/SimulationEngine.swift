@@ -45,22 +45,44 @@ public struct SimulationEngine: Sendable {
         return min(1_024, max(16, (target + 3) / 4 * 4))
     }
 
+    /// The chunks (ranges of paths) of a run, in the order threads take them: `chunkSize` paths
+    /// each; with `splitTail`, the last `threads` chunks' worth of paths comes in chunks a
+    /// quarter of that size (at least 16 paths, in multiples of 4), so that the threads finish
+    /// within about a quarter of a chunk of each other rather than a whole one. Results do not
+    /// depend on it.
+    public static func chunks(paths: Int, chunkSize: Int, threads: Int, splitTail: Bool) -> [Range<Int>] {
+        var chunks: [Range<Int>] = []
+        let small = max(16, (chunkSize / 4 + 3) / 4 * 4)
+        let tailStart = splitTail && threads > 1 && small < chunkSize ? max(0, paths - threads * chunkSize) : paths
+        var lower = 0
+        while lower < paths {
+            let size = lower < tailStart ? chunkSize : small
+            let upper = min(lower + size, lower < tailStart ? tailStart : paths, paths)
+            chunks.append(lower..<upper)
+            lower = upper
+        }
+        return chunks
+    }
+
     /// Runs all paths.
     /// - Parameters:
     ///   - threads: worker threads (≥ 1).
     ///   - chunkSize: paths per chunk, the unit of work a thread takes at a time (≥ 1); nil:
-    ///     ``automaticChunkSize(paths:threads:)``.
+    ///     ``automaticChunkSize(paths:threads:)``, with the last chunks split (see
+    ///     ``chunks(paths:chunkSize:threads:splitTail:)``).
     ///   - progress: called after each chunk with the number of paths done so far (from worker
     ///     threads, so it must be thread-safe).
     public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
                     progress: (@Sendable (Int) -> Void)? = nil) -> SimulationResult {
+        let automatic = chunkSize == nil
         let chunkSize = chunkSize ?? Self.automaticChunkSize(paths: config.paths, threads: threads)
         precondition(threads >= 1 && chunkSize >= 1)
         let totalPaths = config.paths
-        let chunkCount = (totalPaths + chunkSize - 1) / chunkSize
+        let chunks = Self.chunks(paths: totalPaths, chunkSize: chunkSize, threads: threads, splitTail: automatic)
+        let chunkCount = chunks.count
         let workers = max(1, min(threads, chunkCount))
-        var results = PathResults(paths: totalPaths, symbols: config.symbols)
-        let columns = results
+        var results = PathResults(uninitializedPaths: totalPaths, symbols: config.symbols)
+        let layout = results.layout
         let recorders = WorkerSlots<TimeSeriesRecorder>(count: workers)
         let eventSlots = WorkerSlots<[CascadeEvent]>(count: workers)
         let mapSlots = WorkerSlots<LiquidationMap?>(count: workers)
@@ -75,7 +97,7 @@ public struct SimulationEngine: Sendable {
         let pathsDone = Atomic<Int>(0)
         let config = self.config
         results.values.withUnsafeMutableBufferPointer { buffer in
-            let writer = PathResultsWriter(base: buffer.baseAddress!, results: columns)
+            let writer = PathResultsWriter(base: buffer.baseAddress!, layout: layout)
             let work: @Sendable (Int) -> Void = { worker in
                 var simulator = PathBlockSimulator<NoCascadeObserver>(config: config, capacity: min(chunkSize, totalPaths),
                                                                        map: mapPrototype, exact: exact)
@@ -84,8 +106,8 @@ public struct SimulationEngine: Sendable {
                 while true {
                     let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
                     if chunk >= chunkCount { break }
-                    let lower = chunk * chunkSize
-                    let upper = min(lower + chunkSize, totalPaths)
+                    let lower = chunks[chunk].lowerBound, upper = chunks[chunk].upperBound
+                    writer.clear(paths: lower..<upper)
                     simulator.simulate(paths: lower..<upper, into: writer, recorder: &recorder, observer: &observer)
                     let done = pathsDone.wrappingAdd(upper - lower, ordering: .relaxed).newValue
                     progress?(done)
@@ -100,8 +122,11 @@ public struct SimulationEngine: Sendable {
                 DispatchQueue.concurrentPerform(iterations: workers, execute: work)
             }
         }
+        // Taken out of its slot, worker 0's recorder is the only owner of its rows: the others
+        // are added to them in place, rows split among the threads.
         var merged = recorders[0]!
-        for w in 1..<workers { merged.merge(recorders[w]!) }
+        recorders[0] = nil
+        merged.merge((1..<workers).map { recorders[$0]! }, threads: threads)
         var result = SimulationResult(config: config, paths: results, timeSeries: merged)
         result.exactTimeSeries = exact
         if config.recordCascadeEvents {
@@ -123,12 +148,12 @@ public struct SimulationEngine: Sendable {
         var single = config
         single.paths = path + 1
         var results = PathResults(paths: path + 1, symbols: config.symbols)
-        let columns = results
+        let layout = results.layout
         var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
         var events: [CascadeEvent] = []
         var map: LiquidationMap? = nil
         results.values.withUnsafeMutableBufferPointer { buffer in
-            let writer = PathResultsWriter(base: buffer.baseAddress!, results: columns)
+            let writer = PathResultsWriter(base: buffer.baseAddress!, layout: layout)
             var simulator = PathBlockSimulator<Observer>(
                 config: single, capacity: 1, map: config.liquidationMap.map { LiquidationMap(layout: $0, assets: config.assets) })
             simulator.simulate(paths: path..<(path + 1), into: writer, recorder: &recorder, observer: &observer)
@@ -162,7 +187,8 @@ extension SimulationEngine {
     public func generateFundamentalPaths(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int = 1024) -> [Double] {
         let config = self.config
         let totalPaths = config.paths
-        let chunkCount = (totalPaths + chunkSize - 1) / chunkSize
+        let chunks = Self.chunks(paths: totalPaths, chunkSize: chunkSize, threads: threads, splitTail: true)
+        let chunkCount = chunks.count
         let workers = max(1, min(threads, chunkCount))
         var finals = [Double](repeating: 0, count: totalPaths)
         let nextChunk = Atomic<Int>(0)
@@ -189,7 +215,7 @@ extension SimulationEngine {
                 while true {
                     let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
                     if chunk >= chunkCount { break }
-                    let paths = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, totalPaths)
+                    let paths = chunks[chunk]
                     let vectors = (paths.count + 3) >> 2
                     gbm?.start(paths: paths)
                     for g in generators.indices { generators[g].start(paths: paths) }
