@@ -138,6 +138,8 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var touched: [Int]
     var touchedCount = 0
     var isTouched: [Bool]
+    /// The new notional and fund buckets of the touched paths (by position in ``touched``).
+    var touchedBuckets: [SIMD2<Int32>]
     /// The cascade events of the simulated paths (when ``SimulationConfig/recordCascadeEvents``),
     /// in the order they ended.
     var events: [CascadeEvent] = []
@@ -171,6 +173,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         crossing = Array(repeating: 0, count: capacity)
         touched = Array(repeating: 0, count: capacity)
         isTouched = Array(repeating: false, count: capacity)
+        touchedBuckets = Array(repeating: .zero, count: capacity)
     }
 
     /// One vector pass over the block for `lanes` (see step 2 above); `increment(k)` gives the
@@ -353,16 +356,24 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 }
             }
             if touchedCount > 0 {
-                // The totals over all assets changed on the paths that liquidated.
+                // The totals over all assets changed on the paths that liquidated. Their new
+                // buckets first, asking the cache for every count they will change (the row of
+                // changes is usually out of cache), so that these misses overlap; then the changes.
+                for i in 0..<touchedCount {
+                    let b = touched[i]
+                    let new = SIMD2(mapping.bucket(value: tallies[b].executedNotional), mapping.bucket(value: tallies[b].fund.balance))
+                    touchedBuckets[i] = new
+                    recorder.prefetchChanges(row: row, notional: (notionalBucket[b], new[0]), fund: (fundBucket[b], new[1]))
+                }
                 for i in 0..<touchedCount {
                     let b = touched[i]
                     isTouched[b] = false
-                    let newNotional = mapping.bucket(value: tallies[b].executedNotional)
+                    let newNotional = touchedBuckets[i][0]
                     if newNotional != notionalBucket[b] {
                         recorder.recordNotionalChange(row: row, from: notionalBucket[b], to: newNotional)
                         notionalBucket[b] = newNotional
                     }
-                    let newFund = mapping.bucket(value: tallies[b].fund.balance)
+                    let newFund = touchedBuckets[i][1]
                     if newFund != fundBucket[b] {
                         recorder.recordFundChange(row: row, from: fundBucket[b], to: newFund)
                         fundBucket[b] = newFund

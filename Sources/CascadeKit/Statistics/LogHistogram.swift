@@ -73,6 +73,15 @@ public struct LogHistogram: Sendable, Equatable {
         }
     }
 
+    /// Asks the cache for the count of `bucket` (nothing if it is outside the dense range).
+    @inline(__always)
+    func prefetch(_ bucket: Int32) {
+        let offset = Int(bucket) &- Int(lowestBucket)
+        counts.withUnsafeBufferPointer { c in
+            if offset >= 0 && offset < c.count { cascade_prefetch(c.baseAddress! + offset) }
+        }
+    }
+
     /// Extends the dense range to include `bucket` (with slack, so growth is amortised) and returns
     /// the bucket's offset, clamped to the edge when the range would exceed ``maximumWidth``.
     @usableFromInline

@@ -117,6 +117,18 @@ public struct TimeSeriesRecorder: Sendable {
         fundamental[asset][row].prefetchCounts(limit: 512)
     }
 
+    /// Asks the cache for the counts that changes of a path's notional and fund buckets in `row`
+    /// (old, new) would touch, ahead of ``recordNotionalChange(row:from:to:)`` and
+    /// ``recordFundChange(row:from:to:)``.
+    @inline(__always)
+    func prefetchChanges(row: Int, notional: (Int32, Int32), fund: (Int32, Int32)) {
+        guard row < layout.rows else { return }
+        notionalChanges[row].prefetch(notional.0)
+        notionalChanges[row].prefetch(notional.1)
+        fundChanges[row].prefetch(fund.0)
+        fundChanges[row].prefetch(fund.1)
+    }
+
     /// Records that a path's liquidated-notional bucket moved from `from` (or ``noBucket``) to
     /// `to` as of `row`.
     @inlinable
