@@ -317,4 +317,22 @@ struct RadixSortTests {
         #expect(keys == [0, 1, 3, 3, 5, 5, 5, 1 << 40, 1 << 40])
         #expect(payloads == [6, 3, 1, 4, 0, 2, 5, 7, 8])
     }
+
+    @Test("radix passes are stable too, and every size around the insertion limit sorts like the standard library")
+    func stableRadixAndSmallSizes() {
+        var stream = PhiloxStream(generator: Philox4x32(seed: 9, domain: 9), item: 0, purpose: .testing)
+        // 5,000 keys from 40 values spread over all eight digits: many ties per key.
+        let distinct = (0..<40).map { _ in UInt64(stream.uniform() * 0x1p53) << 11 | UInt64(stream.uniform() * 2048) }
+        var keys = (0..<5_000).map { _ in distinct[Int(stream.uniform() * 40)] }
+        var payloads = (0..<5_000).map { UInt32($0) }
+        let original = keys
+        RadixSort.sort(&keys, payloads: &payloads)
+        #expect(keys == original.sorted())
+        #expect(zip(keys, payloads).map { original[Int($0.1)] == $0.0 }.allSatisfy { $0 })
+        #expect(zip(zip(keys, payloads), zip(keys, payloads).dropFirst()).allSatisfy { a, b in a.0 < b.0 || a.1 < b.1 })
+        for n in 0...(2 * RadixSort.insertionLimit) {
+            let values = (0..<n).map { _ in (stream.uniform() - 0.5) * exp(20 * stream.uniform()) }
+            #expect(RadixSort.sorted(values) == values.sorted(), "n = \(n)")
+        }
+    }
 }
