@@ -42,6 +42,7 @@ public struct InsuranceFund: Sendable, Equatable {
 
     /// Books one receipt (negative: a deficit to cover) and returns the shortfall the fund did not
     /// pay (0 for a receipt it could absorb).
+    @inline(__always)
     public mutating func receive(_ receipt: Double) -> Double {
         netReceipts += receipt
         if receipt >= 0 {

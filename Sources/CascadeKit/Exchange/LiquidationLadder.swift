@@ -133,7 +133,7 @@ public struct LadderSide: Sendable {
     ///   search), O(1) when none is.
     @inlinable
     public func firstSurvivor(from start: Int, logPrice: Double) -> Int {
-        let target = sign * logPrice
+        let target = side == .long ? logPrice : -logPrice
         if !(key(start) >= target) { return start }
         return survivor(afterLiquidated: start, target: target)
     }
@@ -206,7 +206,7 @@ public struct LadderSide: Sendable {
     /// more.
     @inline(__always)
     public func advance(_ cursor: inout LadderCursor, logPrice: Double) -> LadderTotals {
-        let target = sign * logPrice
+        let target = side == .long ? logPrice : -logPrice
         guard cursor.entry[0] >= target else { return .zero }
         let index = survivor(afterLiquidated: cursor.index, target: target)
         let entry = entries[index]
