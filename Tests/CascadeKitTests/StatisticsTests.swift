@@ -86,6 +86,14 @@ struct StatisticsTests {
         #expect(merged.total == 5_000)
     }
 
+    @Test("the prefetch address is the counts' storage (the native array layout it assumes holds)")
+    func prefetchAddressIsTheStorage() {
+        var histogram = LogHistogram()
+        for b in Int32(-40)...900 { histogram.add(b, count: 1) }
+        let storage = histogram.counts.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+        #expect(histogram.prefetchAddress == storage)
+    }
+
     @Test("merging a histogram whose range extends past both ends of this one adds every count")
     func mergeWiderRange() {
         var inner = LogHistogram(), outer = LogHistogram()
