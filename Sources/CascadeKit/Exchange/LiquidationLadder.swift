@@ -73,6 +73,11 @@ public struct LadderSide: Sendable {
     /// +1 for longs, −1 for shorts.
     public var sign: Double { side.sign }
 
+    /// The key s·x that liquidates at log price x (k ≥ s·x): a negation rather than a multiply by
+    /// ±1, one cycle less on every cascade round's chain.
+    @inlinable @inline(__always)
+    func target(logPrice: Double) -> Double { side == .long ? logPrice : -logPrice }
+
     init(side: Side, positions: [Position], indices: [Int], rule: FlatMarginRule) {
         self.side = side
         let s = side.sign
@@ -133,7 +138,7 @@ public struct LadderSide: Sendable {
     ///   search), O(1) when none is.
     @inlinable
     public func firstSurvivor(from start: Int, logPrice: Double) -> Int {
-        let target = side == .long ? logPrice : -logPrice
+        let target = self.target(logPrice: logPrice)
         if !(key(start) >= target) { return start }
         return survivor(afterLiquidated: start, target: target)
     }
@@ -206,7 +211,7 @@ public struct LadderSide: Sendable {
     /// more.
     @inline(__always)
     public func advance(_ cursor: inout LadderCursor, logPrice: Double) -> LadderTotals {
-        let target = side == .long ? logPrice : -logPrice
+        let target = self.target(logPrice: logPrice)
         guard cursor.entry[0] >= target else { return .zero }
         let index = survivor(afterLiquidated: cursor.index, target: target)
         let entry = entries[index]

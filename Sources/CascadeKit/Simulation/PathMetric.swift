@@ -165,11 +165,8 @@ public struct PathResults: Sendable {
     public internal(set) var values: [Double]
 
     public init(paths: Int, symbols: [String]) {
-        self.paths = paths
-        self.symbols = symbols
-        columns = PathColumn.layout(assets: symbols.count)
-        index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
-        values = [Double](repeating: .nan, count: paths * columns.count)
+        self.init(uninitializedPaths: paths, symbols: symbols)
+        values.withUnsafeMutableBufferPointer { $0.initialize(repeating: .nan) }
     }
 
     /// Results whose values are not yet set: whoever creates them sets every value (the engine's

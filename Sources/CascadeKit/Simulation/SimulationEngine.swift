@@ -106,10 +106,10 @@ public struct SimulationEngine: Sendable {
                 while true {
                     let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
                     if chunk >= chunkCount { break }
-                    let lower = chunks[chunk].lowerBound, upper = chunks[chunk].upperBound
-                    writer.clear(paths: lower..<upper)
-                    simulator.simulate(paths: lower..<upper, into: writer, recorder: &recorder, observer: &observer)
-                    let done = pathsDone.wrappingAdd(upper - lower, ordering: .relaxed).newValue
+                    let paths = chunks[chunk]
+                    writer.clear(paths: paths)
+                    simulator.simulate(paths: paths, into: writer, recorder: &recorder, observer: &observer)
+                    let done = pathsDone.wrappingAdd(paths.count, ordering: .relaxed).newValue
                     progress?(done)
                 }
                 recorders[worker] = recorder
