@@ -91,7 +91,18 @@ struct StatisticsTests {
         var histogram = LogHistogram()
         for b in Int32(-40)...900 { histogram.add(b, count: 1) }
         let storage = histogram.counts.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
-        #expect(histogram.prefetchAddress == storage)
+        #expect(histogram.prefetchTarget.countsAddress == storage)
+        // A copy that grows gets storage of its own, and its own address; the original keeps its.
+        var copy = histogram
+        copy.add(5_000, count: 1)
+        let copyStorage = copy.counts.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+        #expect(copyStorage != storage)
+        #expect(copy.prefetchTarget.countsAddress == copyStorage)
+        #expect(histogram.prefetchTarget.countsAddress == storage)
+        // Equality is about the counts, not where they are stored.
+        var twin = LogHistogram()
+        for b in Int32(-40)...900 { twin.add(b, count: 1) }
+        #expect(twin == histogram)
     }
 
     @Test("merging a histogram whose range extends past both ends of this one adds every count")

@@ -11,10 +11,22 @@ public struct LogHistogram: Sendable, Equatable {
     public static let maximumWidth = 1 << 20
 
     public private(set) var lowestBucket: Int32 = 0
-    public private(set) var counts: [Int32] = []
+    public private(set) var counts: [Int32] = [] {
+        // Every change of the counts passes here (no `oldValue`, so mutations stay in place),
+        // and the storage is hot in the cache then.
+        didSet { storageAddress = counts.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
+    }
     public private(set) var zeroCount: Int64 = 0
+    /// Where `counts` keeps its elements, for ``prefetchTarget``: kept up to date by `counts`'
+    /// observer (0 before the first count).
+    private var storageAddress: UInt = 0
 
     public init() {}
+
+    /// Equal counts over the same range; where they are stored does not matter.
+    public static func == (a: LogHistogram, b: LogHistogram) -> Bool {
+        a.lowestBucket == b.lowestBucket && a.zeroCount == b.zeroCount && a.counts == b.counts
+    }
 
     /// Total of all counts.
     public var total: Int64 { counts.reduce(zeroCount) { $0 + Int64($1) } }
@@ -60,37 +72,47 @@ public struct LogHistogram: Sendable, Equatable {
         }
     }
 
-    /// The address of the first count, for prefetching only. It comes from this value's
-    /// reference to the counts' storage, without reading the storage's header: on a cold row
-    /// that header is a cache miss of its own, which `withUnsafeBufferPointer` (it reads the
-    /// count) would wait for — it was a quarter of the simulator's own time in `perf`. Assumes
-    /// the native array layout (a 32-byte header, then the elements); were it different, a
-    /// prefetch would fetch a useless line, never fault (a prefetch does not fault).
+    /// Where the counts are, for prefetching only: a copy of the storage's address kept beside
+    /// the counts, so that neither the storage's header (on a cold row, a cache miss of its own,
+    /// which `withUnsafeBufferPointer` would wait for to read the count) nor its reference count
+    /// (which holding a reference to the storage while prefetching would increment — a write to
+    /// the header) is touched. Read it into a local before prefetching: it is a plain value, so
+    /// no reference to the storage lives across the prefetches.
     @inline(__always)
-    var prefetchAddress: UnsafeRawPointer {
-        UnsafeRawPointer(bitPattern: unsafeBitCast(counts, to: UInt.self) &+ 32)!
-    }
+    var prefetchTarget: PrefetchTarget { PrefetchTarget(address: storageAddress, lowestBucket: lowestBucket) }
 
-    /// Asks the cache for the storage's header and the first `limit` buckets' counts, without
-    /// waiting for them (nor reading the header to know how many there are: prefetching past
-    /// the end is harmless): issued a while before the counts are added to, the misses overlap
-    /// with other work.
-    @inline(__always)
-    func prefetchCounts(limit: Int) {
-        let base = prefetchAddress
-        cascade_prefetch(base - 32)
-        var offset = 0
-        while offset < 4 * limit { cascade_prefetch(base + offset); offset += 64 }
-    }
+    /// The address of a histogram's counts and its lowest bucket, as plain values: see
+    /// ``prefetchTarget``. Were the address stale (or, before the first count, 0: a low address
+    /// no mapping uses is prefetched instead), a prefetch would fetch a useless line, never fault.
+    struct PrefetchTarget {
+        let address: UInt
+        let lowestBucket: Int32
 
-    /// Asks the cache for the storage's header and the count of `bucket` (only the header if the
-    /// bucket is below the dense range or beyond any possible one).
-    @inline(__always)
-    func prefetch(_ bucket: Int32) {
-        let offset = Int(bucket) &- Int(lowestBucket)
-        let base = prefetchAddress
-        cascade_prefetch(base - 32)
-        if offset >= 0 && offset < Self.maximumWidth { cascade_prefetch(base + 4 * offset) }
+        /// The address of the first count.
+        @inline(__always)
+        var countsAddress: UnsafeRawPointer { UnsafeRawPointer(bitPattern: address == 0 ? 64 : address)! }
+
+        /// Asks the cache for the storage's header and the first `limit` buckets' counts, without
+        /// waiting for them (nor reading the header to know how many there are: prefetching past
+        /// the end is harmless): issued a while before the counts are added to, the misses overlap
+        /// with other work.
+        @inline(__always)
+        func prefetchCounts(limit: Int) {
+            let base = countsAddress
+            cascade_prefetch(base - 32)
+            var offset = 0
+            while offset < 4 * limit { cascade_prefetch(base + offset); offset += 64 }
+        }
+
+        /// Asks the cache for the storage's header and the count of `bucket` (only the header if
+        /// the bucket is below the dense range or beyond any possible one).
+        @inline(__always)
+        func prefetch(_ bucket: Int32) {
+            let offset = Int(bucket) &- Int(lowestBucket)
+            let base = countsAddress
+            cascade_prefetch(base - 32)
+            if offset >= 0 && offset < LogHistogram.maximumWidth { cascade_prefetch(base + 4 * offset) }
+        }
     }
 
     /// Extends the dense range to include `bucket` (with slack, so growth is amortised) and returns

@@ -113,8 +113,9 @@ public struct TimeSeriesRecorder: Sendable {
     /// each row is a separate allocation, last touched a whole block of paths ago.
     @inline(__always)
     func prefetchPrices(asset: Int, row: Int) {
-        traded[asset][row].prefetchCounts(limit: 512)
-        fundamental[asset][row].prefetchCounts(limit: 512)
+        let traded = traded[asset][row].prefetchTarget, fundamental = fundamental[asset][row].prefetchTarget
+        traded.prefetchCounts(limit: 512)
+        fundamental.prefetchCounts(limit: 512)
     }
 
     /// Asks the cache for the counts that changes of a path's notional and fund buckets in `row`
@@ -123,10 +124,11 @@ public struct TimeSeriesRecorder: Sendable {
     @inline(__always)
     func prefetchChanges(row: Int, notional: (Int32, Int32), fund: (Int32, Int32)) {
         guard row < layout.rows else { return }
-        notionalChanges[row].prefetch(notional.0)
-        notionalChanges[row].prefetch(notional.1)
-        fundChanges[row].prefetch(fund.0)
-        fundChanges[row].prefetch(fund.1)
+        let notionalCounts = notionalChanges[row].prefetchTarget, fundCounts = fundChanges[row].prefetchTarget
+        notionalCounts.prefetch(notional.0)
+        notionalCounts.prefetch(notional.1)
+        fundCounts.prefetch(fund.0)
+        fundCounts.prefetch(fund.1)
     }
 
     /// Records that a path's liquidated-notional bucket moved from `from` (or ``noBucket``) to
