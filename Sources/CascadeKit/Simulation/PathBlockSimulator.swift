@@ -24,13 +24,16 @@ final class AssetLanes {
     let increment: LaneBuffer<Double>
     /// Liquidated notional in this asset so far.
     let notional: LaneBuffer<Double>
-    var longCursor: [LadderCursor]
-    var shortCursor: [LadderCursor]
+    /// Each path's place on the two sides of the ladder.
+    /// (This and the buffers below are manually managed, `capacity` elements each: an array
+    /// element passed inout from a class property would pay exclusivity and uniqueness checks on
+    /// every cascade.)
+    let longCursor: UnsafeMutablePointer<LadderCursor>
+    let shortCursor: UnsafeMutablePointer<LadderCursor>
     /// Each path's departures from the ladder (re-inserted and deleveraged positions).
-    /// (A manually managed buffer: an array element passed inout from a class property would pay
-    /// exclusivity and uniqueness checks on every cascade.)
     let books: UnsafeMutablePointer<PathBook>
-    let bookCount: Int
+    /// Number of paths the buffers above and below hold.
+    let capacity: Int
     /// Whether liquidations trigger on an index mark price, and over how many past steps its basis
     /// is averaged (0: the index itself).
     let indexMark: Bool
@@ -39,7 +42,7 @@ final class AssetLanes {
     let basisRing: [LaneBuffer<Double>]
     let basisSum: LaneBuffer<Double>
     /// Each lane's open cascade and event statistics.
-    var cascades: [LaneCascades]
+    let cascades: UnsafeMutablePointer<LaneCascades>
     /// The vectors (lanes 4k..<4k+4) in which the current step's pass found a crossing.
     let crossingVectors: UnsafeMutablePointer<Int>
     /// For the i-th of them, the traded price's lowest, peak and drawdown before the pass, at
@@ -63,23 +66,32 @@ final class AssetLanes {
         fundamentalBucket = LaneBuffer(lanes: capacity, value: 0)
         increment = lanes()
         notional = lanes()
-        longCursor = Array(repeating: asset.ladder.longs.start, count: capacity)
-        shortCursor = Array(repeating: asset.ladder.shorts.start, count: capacity)
+        longCursor = .allocate(capacity: capacity)
+        longCursor.initialize(repeating: asset.ladder.longs.start, count: capacity)
+        shortCursor = .allocate(capacity: capacity)
+        shortCursor.initialize(repeating: asset.ladder.shorts.start, count: capacity)
         books = .allocate(capacity: capacity)
         books.initialize(repeating: PathBook(), count: capacity)
-        bookCount = capacity
+        self.capacity = capacity
         if case .index = asset.mechanics.mark { indexMark = true } else { indexMark = false }
         markSteps = asset.mechanics.markWindowSteps(stepSeconds: config.stepSeconds)
         basisRing = (0..<markSteps).map { _ in LaneBuffer(lanes: capacity, value: 0) }
         basisSum = LaneBuffer(lanes: capacity, value: 0)
-        cascades = Array(repeating: LaneCascades(), count: capacity)
+        cascades = .allocate(capacity: capacity)
+        cascades.initialize(repeating: LaneCascades(), count: capacity)
         crossingVectors = .allocate(capacity: (capacity + 3) / 4)
         crossingExtremes = LaneBuffer(lanes: 3 * ((capacity + 3) / 4) * 4, value: 0)
     }
 
     deinit {
-        books.deinitialize(count: bookCount)
+        books.deinitialize(count: capacity)
         books.deallocate()
+        for buffer in [longCursor, shortCursor] {
+            buffer.deinitialize(count: capacity)
+            buffer.deallocate()
+        }
+        cascades.deinitialize(count: capacity)
+        cascades.deallocate()
         crossingVectors.deallocate()
     }
 
