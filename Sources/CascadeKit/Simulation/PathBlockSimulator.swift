@@ -189,12 +189,15 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     }
 
     /// One vector pass over the block for `lanes` (see step 2 above); `increment(k)` gives the
-    /// log-return of lanes 4k..<4k+4.
+    /// log-return of lanes 4k..<4k+4, `inverseLogGamma` is the time-series mapping's.
+    ///
+    /// Static, taking only what it reads: as a method it was handed a copy of the whole
+    /// simulator (half a kilobyte, and retains of its buffers) on every step.
     @inline(__always)
-    func pass(_ lanes: AssetLanes, vectors: Int, increment: (Int) -> SIMD4<Double>) -> PassSummary {
+    static func pass(_ lanes: AssetLanes, vectors: Int, inverseLogGamma: Double,
+                     increment: (Int) -> SIMD4<Double>) -> PassSummary {
         var summary = PassSummary()
         let decay = lanes.decay
-        let inverseLogGamma = config.timeSeries.mapping.inverseLogGamma
         let logF = lanes.logFundamental, j = lanes.impact, logP = lanes.logTraded
         let longKey = lanes.nextLongKey, shortKey = lanes.nextShortKey
         let low = lanes.minLogTraded, peakP = lanes.peakLogTraded, ddP = lanes.drawdownLogTraded
@@ -250,6 +253,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let layout = recorder.layout
         let mapping = layout.mapping
         let initialFundBucket = mapping.bucket(value: config.insuranceFund)
+        let inverseLogGamma = config.timeSeries.mapping.inverseLogGamma
         gbm?.start(paths: paths)
         for g in generators.indices { generators[g].start(paths: paths) }
         innovations?.start(paths: paths)
@@ -305,9 +309,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 // 1–2. The exogenous move and the vector pass.
                 var summary: PassSummary
                 if gbm != nil {
+                    // The generator is used in place (`gbm!.…`): a local copy of it would copy
+                    // half a kilobyte and retain each of its buffers on every step.
                     gbm!.jumps.apply(step: step, logF: lanes.logFundamental)
-                    let generator = gbm!
-                    var stepDrift = generator.step.driftTerm, stepScale = generator.step.diffusionScale
+                    var stepDrift = gbm!.step.driftTerm, stepScale = gbm!.step.diffusionScale
                     if let schedule = lanes.schedule {
                         let s = schedule.volatilityScale[step]
                         let sigma2dt: Double = stepScale * stepScale
@@ -318,18 +323,20 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     // Captured as constants (a captured `var` is read from memory at every vector).
                     let drift = stepDrift, scale = stepScale
                     if step & 1 == 0 {
-                        generator.drawEvenStep(vectors: vectors)
-                        let normal = generator.normal
-                        summary = pass(lanes, vectors: vectors) { drift + scale * normal.vector($0) }
+                        gbm!.drawEvenStep(vectors: vectors)
+                        let normal = gbm!.normal
+                        summary = Self.pass(lanes, vectors: vectors, inverseLogGamma: inverseLogGamma) { drift + scale * normal.vector($0) }
                     } else {
-                        summary = pass(lanes, vectors: vectors) { generator.oddStepDiffusion(vector: $0, drift: drift, scale: scale) }
+                        // As `oddStepDiffusion(vector:drift:scale:)`, capturing only its buffer.
+                        let spare = gbm!.spareNormal
+                        summary = Self.pass(lanes, vectors: vectors, inverseLogGamma: inverseLogGamma) { drift + scale * spare.vector($0) }
                     }
                 } else {
                     let a = lanes.index
                     let normals = innovations!.normals(asset: a, step: step)
                     generators[a].increments(step: step, normals: normals, into: lanes.increment)
                     let increment = lanes.increment
-                    summary = pass(lanes, vectors: vectors) { increment.vector($0) }
+                    summary = Self.pass(lanes, vectors: vectors, inverseLogGamma: inverseLogGamma) { increment.vector($0) }
                 }
 
                 // 3. Cascades, only where a threshold was crossed.
