@@ -147,10 +147,10 @@ public struct LadderSide: Sendable {
     ///
     /// Three levels, so that a long jump costs one cache miss that waits for another at most: the
     /// next entry is checked first (most rounds from a fresh crossing close a few positions);
-    /// beyond it the search gallops over ``blockKeys`` (every 64th key, in cache), scans the
-    /// eight ``groupKeys`` of the block it lands in (one cache line), and then the at most eight
-    /// entries of one group (four adjacent lines, fetched together) — whose sums are what the
-    /// caller reads next. A binary search over the million-entry ladder would wait for a miss at
+    /// beyond it the search gallops over ``blockKeys`` (every 64th key, in cache), counts the
+    /// liquidated among the eight ``groupKeys`` of the block it lands in (one cache line), and
+    /// then among the eight entries of one group (four adjacent lines, fetched together) — whose
+    /// sums are what the caller reads next. A binary search over the million-entry ladder would wait for a miss at
     /// every step.
     @inlinable
     func survivor(afterLiquidated start: Int, target: Double) -> Int {
@@ -177,15 +177,21 @@ public struct LadderSide: Sendable {
                     }
                     block = high
                 }
-                // Entry `low` is liquidated and entry 64·block survives: the first group after
-                // low whose first key survives is at most 8·block.
-                let low = max(start + 1, (block - 1) << 6)
-                var group = low >> 3 + 1
-                while groups[group] >= target { group += 1 }
-                // The survivor is in (max(low, 8·(group − 1)), 8·group].
-                var i = max(low, (group - 1) << 3) + 1
-                let end = min(group << 3, n)
-                while i < end && e[i][0] >= target { i += 1 }
+                // Every entry up to 64·(block − 1) (and up to `start` + 1) is liquidated, and
+                // entry 64·block survives. Keys descend, so the liquidated ones are a prefix:
+                // the first group whose first key survives is 8·(block − 1) + 1 plus the number
+                // of liquidated first keys among the seven groups after 8·(block − 1) — counted
+                // without branches (a scan's exit, at a random place, was a mispredicted branch
+                // per search), the seven loads on one or two cache lines.
+                let groupBase = (block - 1) << 3
+                var group = groupBase + 1
+                for m in 1...7 { group &+= groups[groupBase &+ m] >= target ? 1 : 0 }
+                // Likewise the survivor is the first of entries 8·(group − 1) + 1 ... 8·group
+                // (the last survives) with a surviving key; past the end, the sentinel's key
+                // (−∞) is read instead.
+                let entryBase = (group - 1) << 3
+                var i = entryBase + 1
+                for m in 1...7 { i &+= e[min(entryBase &+ m, n)][0] >= target ? 1 : 0 }
                 return i
             }}
         }
