@@ -150,8 +150,8 @@ public struct LadderSide: Sendable {
     /// beyond it the search gallops over ``blockKeys`` (every 64th key, in cache), counts the
     /// liquidated among the eight ``groupKeys`` of the block it lands in (one cache line), and
     /// then among the eight entries of one group (four adjacent lines, fetched together) — whose
-    /// sums are what the caller reads next. A binary search over the million-entry ladder would wait for a miss at
-    /// every step.
+    /// sums are what the caller reads next. A binary search over the million-entry ladder would
+    /// wait for a miss at every step.
     @inlinable
     func survivor(afterLiquidated start: Int, target: Double) -> Int {
         let n = count
