@@ -75,10 +75,18 @@ public struct BlockPathGenerator {
         if k < vectors { normal.setVector(k, evenStepNormal(vector: k)) }
     }
 
-    /// `drift + scale·z` on an odd step, from the normal kept by the even step before it.
+    /// The buffer holding step `t`'s normals: ``normal`` on an even step (once
+    /// ``drawEvenStep(vectors:)`` has drawn them), on an odd one the spare the even step before it
+    /// kept.
     @inline(__always)
-    func oddStepDiffusion(vector k: Int, drift: Double, scale: Double) -> SIMD4<Double> {
-        drift + scale * spareNormal.vector(k)
+    func normals(step t: Int) -> LaneBuffer<Double> { t & 1 == 0 ? normal : spareNormal }
+
+    /// The diffusion increment `drift + scale·z` of lanes 4k..<4k+4, from their normals in
+    /// `normals`: one expression for every caller (this generator and the engine's pass), so that
+    /// all of them give the same bits.
+    @inline(__always)
+    static func diffusion(_ normals: LaneBuffer<Double>, vector k: Int, drift: Double, scale: Double) -> SIMD4<Double> {
+        drift + scale * normals.vector(k)
     }
 
     /// Adds step `t`'s log-return to the first `count` lanes of `logF` (whose padding lanes are
@@ -87,12 +95,9 @@ public struct BlockPathGenerator {
         jumps.apply(step: t, logF: logF)
         let vectors = (count + 3) >> 2
         let drift = step.driftTerm, scale = step.diffusionScale
-        if t & 1 == 0 {
-            drawEvenStep(vectors: vectors)
-            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + (drift + scale * normal.vector(k))) }
-        } else {
-            for k in 0..<vectors { logF.setVector(k, logF.vector(k) + oddStepDiffusion(vector: k, drift: drift, scale: scale)) }
-        }
+        if t & 1 == 0 { drawEvenStep(vectors: vectors) }
+        let z = normals(step: t)
+        for k in 0..<vectors { logF.setVector(k, logF.vector(k) + Self.diffusion(z, vector: k, drift: drift, scale: scale)) }
     }
 
     /// The same on a plain buffer of `count` values (for callers outside the engine).

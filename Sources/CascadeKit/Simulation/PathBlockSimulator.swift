@@ -322,14 +322,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     }
                     // Captured as constants (a captured `var` is read from memory at every vector).
                     let drift = stepDrift, scale = stepScale
-                    if step & 1 == 0 {
-                        gbm!.drawEvenStep(vectors: vectors)
-                        let normal = gbm!.normal
-                        summary = Self.pass(lanes, vectors: vectors, inverseLogGamma: inverseLogGamma) { drift + scale * normal.vector($0) }
-                    } else {
-                        // As `oddStepDiffusion(vector:drift:scale:)`, capturing only its buffer.
-                        let spare = gbm!.spareNormal
-                        summary = Self.pass(lanes, vectors: vectors, inverseLogGamma: inverseLogGamma) { drift + scale * spare.vector($0) }
+                    if step & 1 == 0 { gbm!.drawEvenStep(vectors: vectors) }
+                    // The closure captures only the normals' buffer, not the generator.
+                    let z = gbm!.normals(step: step)
+                    summary = Self.pass(lanes, vectors: vectors, inverseLogGamma: inverseLogGamma) {
+                        BlockPathGenerator.diffusion(z, vector: $0, drift: drift, scale: scale)
                     }
                 } else {
                     let a = lanes.index
