@@ -70,6 +70,10 @@ struct HumanSummary {
         if let partial = stats.probability("partialLiquidation"), partial.count > 0, let count = m(.partialLiquidations) {
             lines.append("  partial liquidations     on \(partial.count) paths: mean \(String(format: "%.1f", count.summary.mean)) per path")
         }
+        if let limits = stats.probability("priceLimitHit"), limits.count > 0 {
+            lines.append("  model price limits       reached on \(limits.count) of \(c.paths) paths (priceLimitHits in paths.csv): there "
+                         + "the price sat at the model's band or impact saturated (docs/model.md, \"Numeric limits\")")
+        }
         if let sizes = stats.cascadeSizes {
             var line = "  cascades                 \(sizes.events) events"
             if let fit = sizes.fit {

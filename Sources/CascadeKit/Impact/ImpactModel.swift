@@ -13,6 +13,10 @@ import Foundation
 /// Acting on the total rather than summing per-round or per-step impacts makes the price
 /// independent of how the same flow is split into rounds or (without recovery) steps; the square
 /// root is concave, so a sum of pieces would over-state impact the finer the split.
+///
+/// |g| saturates at ``ModelLimits/maximumLogImpact`` (a factor 10⁴): flow beyond the saturating
+/// amount moves the price no further, and ``equivalentFlow(logImpact:)`` of a saturated J is the
+/// saturating flow.
 public struct ImpactModel: Sendable, Equatable {
     /// The shape of impact in the size of the flow.
     public enum Shape: String, Sendable, CaseIterable {
@@ -35,7 +39,7 @@ public struct ImpactModel: Sendable, Equatable {
         self.recoveryHalfLife = recoveryHalfLife
     }
 
-    /// The log-impact of a cumulative net flow `flow` (USD): sign(Q)·c·0.01·(|Q|/D)^δ.
+    /// The log-impact of a cumulative net flow `flow` (USD): sign(Q)·min(c·0.01·(|Q|/D)^δ, J_max).
     @inlinable
     public func logImpact(cumulativeFlow flow: Double) -> Double {
         if flow == 0 || coefficient == 0 { return 0 }
@@ -45,7 +49,7 @@ public struct ImpactModel: Sendable, Equatable {
         case .linear: size = relative
         case .squareRoot: size = relative.squareRoot()
         }
-        let magnitude = coefficient * 0.01 * size
+        let magnitude = Swift.min(coefficient * 0.01 * size, ModelLimits.maximumLogImpact)
         return flow > 0 ? magnitude : -magnitude
     }
 

@@ -180,7 +180,9 @@ struct AssetPathGenerator {
                 let h = variance[b]
                 let epsilon = s * h.squareRoot() * shock
                 increment[b] = g.drift * dt - 0.5 * s * s * h + epsilon + extra
-                variance[b] = g.omega + g.alpha * epsilon * epsilon + g.beta * h
+                // Capped (``ModelLimits/garchStepVariance``): a Student-t draw or a large volatility
+                // multiplier could otherwise feed the recursion without bound.
+                variance[b] = Swift.min(g.omega + g.alpha * epsilon * epsilon + g.beta * h, ModelLimits.garchStepVariance)
             }
         case let .heston(h):
             let c = heston!

@@ -49,12 +49,13 @@ public enum AnatomyReports {
     }
 
     /// `liquidation-map.csv`: liquidated notional by asset, side, execution-price bin and leverage
-    /// bucket, averaged over paths; only non-empty cells.
+    /// bucket, averaged over paths; only non-empty cells. The top bin is open: its `priceHigh` is
+    /// empty (no bound).
     public static func mapCSV(_ map: LiquidationMap, paths: Int) -> String {
         var lines = ["asset,side,priceLow,priceHigh,leverage,meanNotional"]
         for c in cells(map, paths: paths) {
             lines.append([map.symbols[c.asset], c.side == .long ? "long" : "short", CSVFormat.number(c.priceLow),
-                          CSVFormat.number(c.priceHigh), map.layout.leverageLabel(c.leverageBucket),
+                          c.priceHigh.isFinite ? CSVFormat.number(c.priceHigh) : "", map.layout.leverageLabel(c.leverageBucket),
                           CSVFormat.number(c.meanNotional)].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

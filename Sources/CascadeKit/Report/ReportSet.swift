@@ -92,6 +92,11 @@ public struct ReportSet: Sendable {
                           + "Wilson's score interval, quantiles from order statistics. "
                           + (run.twin != nil ? "The no-feedback twin runs the same draws with impact switched off. " : "")
                           + "Time-series quantiles are " + (exactTimeSeries ? "exact." : "from a quantile sketch with relative error ≤ \(config.timeSeries.mapping.relativeAccuracy)."))
+        if let limits = statistics.probability("priceLimitHit"), limits.count > 0 {
+            page.addParagraph("Model limits: on \(limits.count) of \(config.paths) paths a price limit of the model bound "
+                              + "(the fundamental price reached its band, a factor 10⁹ from the start, or the impact saturated at a "
+                              + "factor 10⁴); there the results are shaped by these caps, not by the market (priceLimitHits in paths.csv).")
+        }
         let key: [PathMetric] = [.liquidatedNotional, .liquidations, .maxDrawdownTraded, .maxDrawdownFundamental, .amplification,
                                  .impactTriggeredShare, .cascadeEvents, .largestCascadeNotional, .maxOvershoot, .insuranceFundEnd,
                                  .badDebt, .adlNotional]

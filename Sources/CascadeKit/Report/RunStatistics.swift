@@ -97,6 +97,8 @@ public struct RunStatistics: Sendable {
         event("autoDeleveraging", "auto-deleveraging closed at least one position", PathColumn(.adlCount)) { $0 > 0 }
         event("partialLiquidation", "a venue closed at least one position in part", PathColumn(.partialLiquidations)) { $0 > 0 }
         event("roundCapHit", "a cascade reached simulation.maxCascadeRounds", PathColumn(.roundCapHits)) { $0 > 0 }
+        event("priceLimitHit", "a model price limit bound (the price band or impact saturation; docs/model.md)",
+              PathColumn(.priceLimitHits)) { $0 > 0 }
         let symbols = config.symbols
         for a in symbols.indices {
             let suffix = symbols.count > 1 ? ".\(symbols[a])" : ""

@@ -201,7 +201,7 @@ public enum ScenarioLoader {
                 beta = m.beta!
             }
             let longRunVariance = omega / (1 - alpha - beta)
-            let start = m.startVolatility.map { $0 * $0 * dt } ?? longRunVariance
+            let start = Swift.min(m.startVolatility.map { $0 * $0 * dt } ?? longRunVariance, ModelLimits.garchStepVariance)
             return .garch(GARCHModel(drift: m.drift, omega: omega, alpha: alpha, beta: beta, startVariance: start,
                                      degreesOfFreedom: nu, jumps: jumps))
         case "heston":
@@ -343,6 +343,7 @@ public enum ScenarioLoader {
         let symbols = assets.map(\.symbol)
         var issues: [ScenarioIssue] = []
         var result: [(Position, Int)] = []
+        var fileNotional = 0.0
         for row in rows {
             let asset: Int
             if let symbol = row.asset {
@@ -364,12 +365,20 @@ public enum ScenarioLoader {
                 issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
                 continue
             }
+            if !ModelLimits.price.contains(position.entryPrice) || position.entryNotional > ModelLimits.money {
+                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): entry price \(ScenarioValidator.format(position.entryPrice)) and notional \(ScenarioValidator.format(position.entryNotional)) are out of range; expected an entry price ≥ 1e-12 and ≤ 1e12 and a notional quantity × entryPrice ≤ 1e+15\(ScenarioValidator.limitNote)"))
+                continue
+            }
+            fileNotional += position.entryNotional
             let liq = rule.liquidationPrice(of: position)
             if rule.isLiquidatable(position, at: price) || !(position.side == .long ? liq < price : liq > price) {
                 issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
             }
             result.append((position, asset))
             if issues.count == 20 { break }
+        }
+        if issues.isEmpty && fileNotional > ModelLimits.money {
+            issues.append(ScenarioIssue("positions.file", "\(relative): the positions' notionals add up to \(ScenarioValidator.format(fileNotional)); expected at most 1e+15\(ScenarioValidator.limitNote)"))
         }
         guard issues.isEmpty else { throw .invalid(file: scenarioFile, issues: issues) }
         return result

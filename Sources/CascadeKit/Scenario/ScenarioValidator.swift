@@ -15,6 +15,8 @@ public enum ScenarioValidator {
         v.require(sim.paths >= 1, "simulation.paths", "\(sim.paths) is out of range; expected ≥ 1")
         v.require(sim.step.seconds > 0, "simulation.step", "\(sim.step) must be longer than 0s")
         v.require(sim.horizon.seconds > 0, "simulation.horizon", "\(sim.horizon) must be longer than 0s")
+        v.require(sim.horizon.seconds <= ModelLimits.horizonSeconds, "simulation.horizon",
+                  "\(sim.horizon) is out of range; expected at most 36500d (100 years)\(Self.limitNote)")
         if sim.step.seconds > 0 && sim.horizon.seconds > 0 {
             if sim.step.seconds > sim.horizon.seconds {
                 v.add("simulation.step", "\(sim.step) is longer than the horizon \(sim.horizon); expected a step ≤ horizon")
@@ -36,7 +38,7 @@ public enum ScenarioValidator {
             if !seenSymbols.insert(asset.symbol).inserted {
                 v.add("\(base).symbol", "'\(asset.symbol)' names another asset too; expected unique symbols")
             }
-            v.positive(asset.price, "\(base).price")
+            v.price(asset.price, "\(base).price")
             modelIssues(asset.model, base: "\(base).model", simulation: sim, into: &v)
             for (j, shock) in asset.shocks.enumerated() {
                 shockIssues(shock, base: "\(base).shocks[\(j)]", simulation: sim, into: &v)
@@ -63,7 +65,7 @@ public enum ScenarioValidator {
         } else if ex.preset == nil {
             v.add("exchange.liquidationFee", "missing; expected the clearance fee rate, or a venue preset (exchange.preset)")
         }
-        v.nonNegative(ex.insuranceFund, "exchange.insuranceFund")
+        v.nonNegative(ex.insuranceFund, "exchange.insuranceFund", atMost: ModelLimits.money)
         if let mark = ex.markPrice {
             if !["last", "index"].contains(mark.type) {
                 v.add("exchange.markPrice.type", "'\(mark.type)' is not allowed; expected last or index")
@@ -103,14 +105,15 @@ public enum ScenarioValidator {
             } else if assets.count > 1 {
                 v.add("\(base).asset", "missing; with several assets each synthetic population names its asset (one of: \(symbols.joined(separator: ", ")))")
             }
-            v.require(s.count >= 1, "\(base).count", "\(s.count) is out of range; expected ≥ 1")
-            v.positive(s.openInterest, "\(base).openInterest")
+            v.require(s.count >= 1 && s.count <= ModelLimits.positions, "\(base).count",
+                      "\(s.count) is out of range; expected ≥ 1 and ≤ \(ModelLimits.positions) (positions are indexed by 32-bit numbers)")
+            v.positive(s.openInterest, "\(base).openInterest", atMost: ModelLimits.money)
             v.inRange(s.longShare, "\(base).longShare", lower: 0, upper: 1)
             if s.count == 1 && s.longShare > 0 && s.longShare < 1 {
                 v.add("\(base).count", "1 position cannot hold both a long share of \(format(s.longShare)) and a short share; expected count ≥ 2 or longShare 0 or 1")
             }
-            v.nonNegative(s.entrySpread, "\(base).entrySpread")
-            v.nonNegative(s.size.sigma, "\(base).size.sigma")
+            v.nonNegative(s.entrySpread, "\(base).entrySpread", atMost: 2)
+            v.nonNegative(s.size.sigma, "\(base).size.sigma", atMost: 10)
             if s.leverageMix.isEmpty {
                 v.add("\(base).leverageMix", "is empty; expected at least one 'leverage: weight' entry")
             }
@@ -176,15 +179,19 @@ public enum ScenarioValidator {
     static func impactIssues(_ im: ImpactSection, base: String, into v: inout Collector) {
         let shapes = ImpactModel.Shape.allCases.map(\.rawValue)
         v.require(shapes.contains(im.model), "\(base).model", "'\(im.model)' is not a known impact model; expected one of: \(shapes.joined(separator: ", "))")
-        v.positive(im.depth, "\(base).depth")
+        v.positive(im.depth, "\(base).depth", atMost: ModelLimits.money)
         v.nonNegative(im.coefficient, "\(base).coefficient")
+        let c = im.coefficient, range = ModelLimits.impactCoefficient
+        if c.isFinite && c != 0 && !range.contains(c) {
+            v.add("\(base).coefficient", "\(format(c)) is out of range; expected 0 (no impact) or ≥ \(format(range.lowerBound)) and ≤ \(format(range.upperBound))\(Self.limitNote)")
+        }
     }
 
     static func jumpIssues(_ jumps: JumpsSection?, base: String, simulation sim: SimulationSection, into v: inout Collector) {
         guard let jumps else { return }
         v.nonNegative(jumps.intensity, "\(base).intensity")
-        v.finite(jumps.mean, "\(base).mean")
-        v.nonNegative(jumps.stdev, "\(base).stdev")
+        v.symmetric(jumps.mean, "\(base).mean", limit: ModelLimits.jumpSize)
+        v.nonNegative(jumps.stdev, "\(base).stdev", atMost: ModelLimits.jumpSize)
         let perStep = jumps.intensity * sim.step.seconds / (365 * 86_400)
         if jumps.intensity.isFinite && perStep > 50 {
             v.add("\(base).intensity", "\(format(jumps.intensity)) per year is \(format(perStep)) expected jumps per step; expected at most 50 per step")
@@ -201,13 +208,13 @@ public enum ScenarioValidator {
             if value == nil { v.add("\(base).\(key)", "missing; model '\(m.type)' requires it") }
             return value
         }
-        v.finite(m.drift, "\(base).drift")
+        v.symmetric(m.drift, "\(base).drift", limit: ModelLimits.drift)
         jumpIssues(m.jumps, base: "\(base).jumps", simulation: sim, into: &v)
         switch m.type {
         case "gbm":
-            if let vol = required(m.volatility, "volatility") { v.nonNegative(vol, "\(base).volatility") }
+            if let vol = required(m.volatility, "volatility") { v.nonNegative(vol, "\(base).volatility", atMost: ModelLimits.volatility) }
         case "studentT":
-            if let vol = required(m.volatility, "volatility") { v.nonNegative(vol, "\(base).volatility") }
+            if let vol = required(m.volatility, "volatility") { v.nonNegative(vol, "\(base).volatility", atMost: ModelLimits.volatility) }
             if let nu = required(m.degreesOfFreedom, "degreesOfFreedom") {
                 v.require(nu.isFinite && nu > 2, "\(base).degreesOfFreedom", "\(format(nu)) is out of range; expected > 2 (the variance is infinite at 2 or fewer)")
             }
@@ -227,14 +234,16 @@ public enum ScenarioValidator {
             if direct && longRun {
                 v.add(base, "gives both omega/beta and longRunVolatility/persistence; expected one form: omega, alpha, beta — or longRunVolatility, persistence, alpha")
             } else if longRun {
-                if let vol = required(m.longRunVolatility, "longRunVolatility") { v.positive(vol, "\(base).longRunVolatility") }
+                if let vol = required(m.longRunVolatility, "longRunVolatility") {
+                    v.positive(vol, "\(base).longRunVolatility", atMost: ModelLimits.volatility)
+                }
                 if let p = required(m.persistence, "persistence") { v.inRange(p, "\(base).persistence", lower: 0, upper: 1, upperOpen: true) }
                 if let a = required(m.alpha, "alpha") {
                     v.nonNegative(a, "\(base).alpha")
                     if let p = m.persistence, a > p { v.add("\(base).alpha", "\(format(a)) is above the persistence \(format(p)); expected alpha ≤ persistence (beta = persistence − alpha)") }
                 }
             } else {
-                if let w = required(m.omega, "omega") { v.positive(w, "\(base).omega") }
+                if let w = required(m.omega, "omega") { v.positive(w, "\(base).omega", atMost: ModelLimits.garchOmega) }
                 let a = required(m.alpha, "alpha"), b = required(m.beta, "beta")
                 if let a { v.nonNegative(a, "\(base).alpha") }
                 if let b { v.nonNegative(b, "\(base).beta") }
@@ -242,13 +251,13 @@ public enum ScenarioValidator {
                     v.add(base, "alpha + beta = \(format(a + b)); expected < 1 (a stationary variance)")
                 }
             }
-            if let s = m.startVolatility { v.nonNegative(s, "\(base).startVolatility") }
+            if let s = m.startVolatility { v.nonNegative(s, "\(base).startVolatility", atMost: ModelLimits.volatility) }
         case "heston":
-            if let x = required(m.kappa, "kappa") { v.positive(x, "\(base).kappa") }
-            if let x = required(m.theta, "theta") { v.positive(x, "\(base).theta") }
-            if let x = required(m.xi, "xi") { v.positive(x, "\(base).xi") }
+            if let x = required(m.kappa, "kappa") { v.within(x, "\(base).kappa", ModelLimits.hestonKappa) }
+            if let x = required(m.theta, "theta") { v.within(x, "\(base).theta", ModelLimits.hestonTheta) }
+            if let x = required(m.xi, "xi") { v.within(x, "\(base).xi", ModelLimits.hestonXi) }
             if let x = required(m.rho, "rho") { v.inRange(x, "\(base).rho", lower: -1, upper: 1) }
-            if let x = required(m.v0, "v0") { v.nonNegative(x, "\(base).v0") }
+            if let x = required(m.v0, "v0") { v.nonNegative(x, "\(base).v0", atMost: ModelLimits.hestonV0) }
         case "regimeSwitching":
             let regimes = m.regimes ?? []
             if m.regimes == nil { v.add("\(base).regimes", "missing; model 'regimeSwitching' requires it") }
@@ -257,8 +266,8 @@ public enum ScenarioValidator {
             for (j, r) in regimes.enumerated() {
                 let rb = "\(base).regimes[\(j)]"
                 if !names.insert(r.name).inserted { v.add("\(rb).name", "'\(r.name)' names another regime too; expected unique names") }
-                v.nonNegative(r.volatility, "\(rb).volatility")
-                v.finite(r.drift, "\(rb).drift")
+                v.nonNegative(r.volatility, "\(rb).volatility", atMost: ModelLimits.volatility)
+                v.symmetric(r.drift, "\(rb).drift", limit: ModelLimits.drift)
                 jumpIssues(r.jumps, base: "\(rb).jumps", simulation: sim, into: &v)
             }
             if let start = m.start {
@@ -269,7 +278,11 @@ public enum ScenarioValidator {
                 v.add("\(base).start", "missing; model 'regimeSwitching' requires the starting regime's name")
             }
             let period = m.transitionPeriod ?? TimeSpan(seconds: 86_400)
-            if period.seconds <= 0 { v.add("\(base).transitionPeriod", "\(period) must be longer than 0s") }
+            if period.seconds <= 0 {
+                v.add("\(base).transitionPeriod", "\(period) must be longer than 0s")
+            } else if sim.step.seconds > 0 && !ModelLimits.regimePeriods.contains(sim.step.seconds / period.seconds) {
+                v.add("\(base).transitionPeriod", "\(period) is \(format(sim.step.seconds / period.seconds)) steps' worth of the step \(sim.step); expected a period between 10⁻⁶ and 10⁶ steps\(Self.limitNote)")
+            }
             if let p = m.transitions {
                 let k = regimes.count
                 if p.count != k || p.contains(where: { $0.count != k }) {
@@ -328,7 +341,9 @@ public enum ScenarioValidator {
         } else if isMove {
             guard let at = shock.at else { v.add("\(base).at", "missing; a move needs its start time"); return }
             guard let move = shock.move else { v.add("\(base).move", "missing; a move needs its size (e.g. -0.12 for −12%)"); return }
-            if !(move.isFinite && move > -1) { v.add("\(base).move", "\(format(move)) is out of range; expected a relative move > -1") }
+            if !(move.isFinite && move > -1 && move <= ModelLimits.move) {
+                v.add("\(base).move", "\(format(move)) is out of range; expected a relative move > -1 and ≤ \(format(ModelLimits.move))")
+            }
             onGrid(at, "at", allowZero: true)
             let over = shock.over ?? sim.step
             if shock.over != nil { onGrid(over, "over", allowZero: false) }
@@ -340,7 +355,7 @@ public enum ScenarioValidator {
             guard let from = shock.from else { v.add("\(base).from", "missing; a volatility window needs its start"); return }
             guard let to = shock.to else { v.add("\(base).to", "missing; a volatility window needs its end"); return }
             guard let k = shock.volatilityMultiplier else { v.add("\(base).volatilityMultiplier", "missing; expected the factor, e.g. 4"); return }
-            v.nonNegative(k, "\(base).volatilityMultiplier")
+            v.nonNegative(k, "\(base).volatilityMultiplier", atMost: ModelLimits.volatilityMultiplier)
             onGrid(from, "from", allowZero: true)
             onGrid(to, "to", allowZero: false)
             if to.seconds <= from.seconds { v.add("\(base).to", "\(to) is not after from \(from); expected from < to") }
@@ -387,6 +402,9 @@ public enum ScenarioValidator {
         }
     }
 
+    /// Appended to refusals at a limit of ``ModelLimits``.
+    static let limitNote = " (the model's numeric limit; docs/model.md, \"Numeric limits\")"
+
     /// horizon / step when it is a whole number (to 1e-9 relative), else nil.
     public static func stepCount(horizon: TimeSpan, step: TimeSpan) -> Int? {
         let ratio = horizon.seconds / step.seconds
@@ -400,6 +418,8 @@ public enum ScenarioValidator {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? ".inf" : "-.inf" }
         if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+        // Large whole numbers as 1e+15, not 1000000000000000.0.
+        if value == value.rounded() { return String(format: "%.15g", value) }
         return String(value)
     }
 
@@ -426,6 +446,36 @@ public enum ScenarioValidator {
         mutating func nonNegative(_ value: Double, _ location: String) {
             if !value.isFinite { finite(value, location) }
             else { require(value >= 0, location, "\(format(value)) is negative; expected ≥ 0") }
+        }
+
+        /// > 0 and at most `limit`, a limit of the model (``ModelLimits``).
+        mutating func positive(_ value: Double, _ location: String, atMost limit: Double) {
+            if !value.isFinite || value <= 0 { positive(value, location) }
+            else if value > limit { add(location, "\(format(value)) is out of range; expected > 0 and ≤ \(format(limit))\(ScenarioValidator.limitNote)") }
+        }
+
+        /// ≥ 0 and at most `limit`, a limit of the model (``ModelLimits``).
+        mutating func nonNegative(_ value: Double, _ location: String, atMost limit: Double) {
+            if !value.isFinite || value < 0 { nonNegative(value, location) }
+            else if value > limit { add(location, "\(format(value)) is out of range; expected ≥ 0 and ≤ \(format(limit))\(ScenarioValidator.limitNote)") }
+        }
+
+        /// Finite with |value| ≤ `limit`, a limit of the model.
+        mutating func symmetric(_ value: Double, _ location: String, limit: Double) {
+            if !value.isFinite { finite(value, location) }
+            else if Swift.abs(value) > limit { add(location, "\(format(value)) is out of range; expected ≥ -\(format(limit)) and ≤ \(format(limit))\(ScenarioValidator.limitNote)") }
+        }
+
+        /// Within `range`, a range of the model.
+        mutating func within(_ value: Double, _ location: String, _ range: ClosedRange<Double>) {
+            if !value.isFinite { finite(value, location) }
+            else if !range.contains(value) { add(location, "\(format(value)) is out of range; expected ≥ \(format(range.lowerBound)) and ≤ \(format(range.upperBound))\(ScenarioValidator.limitNote)") }
+        }
+
+        /// A price: > 0 and within ``ModelLimits/price``.
+        mutating func price(_ value: Double, _ location: String) {
+            if !value.isFinite || value <= 0 { positive(value, location) }
+            else { within(value, location, ModelLimits.price) }
         }
 
         mutating func inRange(_ value: Double, _ location: String, lower: Double, upper: Double, upperOpen: Bool = false) {

@@ -134,6 +134,7 @@ public struct CascadeResolver: Sendable {
         // The impact carried into the step as the outstanding flow that would cause it.
         let startFlow = impact.equivalentFlow(logImpact: startImpact)
         var rounds = 0
+        var saturated = false
         var logPrice = logFundamental + j
         var price = Foundation.exp(logPrice)
         var closures: [Closure] = []
@@ -224,6 +225,7 @@ public struct CascadeResolver: Sendable {
 
             flow += (closedQuantity[1] - closedQuantity[0]) * price
             j = impact.logImpact(cumulativeFlow: startFlow + flow)
+            saturated = saturated || Swift.abs(j) >= ModelLimits.maximumLogImpact
             logPrice = logFundamental + j
             let execution = Foundation.exp(logPrice)
 
@@ -311,7 +313,7 @@ public struct CascadeResolver: Sendable {
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
-        finish(rounds: rounds, step: step, tally: &tally, book: &book)
+        finish(rounds: rounds, saturated: saturated, step: step, tally: &tally, book: &book)
         return j
     }
 
@@ -368,11 +370,12 @@ public struct CascadeResolver: Sendable {
         }
     }
 
-    /// The end of a step's cascade: its round count and first-liquidation bookkeeping, and the
-    /// deleveraging queues freed.
+    /// The end of a step's cascade: its round count and first-liquidation bookkeeping, a
+    /// ``PathTally/priceLimitHits`` if the impact saturated, and the deleveraging queues freed.
     @inline(__always)
-    func finish(rounds: Int, step: Int, tally: inout PathTally, book: inout PathBook) {
+    func finish(rounds: Int, saturated: Bool, step: Int, tally: inout PathTally, book: inout PathBook) {
         tally.lastRounds = rounds
+        if saturated { tally.priceLimitHits += 1 }
         if rounds > 0 {
             if tally.firstLiquidationStep < 0 { tally.firstLiquidationStep = step }
             if rounds > tally.maxRounds { tally.maxRounds = rounds }
@@ -423,6 +426,7 @@ public struct CascadeResolver: Sendable {
         var j = startImpact
         var flow = 0.0
         var rounds = 0
+        var saturated = false
         var logPrice = logFundamental + j
         var price = Foundation.exp(logPrice)
         let hasMark = markBasis != nil
@@ -440,6 +444,7 @@ public struct CascadeResolver: Sendable {
             let count = SidePair(long: longCursor.index - firstLong, short: shortCursor.index - firstShort)
             flow += (closed.short.quantity - closed.long.quantity) * price
             j = impact.logImpact(cumulativeFlow: startFlow + flow)
+            saturated = saturated || Swift.abs(j) >= ModelLimits.maximumLogImpact
             logPrice = logFundamental + j
             let execution = Foundation.exp(logPrice)
             var receipts = 0.0
@@ -465,7 +470,7 @@ public struct CascadeResolver: Sendable {
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
-        finish(rounds: rounds, step: step, tally: &tally, book: &book)
+        finish(rounds: rounds, saturated: saturated, step: step, tally: &tally, book: &book)
         return j
     }
 

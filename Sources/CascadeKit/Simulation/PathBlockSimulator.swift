@@ -49,9 +49,16 @@ final class AssetLanes {
     /// vectors 3i, 3i + 1 and 3i + 2: the pass updates every lane, and a cascade's lanes take
     /// their extremes back to apply their end-of-step price instead.
     let crossingExtremes: LaneBuffer<Double>
+    /// The price band of ``ModelLimits``: ln F stays within [`logBandLow`, `logBandHigh`],
+    /// ln F₀ ∓ ``ModelLimits/logPriceBand``.
+    let logBandLow: Double
+    let logBandHigh: Double
 
     init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int) {
         self.index = index
+        let logP0 = Foundation.log(asset.initialPrice)
+        logBandLow = logP0 - ModelLimits.logPriceBand
+        logBandHigh = logP0 + ModelLimits.logPriceBand
         ladder = asset.ladder
         resolver = CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds,
                                    mechanics: asset.mechanics, stepSeconds: config.stepSeconds, seed: config.seed)
@@ -123,7 +130,8 @@ struct PassSummary {
 /// 1. the exogenous log-return: for a single GBM asset generated inside the pass
 ///    (``BlockPathGenerator``), otherwise by ``AssetPathGenerator`` from the correlated
 ///    innovations of ``CorrelatedInnovations``;
-/// 2. one pass: impact recovery J ← J·decay, ln P = ln F + J, the threshold check as a vector mask,
+/// 2. one pass: ln F kept within the price band (``ModelLimits``), impact recovery J ← J·decay,
+///    ln P = ln F + J, the threshold check as a vector mask,
 ///    end-of-step extremes and drawdowns, and the time-series buckets. Lanes that crossed take
 ///    their extremes back from before the pass (kept per crossing vector): their end-of-step
 ///    price is known only after their cascade;
@@ -159,6 +167,13 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var map: LiquidationMap?
     /// Exact time-series values, if kept (shared by all workers; disjoint paths).
     let exact: ExactTimeSeries?
+    /// The bytes of this worker's recorder's price and change histograms per row, as last
+    /// reported to a ``RunControl``, and the growth not yet reported.
+    var priceBytes: [Int]
+    var changeBytes: [Int]
+    var unreportedGrowth = 0
+    /// Cascade events already reported to a ``RunControl``.
+    var reportedEvents = 0
 
     init(config: SimulationConfig, capacity: Int, map: LiquidationMap? = nil, exact: ExactTimeSeries? = nil) {
         self.map = map
@@ -186,6 +201,34 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         touched = Array(repeating: 0, count: capacity)
         isTouched = Array(repeating: false, count: capacity)
         touchedBuckets = Array(repeating: .zero, count: capacity)
+        priceBytes = Array(repeating: 0, count: config.timeSeries.rows)
+        changeBytes = priceBytes
+    }
+
+    /// Reports the growth of `row`'s histograms since the last report to `control` (in batches of
+    /// a megabyte, or all of it when `flush`).
+    mutating func reportGrowth(row: Int, prices: Bool, changes: Bool, recorder: TimeSeriesRecorder,
+                               control: RunControl, flush: Bool = false) {
+        if row < priceBytes.count {
+            if prices {
+                let bytes = recorder.priceBytes(row: row)
+                unreportedGrowth += bytes - priceBytes[row]
+                priceBytes[row] = bytes
+            }
+            if changes {
+                let bytes = recorder.changeBytes(row: row)
+                unreportedGrowth += bytes - changeBytes[row]
+                changeBytes[row] = bytes
+            }
+        }
+        if flush {
+            unreportedGrowth += (events.count - reportedEvents) * MemoryLayout<CascadeEvent>.stride
+            reportedEvents = events.count
+        }
+        if unreportedGrowth >= 1 << 20 || (flush && unreportedGrowth != 0) {
+            control.record(growth: unreportedGrowth)
+            unreportedGrowth = 0
+        }
     }
 
     /// One vector pass over the block for `lanes` (see step 2 above); `increment(k)` gives the
@@ -208,8 +251,9 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let basisSum = lanes.basisSum
         let basisScale = lanes.markSteps == 0 ? 0 : 1 / Double(lanes.markSteps)
         let crossingVectors = lanes.crossingVectors, crossingExtremes = lanes.crossingExtremes
+        let bandLow = SIMD4<Double>(repeating: lanes.logBandLow), bandHigh = SIMD4<Double>(repeating: lanes.logBandHigh)
         for k in 0..<vectors {
-            let f = logF.vector(k) + increment(k)
+            let f = FastMath.minimum(FastMath.maximum(logF.vector(k) + increment(k), bandLow), bandHigh)
             logF.setVector(k, f)
             let jk = j.vector(k) * decay
             j.setVector(k, jk)
@@ -243,9 +287,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     }
 
     /// Simulates `paths` (at most `capacity` of them), writes their results and records their
-    /// time series.
+    /// time series. With a `control`, reports the recorder's growth to it and stops (leaving the
+    /// paths' results unwritten) as soon as it is stopped.
     mutating func simulate(paths: Range<Int>, into results: PathResultsWriter,
-                           recorder: inout TimeSeriesRecorder, observer: inout Observer) {
+                           recorder: inout TimeSeriesRecorder, observer: inout Observer, control: RunControl? = nil) {
         let n = paths.count
         precondition(n <= capacity)
         let vectors = (n + 3) >> 2
@@ -301,6 +346,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
 
         for step in 0..<config.steps {
+            if let control, control.isStopped { return }
             // The row the step's changes count in; when the step ends on a row (`recordRow`), that row.
             let row = layout.firstRow(afterStep: step)
             let recordRow = (step + 1) % layout.stride == 0
@@ -334,6 +380,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     generators[a].increments(step: step, normals: normals, into: lanes.increment)
                     let increment = lanes.increment
                     summary = Self.pass(lanes, vectors: vectors, inverseLogGamma: inverseLogGamma) { increment.vector($0) }
+                }
+
+                // A path at the price band (rare: the pass's range shows it) counts the step.
+                if summary.lowF.min() <= lanes.logBandLow || summary.highF.max() >= lanes.logBandHigh {
+                    countBandHits(lanes, n: n)
                 }
 
                 // 3. Cascades, only where a threshold was crossed.
@@ -371,6 +422,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     }
                 }
             }
+            let touchedRow = touchedCount > 0
             if touchedCount > 0 {
                 // The totals over all assets changed on the paths that liquidated. Their new
                 // buckets first, asking the cache for every count they will change (the row of
@@ -403,8 +455,24 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     exact.set(column: 2 * assets.count + 1, row: row, path: first + b, tallies[b].fund.balance)
                 }
             }
+            if let control, recordRow || touchedRow {
+                reportGrowth(row: row, prices: recordRow, changes: touchedRow, recorder: recorder, control: control)
+            }
+        }
+        if let control {
+            reportGrowth(row: 0, prices: true, changes: true, recorder: recorder, control: control, flush: true)
+            if control.isStopped { return }
         }
         writeResults(first: first, n: n, into: results)
+    }
+
+    /// Counts, on each of the first `n` lanes whose fundamental log-price sits at the price band
+    /// after the pass, one ``PathTally/priceLimitHits``.
+    mutating func countBandHits(_ lanes: AssetLanes, n: Int) {
+        let logF = lanes.logFundamental
+        for b in 0..<n where logF[b] <= lanes.logBandLow || logF[b] >= lanes.logBandHigh {
+            tallies[b].priceLimitHits += 1
+        }
     }
 
     /// Finds the lanes that crossed a threshold, touches each one's next ladder key before
@@ -482,6 +550,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             results.set(.liquidations, nil, p, Double(t.liquidations))
             results.set(.maxCascadeRounds, nil, p, Double(t.maxRounds))
             results.set(.roundCapHits, nil, p, Double(t.roundCapHits))
+            results.set(.priceLimitHits, nil, p, Double(t.priceLimitHits))
             results.set(.marginLost, nil, p, t.marginLost)
             results.set(.counterpartyGains, nil, p, t.counterpartyGains)
             results.set(.fundReceipts, nil, p, t.fund.netReceipts)

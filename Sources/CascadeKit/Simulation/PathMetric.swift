@@ -9,6 +9,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case liquidations
     case maxCascadeRounds
     case roundCapHits
+    case priceLimitHits
     case marginLost
     case counterpartyGains
     case fundReceipts
@@ -46,6 +47,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .liquidations: "liquidations"
         case .maxCascadeRounds: "maxCascadeRounds"
         case .roundCapHits: "roundCapHits"
+        case .priceLimitHits: "priceLimitHits"
         case .marginLost: "marginLost"
         case .counterpartyGains: "counterpartyGains"
         case .fundReceipts: "fundReceipts"
@@ -85,6 +87,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .liquidations: "number of positions liquidated"
         case .maxCascadeRounds: "largest number of cascade rounds in one step"
         case .roundCapHits: "steps whose cascade stopped at simulation.maxCascadeRounds"
+        case .priceLimitHits: "asset-steps at which a model price limit bound: the fundamental price at its band (a factor 1e9 from the start) or the impact saturated (a factor 1e4)"
         case .marginLost: "USD margin lost by liquidated traders"
         case .counterpartyGains: "USD gained by the counterparties of the forced orders, Σ s·q·(E − X)"
         case .fundReceipts: "USD net receipts of the insurance fund; marginLost = counterpartyGains + fundReceipts"

@@ -8,6 +8,9 @@ public struct PathTally: Sendable {
     public var liquidations = 0
     public var maxRounds = 0
     public var roundCapHits = 0
+    /// Asset-steps at which a price limit of ``ModelLimits`` bound: the fundamental price at its
+    /// band, or the impact saturated.
+    public var priceLimitHits = 0
     public var marginLost = 0.0
     /// What the counterparties of the forced orders gained: Σ s·q·(E − X).
     public var counterpartyGains = 0.0

@@ -18,8 +18,9 @@ public struct ScenarioRun: Sendable {
     /// - Parameters:
     ///   - progress: called with (paths done, paths in all) from worker threads, the twin's paths
     ///     counting as work too.
+    ///   - control: stops the run (and the twin); a stopped run's results are incomplete.
     public static func execute(_ loaded: LoadedScenario, threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
-                               progress: (@Sendable (Int, Int) -> Void)? = nil) -> ScenarioRun {
+                               progress: (@Sendable (Int, Int) -> Void)? = nil, control: RunControl? = nil) -> ScenarioRun {
         let config = loaded.config
         let total = loaded.twin ? 2 * config.paths : config.paths
         var mainProgress: (@Sendable (Int) -> Void)? = nil
@@ -29,11 +30,12 @@ public struct ScenarioRun: Sendable {
             mainProgress = { done in progress(done, total) }
             twinProgress = { done in progress(offset + done, total) }
         }
-        var result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize, progress: mainProgress)
+        var result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize, progress: mainProgress,
+                                                          control: control)
         var twin: SimulationResult? = nil
-        if loaded.twin {
+        if loaded.twin && control?.isStopped != true {
             let twinResult = SimulationEngine(config: CascadeAnatomy.twin(of: config))
-                .run(threads: threads, chunkSize: chunkSize, progress: twinProgress)
+                .run(threads: threads, chunkSize: chunkSize, progress: twinProgress, control: control)
             CascadeAnatomy.attach(twin: twinResult, to: &result)
             twin = twinResult
         }

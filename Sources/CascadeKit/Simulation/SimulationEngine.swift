@@ -72,8 +72,10 @@ public struct SimulationEngine: Sendable {
     ///     ``chunks(paths:chunkSize:threads:splitTail:)``).
     ///   - progress: called after each chunk with the number of paths done so far (from worker
     ///     threads, so it must be thread-safe).
+    ///   - control: stops the run when cancelled or when the time series and cascade events grow
+    ///     past its limit; the result of a stopped run is incomplete (check `control.reason`).
     public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
-                    progress: (@Sendable (Int) -> Void)? = nil) -> SimulationResult {
+                    progress: (@Sendable (Int) -> Void)? = nil, control: RunControl? = nil) -> SimulationResult {
         let automatic = chunkSize == nil
         let chunkSize = chunkSize ?? Self.automaticChunkSize(paths: config.paths, threads: threads)
         precondition(threads >= 1 && chunkSize >= 1)
@@ -104,11 +106,12 @@ public struct SimulationEngine: Sendable {
                 var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
                 var observer = NoCascadeObserver()
                 while true {
+                    if let control, control.isStopped { break }
                     let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
                     if chunk >= chunkCount { break }
                     let paths = chunks[chunk]
                     writer.clear(paths: paths)
-                    simulator.simulate(paths: paths, into: writer, recorder: &recorder, observer: &observer)
+                    simulator.simulate(paths: paths, into: writer, recorder: &recorder, observer: &observer, control: control)
                     let done = pathsDone.wrappingAdd(paths.count, ordering: .relaxed).newValue
                     progress?(done)
                 }

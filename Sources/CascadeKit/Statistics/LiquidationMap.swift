@@ -23,11 +23,14 @@ public struct LiquidationMapLayout: Sendable, Equatable {
     public var priceBins: Int { 2 * halfBins }
     public var leverageBuckets: Int { leverageEdges.count + 1 }
 
-    /// The price bin of log-ratio ln(X/P₀), clamped to the end bins.
+    /// The price bin of log-ratio ln(X/P₀), clamped to the end bins (before converting to an
+    /// integer, so that any ratio — even an infinite one — has a bin).
     @inline(__always)
     public func priceBin(logRatio: Double) -> Int {
-        let i = Int((logRatio / logWidth).rounded(.down)) + halfBins
-        return min(max(i, 0), priceBins - 1)
+        let offset = (logRatio / logWidth).rounded(.down)
+        guard offset > -Double(halfBins) else { return 0 }
+        guard offset < Double(halfBins) else { return priceBins - 1 }
+        return Int(offset) + halfBins
     }
 
     /// The bounds of price bin `i` for starting price `p0` (the end bins are open: 0 and +∞).
@@ -87,9 +90,11 @@ public struct LeverageBucketSums: Sendable {
 /// Liquidated notional by asset, side, execution-price bin and leverage bucket, summed over
 /// paths: the liquidation heatmap, computed from the simulated liquidations.
 ///
-/// Amounts are kept as whole cents in 64-bit integers, so sums are exact and do not depend on the
-/// order in which paths (or workers) add them: the map is identical for any thread count. Each
-/// addition rounds to the cent (an error of at most half a cent per round and bucket).
+/// Amounts are kept as whole cents in 128-bit integers, so sums are exact and do not depend on
+/// the order in which paths (or workers) add them: the map is identical for any thread count.
+/// Each addition rounds to the cent (an error of at most half a cent per round and bucket). One
+/// addition is below 10³⁰ cents within ``ModelLimits`` (10²⁸ USD), so the sums cannot overflow
+/// (10³⁸ cents): 64-bit cents (9·10¹⁶ USD) would not hold a large run's sums.
 public struct LiquidationMap: Sendable {
     public let layout: LiquidationMapLayout
     public let symbols: [String]
@@ -97,7 +102,7 @@ public struct LiquidationMap: Sendable {
     /// Bucket sums of each asset's ladder sides [asset][side].
     let sides: [[LeverageBucketSums]]
     /// cents[((asset·2 + side)·priceBins + priceBin)·buckets + bucket]
-    public private(set) var cents: [Int64]
+    public private(set) var cents: [Int128]
 
     public init(layout: LiquidationMapLayout, assets: [AssetConfig]) {
         self.layout = layout
@@ -107,7 +112,7 @@ public struct LiquidationMap: Sendable {
             [LeverageBucketSums(side: a.ladder.longs, positions: a.ladder.positions, layout: layout),
              LeverageBucketSums(side: a.ladder.shorts, positions: a.ladder.positions, layout: layout)]
         }
-        cents = [Int64](repeating: 0, count: assets.count * 2 * layout.priceBins * layout.leverageBuckets)
+        cents = [Int128](repeating: 0, count: assets.count * 2 * layout.priceBins * layout.leverageBuckets)
     }
 
     @inline(__always)
@@ -116,7 +121,7 @@ public struct LiquidationMap: Sendable {
     }
 
     @inline(__always)
-    static func toCents(_ usd: Double) -> Int64 { Int64((usd * 100).rounded()) }
+    static func toCents(_ usd: Double) -> Int128 { Int128((usd * 100).rounded()) }
 
     /// Adds the ladder entries `range` of `side` (0 long, 1 short) of `asset`, closed at `price`,
     /// leaving out the entries `excluded` (closed on their own or gone).
@@ -128,7 +133,7 @@ public struct LiquidationMap: Sendable {
         if excluded.isEmpty {
             for b in 0..<layout.leverageBuckets {
                 let q = sums.quantity(bucket: b, in: range)
-                if q > 0 { cents[base + b] &+= Self.toCents(q * price) }
+                if q > 0 { cents[base + b] += Self.toCents(q * price) }
             }
         } else {
             var q = (0..<layout.leverageBuckets).map { sums.quantity(bucket: $0, in: range) }
@@ -137,7 +142,7 @@ public struct LiquidationMap: Sendable {
                 q[b] -= sums.quantity(bucket: b, in: k..<(k + 1))
             }
             for b in 0..<layout.leverageBuckets where q[b] > 0 {
-                cents[base + b] &+= Self.toCents(q[b] * price)
+                cents[base + b] += Self.toCents(q[b] * price)
             }
         }
     }
@@ -146,13 +151,13 @@ public struct LiquidationMap: Sendable {
     public mutating func add(asset: Int, side: Int, entry: Int, quantity: Double, price: Double) {
         let base = offset(asset: asset, side: side,
                           priceBin: layout.priceBin(logRatio: Foundation.log(price / initialPrices[asset])))
-        cents[base + Int(sides[asset][side].bucketOf[entry])] &+= Self.toCents(quantity * price)
+        cents[base + Int(sides[asset][side].bucketOf[entry])] += Self.toCents(quantity * price)
     }
 
     /// Adds another map (same layout and assets) into this one.
     public mutating func merge(_ other: LiquidationMap) {
         precondition(other.cents.count == cents.count)
-        for i in cents.indices { cents[i] &+= other.cents[i] }
+        for i in cents.indices { cents[i] += other.cents[i] }
     }
 
     /// Total USD in one cell.

@@ -149,6 +149,18 @@ public struct TimeSeriesRecorder: Sendable {
         fundChanges[row].add(to, count: 1)
     }
 
+    /// The bytes of the price histograms of `row` (every asset).
+    func priceBytes(row: Int) -> Int {
+        var total = 0
+        for a in 0..<assets { total += traded[a][row].counts.count + fundamental[a][row].counts.count }
+        return 4 * total
+    }
+
+    /// The bytes of the change histograms (notional and fund) of `row`.
+    func changeBytes(row: Int) -> Int {
+        4 * (notionalChanges[row].counts.count + fundChanges[row].counts.count)
+    }
+
     /// Adds another recorder's counts (same layout) into this one.
     public mutating func merge(_ other: TimeSeriesRecorder) {
         merge([other])

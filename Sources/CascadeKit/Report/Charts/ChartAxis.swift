@@ -47,9 +47,13 @@ struct ChartAxis {
         var b = extent.isEmpty ? (scale == .log ? 10 : 1) : extent.upper
         switch scale {
         case .linear:
-            if a == b {
-                let d = a == 0 ? 1 : Swift.abs(a) * 0.1
-                (a, b) = a == 0 ? (0, 1) : (a - d, b + d)
+            // A span too small to divide by (a single value, or values differing by less than
+            // 10⁻¹² relative or 10⁻³⁰⁰ absolute, e.g. subnormal numbers) is widened around its
+            // middle, so that positions and ticks stay finite.
+            if !(b - a > 1e-300 && b - a > 1e-12 * Swift.max(Swift.abs(a), Swift.abs(b))) {
+                let m = a + (b - a) / 2
+                let d = Swift.max(Swift.abs(m) * 0.1, 1e-300)
+                (a, b) = Swift.abs(m) < 1e-290 ? (0, 1) : (m - d, m + d)
             }
             if includeZero { (a, b) = (Swift.min(a, 0), Swift.max(b, 0)) }
             let ticks = Self.niceTicks(a, b)
