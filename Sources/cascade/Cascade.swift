@@ -32,9 +32,13 @@ struct Validate: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
+    @OptionGroup var memoryLimit: MemoryLimitOption
+
     func run() throws {
         let loaded: LoadedScenario
-        do { loaded = try ScenarioLoader.load(path: scenario) } catch { throw fail(error.description) }
+        do {
+            loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(memoryLimit: memoryLimit.bytes))
+        } catch { throw fail(error.description) }
         let c = loaded.config
         print("\(scenario): valid")
         print("  \(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds))")
@@ -45,6 +49,7 @@ struct Validate: ParsableCommand {
         }
         print("  positions: \(c.positionCount) (\(loaded.syntheticPositions) synthetic, \(loaded.filePositions) from file)")
         if let preset = loaded.scenario.exchange.preset { print("  venue: \(preset)") }
+        print("  memory: about \(MemoryEstimate.describe(loaded.memory.total)) (limit \(MemoryEstimate.describe(loaded.memoryLimit)))")
         if loaded.cappedLeverage > 0 {
             print("  \(loaded.cappedLeverage) synthetic positions had their leverage lowered to their tier's maximum")
         }
@@ -71,6 +76,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var threads: WorkerThreadsOption
 
+    @OptionGroup var memoryLimit: MemoryLimitOption
+
     @Option(help: "Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.")
     var chunkSize: Int?
 
@@ -91,7 +98,9 @@ struct Run: ParsableCommand {
         let started = Date()
         let loaded: LoadedScenario
         do {
-            loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.overrides())
+            var options = overrides.overrides()
+            options.memoryLimit = memoryLimit.bytes
+            loaded = try ScenarioLoader.load(path: scenario, overrides: options)
         } catch { throw fail(error.description) }
         var phases: [(String, Double)] = [("load", Date().timeIntervalSince(started))]
         var mark = Date()
@@ -103,9 +112,11 @@ struct Run: ParsableCommand {
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
         var progress: (@Sendable (Int, Int) -> Void)? = nil
         if let bar { progress = { done, total in bar.update(done: done, total: total) } }
+        let control = RunControl(growthLimit: loaded.growthLimit)
         let run = ScenarioRun.execute(loaded, threads: threads.count, chunkSize: chunkSize,
-                                      progress: progress)
+                                      progress: progress, control: control)
         bar?.finish()
+        if let reason = control.reason { throw fail(RunStopMessage.text(reason, loaded: loaded)) }
         phase("simulate")
         let simulated = Date().timeIntervalSince(started)
         let reports = ReportSet(run: run)

@@ -64,13 +64,22 @@ public struct HistoricalReturns: Sendable, Equatable {
         return samples
     }
 
+    /// A Unix time as an ISO 8601 date for messages.
+    static func date(_ seconds: Double) -> String {
+        guard seconds.magnitude < 1e14 else { return ScenarioValidator.format(seconds) + " s" }
+        return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
+    }
+
     /// Why a price series cannot be put on the step grid.
     public struct GridError: Error, Equatable, Sendable {
         public var message: String
     }
 
-    /// The step-grid returns of `samples`; fails when the data is coarser than the step.
-    public static func onGrid(_ samples: [(time: Double, price: Double)], stepSeconds: Double) throws(GridError) -> HistoricalReturns {
+    /// The step-grid returns of `samples`; fails when the data is coarser than the step, or when
+    /// its span holds more than `maximumSteps` steps (a grid that would not fit in memory: one
+    /// timestamp far in the future is enough).
+    public static func onGrid(_ samples: [(time: Double, price: Double)], stepSeconds: Double,
+                              maximumSteps: Int = .max) throws(GridError) -> HistoricalReturns {
         var gaps = zip(samples.dropFirst(), samples).map { $0.time - $1.time }
         gaps.sort()
         let median = gaps[gaps.count / 2]
@@ -78,7 +87,11 @@ public struct HistoricalReturns: Sendable, Equatable {
             throw GridError(message: "the data's median spacing is \(TimeSpan(seconds: median)), longer than the step \(TimeSpan(seconds: stepSeconds)); expected data at least as fine as the step")
         }
         let start = samples[0].time, end = samples[samples.count - 1].time
-        let steps = Int(((end - start) / stepSeconds + 1e-9).rounded(.down))
+        let span = ((end - start) / stepSeconds + 1e-9).rounded(.down)
+        guard span <= Double(maximumSteps) else {
+            throw GridError(message: "the data spans \(TimeSpan(seconds: end - start)) (from \(Self.date(start)) to \(Self.date(end))), \(ScenarioValidator.format(span)) steps of \(TimeSpan(seconds: stepSeconds)); on the step grid that would need more memory than the run's limit allows (at most \(maximumSteps) steps); expected data spanning a shorter time, or a coarser step")
+        }
+        let steps = Int(span)
         guard steps >= 1 else { throw GridError(message: "the data spans less than one step") }
         var prices: [Double] = []
         prices.reserveCapacity(steps + 1)

@@ -7,10 +7,13 @@ public struct ScenarioOverrides: Sendable, Equatable {
     public var seed: UInt64?
     /// Values put into the scenario before it is decoded (``ScenarioAssignment``).
     public var assignments: [ScenarioAssignment]
-    public init(paths: Int? = nil, seed: UInt64? = nil, assignments: [ScenarioAssignment] = []) {
+    /// The memory (bytes) a run may use (`--max-memory`); nil: ``MemoryEstimate/defaultLimit``.
+    public var memoryLimit: Double?
+    public init(paths: Int? = nil, seed: UInt64? = nil, assignments: [ScenarioAssignment] = [], memoryLimit: Double? = nil) {
         self.paths = paths
         self.seed = seed
         self.assignments = assignments
+        self.memoryLimit = memoryLimit
     }
 }
 
@@ -37,6 +40,16 @@ public struct LoadedScenario: Sendable {
     public let syntheticPositions: Int
     /// Synthetic positions whose leverage was lowered to their tier's maximum.
     public let cappedLeverage: Int
+    /// The run's estimated memory, and the limit it was checked against (bytes).
+    public let memory: MemoryEstimate
+    public let memoryLimit: Double
+
+    /// The bytes the structures that grow with the data (the time-series sketch, cascade
+    /// events) may take during the run: what the limit leaves beyond the rest of the estimate
+    /// (whose floor holds a nominal sketch), and at least a quarter of the limit.
+    public var growthLimit: Int {
+        Int(Swift.max(memoryLimit - memory.total + MemoryEstimate.sketchAllowance, memoryLimit / 4).rounded(.down))
+    }
 }
 
 /// Reads, decodes and validates a scenario file, then builds its ``SimulationConfig``: the one
@@ -76,6 +89,11 @@ public enum ScenarioLoader {
         let assets = scenario.market.assets
         let symbols = assets.map(\.symbol)
         let rules = assets.map { marginRule(exchange: scenario.exchange, asset: $0)! }
+        // The memory the run needs, before anything large is allocated.
+        let memoryLimit = overrides.memoryLimit ?? MemoryEstimate.defaultLimit
+        let memory = try estimateMemory(scenario, steps: steps, directory: directory, file: file,
+                                        limit: memoryLimit, pathsFromOverride: overrides.paths != nil,
+                                        limitIsDefault: overrides.memoryLimit == nil)
         var positionsByAsset = [[Position]](repeating: [], count: assets.count)
         var fromFile = 0
         var cappedLeverage = 0
@@ -109,7 +127,8 @@ public enum ScenarioLoader {
         for (a, asset) in assets.enumerated() {
             let base = "market.assets[\(a)]"
             let model = try priceModel(asset.model, base: "\(base).model", simulation: sim, steps: steps,
-                                       directory: directory, scenarioFile: file)
+                                       directory: directory, scenarioFile: file,
+                                       maximumGridSteps: Int(Swift.min((memoryLimit - memory.total) / 24, 1e12)))
             let shocks: [StressSchedule.Shock] = asset.shocks.map { shock in
                 let step = sim.step.seconds
                 if let at = shock.at, let move = shock.move {
@@ -149,7 +168,8 @@ public enum ScenarioLoader {
         return LoadedScenario(file: file, scenario: scenario, config: config,
                               quantiles: Array(Set(scenario.report.quantiles)).sorted(),
                               outputs: outputs,
-                              filePositions: fromFile, syntheticPositions: synthetic, cappedLeverage: cappedLeverage)
+                              filePositions: fromFile, syntheticPositions: synthetic, cappedLeverage: cappedLeverage,
+                              memory: memory, memoryLimit: memoryLimit)
     }
 
     /// The margin rule of `asset` (nil when the exchange section is invalid): the preset's table for
@@ -181,8 +201,58 @@ public enum ScenarioLoader {
     }
 
     /// The engine's model for a validated model section (reading data files where needed).
+    /// The run's ``MemoryEstimate``; throws, naming the key that asks for the most, when it is
+    /// over `limit`. Counts the positions file's lines (an upper bound on its rows) without
+    /// parsing it, and refuses a file larger than a quarter of the limit unread.
+    static func estimateMemory(_ scenario: ScenarioFile, steps: Int, directory: URL, file: String, limit: Double,
+                               pathsFromOverride: Bool, limitIsDefault: Bool) throws(ScenarioError) -> MemoryEstimate {
+        let sim = scenario.simulation
+        var positions = scenario.positions.synthetic.reduce(0) { $0 + $1.count }
+        var fileBytes = 0
+        if let relative = scenario.positions.file {
+            let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
+            if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber {
+                if size.doubleValue * 2 > limit / 2 {
+                    throw .invalid(file: file, issues: [ScenarioIssue("positions.file", "'\(relative)' is \(MemoryEstimate.describe(size.doubleValue)), more than this run's memory limit of \(MemoryEstimate.describe(limit)) allows for input files; expected a smaller file, or a higher --max-memory")])
+                }
+                if let data = FileManager.default.contents(atPath: url.path) {
+                    fileBytes = data.count
+                    positions += data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } + 1
+                }
+            }
+        }
+        let outputs = Set(scenario.report.outputs)
+        let stride = scenario.report.timeseriesInterval.map { ScenarioValidator.stepCount(horizon: $0, step: sim.step)! } ?? 1
+        let rows = 1 + steps / stride
+        let columns = TimeSeriesColumn.layout(assets: scenario.market.assets.count).count
+        let exact = !outputs.isDisjoint(with: ["timeseries", "charts"])
+            && ExactTimeSeries.fits(columns: columns, rows: rows, paths: sim.paths)
+        let estimate = MemoryEstimate.of(paths: sim.paths, positions: positions, assets: scenario.market.assets.count, rows: rows,
+                                         exactTimeSeries: exact, map: !outputs.isDisjoint(with: ["map", "charts"]),
+                                         fileBytes: fileBytes)
+        if estimate.total > limit {
+            let largest = estimate.parts.max { $0.bytes < $1.bytes }!
+            let key: String
+            let advice: String
+            if largest.bytes == MemoryEstimate.floor {
+                key = "--max-memory"
+                advice = "a limit of at least \(MemoryEstimate.describe(estimate.total))"
+            } else if largest.name.hasSuffix("positions") {
+                key = scenario.positions.file != nil && scenario.positions.synthetic.isEmpty ? "positions.file"
+                    : scenario.positions.syntheticPath(0) + ".count"
+                advice = "fewer positions"
+            } else {
+                key = pathsFromOverride ? "--paths" : "simulation.paths"
+                advice = "fewer paths (split a large run into shards)"
+            }
+            let parts = estimate.parts.filter { $0.bytes >= 1e6 }.map { "\($0.name) \(MemoryEstimate.describe($0.bytes))" }
+            throw .invalid(file: file, issues: [ScenarioIssue(key, "the run needs about \(MemoryEstimate.describe(estimate.total)) of memory (\(parts.joined(separator: ", "))), more than the limit of \(MemoryEstimate.describe(limit))\(limitIsDefault ? " (80% of this machine's memory; --max-memory sets it)" : " (--max-memory)"); expected \(advice)")])
+        }
+        return estimate
+    }
+
     static func priceModel(_ m: PriceModelSection, base: String, simulation sim: SimulationSection, steps: Int,
-                           directory: URL, scenarioFile: String) throws(ScenarioError) -> PriceModel {
+                           directory: URL, scenarioFile: String, maximumGridSteps: Int = .max) throws(ScenarioError) -> PriceModel {
         let dt = sim.step.seconds / (365 * 86_400)
         let jumps = m.jumps.map { MertonJumps(intensity: $0.intensity, mean: $0.mean, stdev: $0.stdev, compensated: $0.compensated) }
         switch m.type {
@@ -224,7 +294,8 @@ public enum ScenarioLoader {
             }
             let data: HistoricalReturns
             do {
-                data = try HistoricalReturns.onGrid(try HistoricalReturns.parse(text), stepSeconds: sim.step.seconds)
+                data = try HistoricalReturns.onGrid(try HistoricalReturns.parse(text), stepSeconds: sim.step.seconds,
+                                                    maximumSteps: maximumGridSteps)
             } catch let error as HistoricalReturns.LineError {
                 throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative):\(error.line): \(error.message)")])
             } catch let error as HistoricalReturns.GridError {
