@@ -121,6 +121,11 @@ struct Run: ParsableCommand {
         let simulated = Date().timeIntervalSince(started)
         let reports = ReportSet(run: run)
         phase("reports")
+        if let bad = reports.nonFiniteField() {
+            throw fail("\(scenario): internal error: \(bad.file) line \(bad.line) holds a non-finite number; no report was written "
+                       + "(please report this, with the scenario)")
+        }
+        phase("check")
         do {
             try ReportDirectory.write(reports.files, to: directory, replacing: ReportSet.knownNames(symbols: loaded.config.symbols))
         } catch { throw fail(error.description) }

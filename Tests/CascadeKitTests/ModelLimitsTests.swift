@@ -115,6 +115,17 @@ struct ModelLimitsTests {
         }
     }
 
+    @Test("the report check finds a non-finite field or attribute, and not words that contain one")
+    func nonFiniteScan() {
+        #expect(ReportSet.nonFiniteLine("a,b\n1,inf,2\n") == 2)
+        #expect(ReportSet.nonFiniteLine("x\ny\nz,-inf") == 3)
+        #expect(ReportSet.nonFiniteLine("<circle cx=\"nan\" cy=\"1\"/>") == 1)
+        #expect(ReportSet.nonFiniteLine("NaN") == 1)
+        #expect(ReportSet.nonFiniteLine("1,+Inf\n") == 1)
+        #expect(ReportSet.nonFiniteLine("insurance fund,infinitely,nano,banana,information\n1,2,3\n") == nil)
+        #expect(ReportSet.nonFiniteLine("") == nil)
+    }
+
     struct Refusal: CustomTestStringConvertible, Sendable {
         var change: (String, String)
         var location: String

@@ -45,6 +45,49 @@ public struct ReportSet: Sendable {
         self.files = files
     }
 
+    /// The first report file holding a non-finite number (`inf`, `-inf`, `nan` as a field or an
+    /// attribute value), with its line; nil when there is none — always, for a scenario that
+    /// validated (docs/model.md, "Numeric limits"). A safety net: `cascade run` refuses to write
+    /// a set where this finds one.
+    public func nonFiniteField() -> (file: String, line: Int)? {
+        for file in files {
+            if let line = Self.nonFiniteLine(file.contents) { return (file.name, line) }
+        }
+        return nil
+    }
+
+    /// The 1-based line of the first `inf` or `nan` token in `text` (case-insensitive, with an
+    /// optional sign), delimited by a field or attribute boundary; nil when there is none.
+    static func nonFiniteLine(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            let n = bytes.count
+            @inline(__always) func lower(_ b: UInt8) -> UInt8 { b | 0x20 }
+            @inline(__always) func boundary(_ b: UInt8) -> Bool {
+                b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\n") || b == UInt8(ascii: " ")
+                    || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "=") || b == UInt8(ascii: "\r")
+            }
+            var i = 0
+            while i + 2 < n {
+                let c = lower(bytes[i])
+                if (c == UInt8(ascii: "i") && lower(bytes[i + 1]) == UInt8(ascii: "n") && lower(bytes[i + 2]) == UInt8(ascii: "f"))
+                    || (c == UInt8(ascii: "n") && lower(bytes[i + 1]) == UInt8(ascii: "a") && lower(bytes[i + 2]) == UInt8(ascii: "n")) {
+                    var start = i
+                    if start > 0 && (bytes[start - 1] == UInt8(ascii: "-") || bytes[start - 1] == UInt8(ascii: "+")) { start -= 1 }
+                    let before = start == 0 || boundary(bytes[start - 1])
+                    let after = i + 3 == n || boundary(bytes[i + 3])
+                    if before && after {
+                        var line = 1
+                        for k in 0..<i where bytes[k] == UInt8(ascii: "\n") { line += 1 }
+                        return line
+                    }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+
     /// The names a run may write (for removing a previous run's files that this run does not
     /// write), for assets `symbols`.
     public static func knownNames(symbols: [String]) -> [String] {
