@@ -66,8 +66,11 @@ struct Run: ParsableCommand {
 
     @OptionGroup var overrides: ScenarioOverrideOptions
 
-    @Option(help: "Directory for the reports (default: reports/<scenario file name>).")
+    @Option(help: "Directory for the reports (default: reports/<scenario file name>). It is replaced as a whole.")
     var out: String?
+
+    @Flag(help: "Replace the --out directory even if it is not a cascade report (everything in it is removed).")
+    var force = false
 
     @OptionGroup var threads: WorkerThreadsOption
 
@@ -100,6 +103,7 @@ struct Run: ParsableCommand {
             mark = Date()
         }
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent)
+        let staging = try stageReports(in: directory, force: force)
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
         var progress: (@Sendable (Int, Int) -> Void)? = nil
         if let bar { progress = { done, total in bar.update(done: done, total: total) } }
@@ -110,8 +114,11 @@ struct Run: ParsableCommand {
         let simulated = Date().timeIntervalSince(started)
         let reports = ReportSet(run: run)
         phase("reports")
+        var manifest = manifest(kind: "run", scenario: scenario, digest: loaded.fileSHA256, started: started)
+        manifest.seed = loaded.config.seed
+        manifest.paths = loaded.config.paths
         do {
-            try ReportDirectory.write(reports.files, to: directory, replacing: ReportSet.knownNames(symbols: loaded.config.symbols))
+            try staging.commit(reports.files, manifest: manifest)
         } catch { throw fail(error.description) }
         phase("write")
         if timings {

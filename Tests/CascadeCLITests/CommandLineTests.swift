@@ -70,6 +70,66 @@ struct CommandLineTests {
         #expect(notional?["mean"] is Double && notional?["ciLow"] is Double && notional?["ciHigh"] is Double)
         #expect((json?["probabilities"] as? [String: Any])?["badDebt"] != nil)
         #expect(result.stderr.isEmpty, "no progress bar when standard error is not a terminal")
+        // manifest.json: this run, and every file with its size.
+        let manifest = try #require(ReportManifest(json: try Data(contentsOf: out.appendingPathComponent("manifest.json"))))
+        #expect(manifest.kind == "run" && manifest.version == "0.1.0" && manifest.paths == 16 && manifest.seed != nil)
+        let digest = SHA256.hex(of: try Data(contentsOf: URL(fileURLWithPath: scenario)))
+        #expect(manifest.scenarioPath == scenario && manifest.scenarioSHA256 == digest)
+        #expect(Array(manifest.command.dropFirst()) == ["run", scenario, "--paths", "16", "--out", out.path, "--json"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != "manifest.json" }
+        #expect(Set(manifest.files.map(\.name)) == Set(names))
+        for file in manifest.files {
+            let size = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(file.name).path)[.size] as? Int
+            #expect(size == file.bytes, "\(file.name)")
+        }
+    }
+
+    /// Every file of `directory` with its bytes.
+    static func snapshot(_ directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        return files
+    }
+
+    @Test("--out refuses a folder that is not a cascade report unless --force; a path under a file is one readable line")
+    func outSafety() throws {
+        let parent = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let mine = parent.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try "keep me\n".write(to: mine.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
+        let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let sweep = ["sweep", scenario, "--vary", "impact.depth=20000000,5000000", "--paths", "4", "--out", mine.path]
+        for command in [["run", scenario, "--paths", "4", "--out", mine.path], sweep] {
+            let refused = try Self.cascade(command)
+            #expect(refused.status == 1)
+            #expect(refused.stderr == "error: \(mine.path) is not a cascade report (it holds notes.txt); "
+                    + "pass --force to replace it and everything in it, or choose another --out\n", "\(refused.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: mine.path) == ["notes.txt"])
+        }
+        let forced = try Self.cascade(sweep + ["--force", "--quiet"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: mine.path)
+        #expect(!names.contains("notes.txt") && names.contains("manifest.json") && names.contains("sweep.csv"))
+        // Now it is a report: a run replaces it without --force.
+        let again = try Self.cascade(["run", scenario, "--paths", "4", "--out", mine.path, "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: mine.path)).contains("sweep.csv"))
+
+        let file = parent.appendingPathComponent("afile")
+        try "x".write(to: file, atomically: false, encoding: .utf8)
+        for command in [["run", scenario, "--paths", "4", "--out", file.appendingPathComponent("sub").path],
+                        ["sweep", scenario, "--vary", "impact.depth=5000000", "--paths", "4", "--out", file.appendingPathComponent("sub").path]] {
+            let under = try Self.cascade(command)
+            #expect(under.status == 1)
+            #expect(under.stderr == "error: \(file.path)/sub: cannot be created: \(file.path) is a file, not a folder\n", "\(under.stderr)")
+        }
+        let onFile = try Self.cascade(["run", scenario, "--paths", "4", "--out", file.path])
+        #expect(onFile.status == 1 && onFile.stderr == "error: \(file.path): is a file, not a folder\n", "\(onFile.stderr)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "x")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted() == ["afile", "mine"])
     }
 
     @Test("with OpenBLAS's threads stopped at start-up (no OPENBLAS_NUM_THREADS), a correlated run gives the same reports")
@@ -104,6 +164,11 @@ struct CommandLineTests {
         #expect(lines[1].hasPrefix("0.3,20000000,") && lines[4].hasPrefix("0.9,5000000,"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep-liquidatedNotional.svg").path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep.html").path))
+        let manifest = try #require(ReportManifest(json: try Data(contentsOf: out.appendingPathComponent("manifest.json"))))
+        #expect(manifest.kind == "sweep" && manifest.paths == nil && manifest.scenarioSHA256?.count == 64)
+        #expect(manifest.grid == [.init(key: "market.assets.0.model.volatility", values: ["0.3", "0.9"]),
+                                  .init(key: "impact.depth", values: ["20000000", "5000000"])])
+        #expect(manifest.files.map(\.name).contains("sweep.csv"))
 
         let bad = try Self.cascade(["sweep", scenario, "--vary", "market.assets.0.model.volatility=0.3,-1", "--paths", "8",
                                     "--out", Self.temporaryDirectory().appendingPathComponent("never").path])
