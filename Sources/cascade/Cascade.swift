@@ -15,6 +15,7 @@ struct Cascade: ParsableCommand {
         // cascade parallelises over paths itself; OpenBLAS's own worker threads would busy-wait on
         // the cores that load the scenario (unless OPENBLAS_NUM_THREADS says otherwise).
         DenseLinearAlgebra.useSingleThreadedOpenBLAS()
+        Interruption.install()
         main(nil)
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 /// ``ReportDirectory/stage(_:force:)``), or prints one line saying why it cannot be written and
 /// how to proceed, and throws the exit code.
 func stageReports(in directory: URL, force: Bool) throws -> ReportDirectory.Staging {
+    Interruption.writing(directory.path)
     do {
         return try ReportDirectory.stage(directory, force: force)
     } catch {

@@ -93,6 +93,47 @@ struct CommandLineTests {
         return files
     }
 
+    @Test("Ctrl-C or SIGTERM while simulating: exit 130 within moments, one line, the previous report byte-identical, no staging folder",
+          arguments: [SIGINT, SIGTERM])
+    func interrupted(signal: Int32) throws {
+        let parent = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let out = parent.appendingPathComponent("reports")
+        let scenario = Self.root.appendingPathComponent("Scenarios/flash-crash.yaml").path
+        let first = try Self.cascade(["run", scenario, "--paths", "40", "--out", out.path, "--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try Self.snapshot(out)
+
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["run", scenario, "--paths", "20000", "--out", out.path, "--quiet"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        // It is simulating once its staging folder exists.
+        let staging = ".reports.cascade-partial.\(process.processIdentifier)."
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline,
+              !(try FileManager.default.contentsOfDirectory(atPath: parent.path)).contains(where: { $0.hasPrefix(staging) }) {
+            usleep(20_000)
+        }
+        #expect(process.isRunning, "the run ended before it could be interrupted")
+        usleep(200_000)
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        while process.isRunning && Date().timeIntervalSince(sent) < 10 { usleep(5_000) }
+        let took = Date().timeIntervalSince(sent)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130)
+        #expect(took < 2, "took \(took) s")
+        #expect(stderr == "cascade: interrupted; \(out.path) left as it was\n", "\(stderr)")
+        #expect(try Self.snapshot(out) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["reports"])
+    }
+
     @Test("--out refuses a folder that is not a cascade report unless --force; a path under a file is one readable line")
     func outSafety() throws {
         let parent = Self.temporaryDirectory()
