@@ -75,8 +75,13 @@ struct Run: ParsableCommand {
 
     @OptionGroup var threads: WorkerThreadsOption
 
-    @Option(help: "Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.")
-    var chunkSize: Int?
+    // Read as text, unconditionally (so `--chunk-size -1` is a value): see WholeNumber.
+    @Option(name: .customLong("chunk-size"), parsing: .unconditional,
+            help: ArgumentHelp("Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.",
+                               valueName: "chunk-size"))
+    var chunkSizeText: String?
+
+    var chunkSize: Int? { (try? WholeNumber.parse(chunkSizeText, option: "--chunk-size", atLeast: 1)) ?? nil }
 
     @Flag(help: "Print nothing but errors (no progress bar, no summary).")
     var quiet = false
@@ -88,7 +93,7 @@ struct Run: ParsableCommand {
     var timings = false
 
     func validate() throws {
-        if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size \(chunkSize) is out of range; expected ≥ 1") }
+        try WholeNumber.check(chunkSizeText, option: "--chunk-size", atLeast: 1)
     }
 
     func run() throws {

@@ -251,8 +251,19 @@ struct CommandLineTests {
         let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
         let threads = try Self.cascade(["run", scenario, "--threads", "0"])
         #expect(threads.status != 0 && threads.stderr.contains("--threads 0 is out of range; expected ≥ 1"))
-        let paths = try Self.cascade(["run", scenario, "--paths", "0", "--out", "/tmp/never-written"])
-        #expect(paths.status != 0 && paths.stderr.contains("--paths: 0 is out of range; expected ≥ 1"))
+        // Negative values are values (argument-parser alone takes `-3` for an option), each one line.
+        for (arguments, message) in [(["--paths", "0"], "--paths 0 is out of range; expected ≥ 1"),
+                                      (["--paths", "-3"], "--paths -3 is out of range; expected ≥ 1"),
+                                      (["--seed", "-1"], "--seed -1 is out of range; expected ≥ 0"),
+                                      (["--threads", "-2"], "--threads -2 is out of range; expected ≥ 1"),
+                                      (["--chunk-size", "-1"], "--chunk-size -1 is out of range; expected ≥ 1"),
+                                      (["--paths", "many"], "--paths 'many' is not a whole number; expected ≥ 1")] {
+            let result = try Self.cascade(["run", scenario, "--out", "/tmp/never-written"] + arguments)
+            #expect(result.status == 1 && result.stderr == "error: \(message)\n", "\(arguments): \(result.stderr)")
+        }
+        let sweep = try Self.cascade(["sweep", scenario, "--vary", "impact.depth=1e6", "--paths", "-3", "--out", "/tmp/never-written"])
+        #expect(sweep.status == 1 && sweep.stderr == "error: --paths -3 is out of range; expected ≥ 1\n", "\(sweep.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written"))
     }
 
     @Test("validate accepts the bundled scenarios")
