@@ -6,8 +6,8 @@
 ///     hash.update(bytes)
 ///     let hex = hash.finalize().hexDigest   // or SHA256.hex(of: bytes) in one call
 ///
-/// Tested against the NIST example vectors and `sha256sum`. About 250–300 MB/s in a release
-/// build on one core (a 36 MB paths.csv in ~0.13 s).
+/// Tested against the NIST example vectors and `sha256sum`. About 300 MB/s in a release build
+/// on one core (a 36 MB paths.csv in 0.12 s), portable Swift without SHA extensions.
 public struct SHA256: Sendable {
     /// The eight working words H₀…H₇ (FIPS 180-4, 5.3.3 for the initial value).
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
