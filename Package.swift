@@ -28,11 +28,13 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "CVectorMath"),
+        .target(name: "CSystem"),
         .target(
             name: "CascadeKit",
             dependencies: [
                 "COpenBLAS",
                 "CVectorMath",
+                "CSystem",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: engineSettings

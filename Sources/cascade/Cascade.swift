@@ -15,6 +15,7 @@ struct Cascade: ParsableCommand {
         // cascade parallelises over paths itself; OpenBLAS's own worker threads would busy-wait on
         // the cores that load the scenario (unless OPENBLAS_NUM_THREADS says otherwise).
         DenseLinearAlgebra.useSingleThreadedOpenBLAS()
+        Interruption.install()
         main(nil)
     }
 }
@@ -71,15 +72,23 @@ struct Run: ParsableCommand {
 
     @OptionGroup var overrides: ScenarioOverrideOptions
 
-    @Option(help: "Directory for the reports (default: reports/<scenario file name>).")
+    @Option(help: "Directory for the reports (default: reports/<scenario file name>). It is replaced as a whole.")
     var out: String?
+
+    @Flag(help: "Replace the --out directory even if it is not a cascade report (everything in it is removed).")
+    var force = false
 
     @OptionGroup var threads: WorkerThreadsOption
 
     @OptionGroup var memoryLimit: MemoryLimitOption
 
-    @Option(help: "Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.")
-    var chunkSize: Int?
+    // Read as text, unconditionally (so `--chunk-size -1` is a value): see WholeNumber.
+    @Option(name: .customLong("chunk-size"), parsing: .unconditional,
+            help: ArgumentHelp("Paths per unit of work (default: about 8 chunks per thread, 16 to 1024). Results do not depend on it.",
+                               valueName: "chunk-size"))
+    var chunkSizeText: String?
+
+    var chunkSize: Int? { (try? WholeNumber.parse(chunkSizeText, option: "--chunk-size", atLeast: 1)) ?? nil }
 
     @Flag(help: "Print nothing but errors (no progress bar, no summary).")
     var quiet = false
@@ -91,7 +100,7 @@ struct Run: ParsableCommand {
     var timings = false
 
     func validate() throws {
-        if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size \(chunkSize) is out of range; expected ≥ 1") }
+        try WholeNumber.check(chunkSizeText, option: "--chunk-size", atLeast: 1)
     }
 
     func run() throws {
@@ -109,6 +118,7 @@ struct Run: ParsableCommand {
             mark = Date()
         }
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent)
+        let staging = try stageReports(in: directory, force: force)
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
         var progress: (@Sendable (Int, Int) -> Void)? = nil
         if let bar { progress = { done, total in bar.update(done: done, total: total) } }
@@ -126,8 +136,11 @@ struct Run: ParsableCommand {
                        + "(please report this, with the scenario)")
         }
         phase("check")
+        var manifest = manifest(kind: "run", scenario: scenario, digest: loaded.fileSHA256, started: started)
+        manifest.seed = loaded.config.seed
+        manifest.paths = loaded.config.paths
         do {
-            try ReportDirectory.write(reports.files, to: directory, replacing: ReportSet.knownNames(symbols: loaded.config.symbols))
+            try staging.commit(reports.files, manifest: manifest)
         } catch { throw fail(error.description) }
         phase("write")
         if timings {

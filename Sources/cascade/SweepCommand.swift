@@ -24,8 +24,11 @@ struct Sweep: ParsableCommand {
     /// --paths and --seed apply at every point.
     @OptionGroup var overrides: ScenarioOverrideOptions
 
-    @Option(help: "Directory for the reports (default: reports/<scenario file name>-sweep).")
+    @Option(help: "Directory for the reports (default: reports/<scenario file name>-sweep). It is replaced as a whole.")
     var out: String?
+
+    @Flag(help: "Replace the --out directory even if it is not a cascade report (everything in it is removed).")
+    var force = false
 
     @OptionGroup var threads: WorkerThreadsOption
 
@@ -62,6 +65,8 @@ struct Sweep: ParsableCommand {
                 throw fail(error.description.split(separator: "\n").map { "\($0) (at \(point))" }.joined(separator: "\n"))
             }
         }
+        let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep")
+        let staging = try stageReports(in: directory, force: force)
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar(label: "paths") : nil
         let work = loadedPoints.reduce(0) { $0 + ($1.twin ? 2 : 1) * $1.config.paths }
         var done = 0
@@ -78,7 +83,6 @@ struct Sweep: ParsableCommand {
         }
         bar?.finish()
         let seconds = Date().timeIntervalSince(started)
-        let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep")
         let charts = CascadeKit.Sweep.charts(axes: axes, points: points)
         var page = HTMLReport(title: "cascade sweep — \(URL(fileURLWithPath: scenario).lastPathComponent)")
         page.addParagraph("\(grid.count) grid points over \(axes.map(\.key).joined(separator: " × ")), "
@@ -92,8 +96,12 @@ struct Sweep: ParsableCommand {
                       header: axes.map(\.key) + CascadeKit.Sweep.metrics.map(\.name), rows: rows)
         for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
         let files = [("sweep.csv", CascadeKit.Sweep.csv(axes: axes, points: points))] + charts + [("sweep.html", page.render())]
+        var manifest = manifest(kind: "sweep", scenario: scenario, digest: loadedPoints[0].fileSHA256, started: started)
+        let seeds = Set(loadedPoints.map(\.config.seed))
+        manifest.seed = seeds.count == 1 ? seeds.first : nil
+        manifest.grid = axes.map { ReportManifest.Axis(key: $0.key, values: $0.values) }
         do {
-            try ReportDirectory.write(files, to: directory)
+            try staging.commit(files, manifest: manifest)
         } catch { throw fail(error.description) }
         if json {
             let object: [String: Any] = [

@@ -3,13 +3,15 @@ import CascadeKit
 
 /// `--threads`, shared by the commands that simulate.
 struct WorkerThreadsOption: ParsableArguments {
-    @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
-    var threads: Int?
+    // Read as text, unconditionally (so `--threads -2` is a value): see WholeNumber.
+    @Option(name: .customLong("threads"), parsing: .unconditional,
+            help: ArgumentHelp("Worker threads (default: the number of cores). Results do not depend on it.", valueName: "threads"))
+    var threadsText: String?
 
     /// The threads to use.
-    var count: Int { threads ?? SimulationEngine.defaultThreads }
+    var count: Int { ((try? WholeNumber.parse(threadsText, option: "--threads", atLeast: 1)) ?? nil) ?? SimulationEngine.defaultThreads }
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is out of range; expected ≥ 1") }
+        try WholeNumber.check(threadsText, option: "--threads", atLeast: 1)
     }
 }

@@ -70,6 +70,107 @@ struct CommandLineTests {
         #expect(notional?["mean"] is Double && notional?["ciLow"] is Double && notional?["ciHigh"] is Double)
         #expect((json?["probabilities"] as? [String: Any])?["badDebt"] != nil)
         #expect(result.stderr.isEmpty, "no progress bar when standard error is not a terminal")
+        // manifest.json: this run, and every file with its size.
+        let manifest = try #require(ReportManifest(json: try Data(contentsOf: out.appendingPathComponent("manifest.json"))))
+        #expect(manifest.kind == "run" && manifest.version == "0.1.0" && manifest.paths == 16 && manifest.seed != nil)
+        let digest = SHA256.hex(of: try Data(contentsOf: URL(fileURLWithPath: scenario)))
+        #expect(manifest.scenarioPath == scenario && manifest.scenarioSHA256 == digest)
+        #expect(Array(manifest.command.dropFirst()) == ["run", scenario, "--paths", "16", "--out", out.path, "--json"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0 != "manifest.json" }
+        #expect(Set(manifest.files.map(\.name)) == Set(names))
+        for file in manifest.files {
+            let size = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(file.name).path)[.size] as? Int
+            #expect(size == file.bytes, "\(file.name)")
+        }
+    }
+
+    /// Every file of `directory` with its bytes.
+    static func snapshot(_ directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        return files
+    }
+
+    @Test("Ctrl-C or SIGTERM while simulating: exit 130 within moments, one line, the previous report byte-identical, no staging folder",
+          arguments: [SIGINT, SIGTERM])
+    func interrupted(signal: Int32) throws {
+        let parent = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let out = parent.appendingPathComponent("reports")
+        let scenario = Self.root.appendingPathComponent("Scenarios/flash-crash.yaml").path
+        let first = try Self.cascade(["run", scenario, "--paths", "40", "--out", out.path, "--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try Self.snapshot(out)
+
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["run", scenario, "--paths", "20000", "--out", out.path, "--quiet"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        // It is simulating once its staging folder exists.
+        let staging = ".reports.cascade-partial.\(process.processIdentifier)."
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline,
+              !(try FileManager.default.contentsOfDirectory(atPath: parent.path)).contains(where: { $0.hasPrefix(staging) }) {
+            usleep(20_000)
+        }
+        #expect(process.isRunning, "the run ended before it could be interrupted")
+        usleep(200_000)
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        while process.isRunning && Date().timeIntervalSince(sent) < 10 { usleep(5_000) }
+        let took = Date().timeIntervalSince(sent)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130)
+        #expect(took < 2, "took \(took) s")
+        #expect(stderr == "cascade: interrupted; \(out.path) left as it was\n", "\(stderr)")
+        #expect(try Self.snapshot(out) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["reports"])
+    }
+
+    @Test("--out refuses a folder that is not a cascade report unless --force; a path under a file is one readable line")
+    func outSafety() throws {
+        let parent = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let mine = parent.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try "keep me\n".write(to: mine.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
+        let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let sweep = ["sweep", scenario, "--vary", "impact.depth=20000000,5000000", "--paths", "4", "--out", mine.path]
+        for command in [["run", scenario, "--paths", "4", "--out", mine.path], sweep] {
+            let refused = try Self.cascade(command)
+            #expect(refused.status == 1)
+            #expect(refused.stderr == "error: \(mine.path) is not a cascade report (it holds notes.txt); "
+                    + "pass --force to replace it and everything in it, or choose another --out\n", "\(refused.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: mine.path) == ["notes.txt"])
+        }
+        let forced = try Self.cascade(sweep + ["--force", "--quiet"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: mine.path)
+        #expect(!names.contains("notes.txt") && names.contains("manifest.json") && names.contains("sweep.csv"))
+        // Now it is a report: a run replaces it without --force.
+        let again = try Self.cascade(["run", scenario, "--paths", "4", "--out", mine.path, "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: mine.path)).contains("sweep.csv"))
+
+        let file = parent.appendingPathComponent("afile")
+        try "x".write(to: file, atomically: false, encoding: .utf8)
+        for command in [["run", scenario, "--paths", "4", "--out", file.appendingPathComponent("sub").path],
+                        ["sweep", scenario, "--vary", "impact.depth=5000000", "--paths", "4", "--out", file.appendingPathComponent("sub").path]] {
+            let under = try Self.cascade(command)
+            #expect(under.status == 1)
+            #expect(under.stderr == "error: \(file.path)/sub: cannot be created: \(file.path) is a file, not a folder\n", "\(under.stderr)")
+        }
+        let onFile = try Self.cascade(["run", scenario, "--paths", "4", "--out", file.path])
+        #expect(onFile.status == 1 && onFile.stderr == "error: \(file.path): is a file, not a folder\n", "\(onFile.stderr)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "x")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted() == ["afile", "mine"])
     }
 
     @Test("with OpenBLAS's threads stopped at start-up (no OPENBLAS_NUM_THREADS), a correlated run gives the same reports")
@@ -104,6 +205,11 @@ struct CommandLineTests {
         #expect(lines[1].hasPrefix("0.3,20000000,") && lines[4].hasPrefix("0.9,5000000,"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep-liquidatedNotional.svg").path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sweep.html").path))
+        let manifest = try #require(ReportManifest(json: try Data(contentsOf: out.appendingPathComponent("manifest.json"))))
+        #expect(manifest.kind == "sweep" && manifest.paths == nil && manifest.scenarioSHA256?.count == 64)
+        #expect(manifest.grid == [.init(key: "market.assets.0.model.volatility", values: ["0.3", "0.9"]),
+                                  .init(key: "impact.depth", values: ["20000000", "5000000"])])
+        #expect(manifest.files.map(\.name).contains("sweep.csv"))
 
         let bad = try Self.cascade(["sweep", scenario, "--vary", "market.assets.0.model.volatility=0.3,-1", "--paths", "8",
                                     "--out", Self.temporaryDirectory().appendingPathComponent("never").path])
@@ -145,8 +251,19 @@ struct CommandLineTests {
         let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
         let threads = try Self.cascade(["run", scenario, "--threads", "0"])
         #expect(threads.status != 0 && threads.stderr.contains("--threads 0 is out of range; expected ≥ 1"))
-        let paths = try Self.cascade(["run", scenario, "--paths", "0", "--out", "/tmp/never-written"])
-        #expect(paths.status != 0 && paths.stderr.contains("--paths: 0 is out of range; expected ≥ 1"))
+        // Negative values are values (argument-parser alone takes `-3` for an option), each one line.
+        for (arguments, message) in [(["--paths", "0"], "--paths 0 is out of range; expected ≥ 1"),
+                                      (["--paths", "-3"], "--paths -3 is out of range; expected ≥ 1"),
+                                      (["--seed", "-1"], "--seed -1 is out of range; expected ≥ 0"),
+                                      (["--threads", "-2"], "--threads -2 is out of range; expected ≥ 1"),
+                                      (["--chunk-size", "-1"], "--chunk-size -1 is out of range; expected ≥ 1"),
+                                      (["--paths", "many"], "--paths 'many' is not a whole number; expected ≥ 1")] {
+            let result = try Self.cascade(["run", scenario, "--out", "/tmp/never-written"] + arguments)
+            #expect(result.status == 1 && result.stderr == "error: \(message)\n", "\(arguments): \(result.stderr)")
+        }
+        let sweep = try Self.cascade(["sweep", scenario, "--vary", "impact.depth=1e6", "--paths", "-3", "--out", "/tmp/never-written"])
+        #expect(sweep.status == 1 && sweep.stderr == "error: --paths -3 is out of range; expected ≥ 1\n", "\(sweep.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written"))
     }
 
     @Test("validate accepts the bundled scenarios")

@@ -244,37 +244,6 @@ struct ReportTests {
         #expect(series.map { $0.split(separator: ",", omittingEmptySubsequences: false).first! } == ["step", "0", "10", "20", "30"])
         #expect(series[2].hasPrefix("10,600,"))
     }
-
-    @Test("writing reports leaves no partial files and removes stale reports")
-    func directoryWrites() throws {
-        let directory = ScenarioText.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try ReportDirectory.write([("summary.csv", "a\n"), ("paths.csv", "b\n")], to: directory)
-        try ReportDirectory.write([("summary.csv", "c\n")], to: directory, replacing: ["summary.csv", "paths.csv"])
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        #expect(names == ["summary.csv"])
-        #expect(try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8) == "c\n")
-    }
-
-    @Test("a report that cannot be moved into place is an error naming it, and no partial file is left")
-    func directoryWriteFailure() throws {
-        let directory = ScenarioText.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        // A non-empty directory where paths.csv should go: the rename onto it fails.
-        let blocker = directory.appendingPathComponent("paths.csv")
-        try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: true)
-        try "x".write(to: blocker.appendingPathComponent("keep"), atomically: false, encoding: .utf8)
-        #expect {
-            try ReportDirectory.write([("summary.csv", ""), ("paths.csv", "b\n")], to: directory)
-        } throws: { error in
-            "\(error)".hasPrefix(blocker.path + ": cannot be moved into place")
-        }
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
-        // An empty report is an empty file.
-        try ReportDirectory.write([("summary.csv", "")], to: directory)
-        #expect(try Data(contentsOf: directory.appendingPathComponent("summary.csv")).isEmpty)
-    }
 }
 
 @Suite("Time-series changes")

@@ -50,6 +50,8 @@ public struct LoadedScenario: Sendable {
     public var growthLimit: Int {
         Int(Swift.max(memoryLimit - memory.total + MemoryEstimate.sketchAllowance, memoryLimit / 4).rounded(.down))
     }
+    /// SHA-256 of the scenario file's bytes as read (loaded from a file; nil from text).
+    public internal(set) var fileSHA256: String? = nil
 }
 
 /// Reads, decodes and validates a scenario file, then builds its ``SimulationConfig``: the one
@@ -64,11 +66,16 @@ public enum ScenarioLoader {
             throw .unreadable(file: path, reason: "no such file")
         }
         guard !isDirectory.boolValue else { throw .unreadable(file: path, reason: "is a directory, expected a scenario file") }
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
             throw .unreadable(file: path, reason: "cannot be read as UTF-8 text (\(error.localizedDescription))")
         }
-        return try load(yaml: text, file: path, directory: url.deletingLastPathComponent(), overrides: overrides)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadable(file: path, reason: "cannot be read as UTF-8 text")
+        }
+        var loaded = try load(yaml: text, file: path, directory: url.deletingLastPathComponent(), overrides: overrides)
+        loaded.fileSHA256 = data.withUnsafeBytes { SHA256.hex(of: $0) }
+        return loaded
     }
 
     /// Loads a scenario from YAML text; `file` names it in messages and `directory` resolves
