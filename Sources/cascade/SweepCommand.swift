@@ -58,8 +58,9 @@ struct Sweep: ParsableCommand {
                 loaded.config.exactTimeSeries = false
                 loadedPoints.append(loaded)
             } catch {
-                let point = assignments.map(\.description).joined(separator: " ")
-                throw fail(error.description.split(separator: "\n").map { "\($0) (at \(point))" }.joined(separator: "\n"))
+                let point = assignments.map { "\(ErrorText.clipped($0.key, limit: 40))=\(ErrorText.clipped($0.value, limit: 40))" }
+                    .joined(separator: " ")
+                throw fail(error.description.split(separator: "\n").map { ErrorText.line($0, suffix: " (at \(point))") }.joined(separator: "\n"))
             }
         }
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar(label: "paths") : nil

@@ -35,13 +35,13 @@ public struct HistoricalReturns: Sendable, Equatable {
             let lineNumber = record.line, trimmed = record.text, fields = record.fields
             if !sawHeader {
                 guard fields == ["timestamp", "price"] else {
-                    throw LineError(line: lineNumber, message: "the first line must be the header 'timestamp,price', found '\(trimmed)'")
+                    throw LineError(line: lineNumber, message: "the first line must be the header 'timestamp,price', found \(ErrorText.quoted(trimmed))")
                 }
                 sawHeader = true
                 continue
             }
             guard fields.count == 2 else {
-                throw LineError(line: lineNumber, message: "expected 2 fields (timestamp,price), found \(fields.count) in '\(trimmed)'")
+                throw LineError(line: lineNumber, message: "expected 2 fields (timestamp,price), found \(fields.count) in \(ErrorText.quoted(trimmed))")
             }
             let time: Double
             if let seconds = Double(fields[0]), seconds.isFinite {
@@ -49,13 +49,13 @@ public struct HistoricalReturns: Sendable, Equatable {
             } else if let date = iso.date(from: fields[0]) {
                 time = date.timeIntervalSince1970
             } else {
-                throw LineError(line: lineNumber, message: "timestamp '\(fields[0])' is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)")
+                throw LineError(line: lineNumber, message: "timestamp \(ErrorText.quoted(fields[0])) is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)")
             }
             guard let price = Double(fields[1]), price.isFinite, price > 0 else {
-                throw LineError(line: lineNumber, message: "price '\(fields[1])' must be a number > 0")
+                throw LineError(line: lineNumber, message: "price \(ErrorText.quoted(fields[1])) must be a number > 0")
             }
             if let last = samples.last, time <= last.time {
-                throw LineError(line: lineNumber, message: "timestamp '\(fields[0])' is not after the previous one; expected strictly increasing timestamps")
+                throw LineError(line: lineNumber, message: "timestamp \(ErrorText.quoted(fields[0])) is not after the previous one; expected strictly increasing timestamps")
             }
             samples.append((time, price))
         }

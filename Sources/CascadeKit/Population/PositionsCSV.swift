@@ -35,7 +35,7 @@ public enum PositionsCSV {
             let lineNumber = record.line, trimmed = record.text, fields = record.fields
             if !sawHeader {
                 guard fields == header || fields == header + ["asset"] else {
-                    throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))' (optionally with ',asset'), found '\(trimmed)'")
+                    throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))' (optionally with ',asset'), found \(ErrorText.quoted(trimmed))")
                 }
                 columns = fields.count
                 sawHeader = true
@@ -43,10 +43,10 @@ public enum PositionsCSV {
                 continue
             }
             guard fields.count == columns else {
-                throw LineError(line: lineNumber, message: "expected \(columns) fields as in the header, found \(fields.count) in '\(trimmed)'")
+                throw LineError(line: lineNumber, message: "expected \(columns) fields as in the header, found \(fields.count) in \(ErrorText.quoted(trimmed))")
             }
             guard let side = Side(rawValue: fields[0]) else {
-                throw LineError(line: lineNumber, message: "side '\(fields[0])' is not allowed; expected long or short")
+                throw LineError(line: lineNumber, message: "side \(ErrorText.quoted(fields[0])) is not allowed; expected long or short")
             }
             let quantity = try number(fields[1], "quantity", line: lineNumber)
             let entry = try number(fields[2], "entryPrice", line: lineNumber)
@@ -74,7 +74,7 @@ public enum PositionsCSV {
 
     private static func number(_ text: String, _ field: String, line: Int) throws(LineError) -> Double {
         guard let value = Double(text), value.isFinite else {
-            throw LineError(line: line, message: "\(field) '\(text)' is not a finite number")
+            throw LineError(line: line, message: "\(field) \(ErrorText.quoted(text)) is not a finite number")
         }
         return value
     }

@@ -9,7 +9,7 @@ public struct SweepAxis: Sendable, Equatable {
     /// positions.synthetic.leverageMix={2: 0.5, 10: 0.5},{10: 1}`).
     public init(parsing text: String) throws(ScenarioError) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "'\(text)' is not KEY=V1,V2,…")])
+            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "\(ErrorText.quoted(text)) is not KEY=V1,V2,…")])
         }
         key = String(text[..<equals])
         var values: [String] = [], current = "", depth = 0
@@ -25,7 +25,7 @@ public struct SweepAxis: Sendable, Equatable {
         }
         values.append(current.trimmingCharacters(in: .whitespaces))
         guard !values.contains(where: \.isEmpty) else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue(key, "'\(text)' has an empty value; expected KEY=V1,V2,…")])
+            throw .invalid(file: "--vary", issues: [ScenarioIssue(ErrorText.clipped(key), "\(ErrorText.quoted(text)) has an empty value; expected KEY=V1,V2,…")])
         }
         self.values = values
         _ = try ScenarioAssignment(parsing: "\(key)=\(values[0])")

@@ -220,27 +220,27 @@ public enum ScenarioLoader {
             let text: String
             do { text = try String(contentsOf: url, encoding: .utf8) } catch {
                 let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "'\(relative)' (\(url.path)): \(reason); expected a CSV file 'timestamp,price' relative to the scenario")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(reason); expected a CSV file 'timestamp,price' relative to the scenario")])
             }
             let data: HistoricalReturns
             do {
                 data = try HistoricalReturns.onGrid(try HistoricalReturns.parse(text), stepSeconds: sim.step.seconds)
             } catch let error as HistoricalReturns.LineError {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative):\(error.line): \(error.message)")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)):\(error.line): \(error.message)")])
             } catch let error as HistoricalReturns.GridError {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative): \(error.message)")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)): \(error.message)")])
             } catch {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative): \(error)")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)): \(error)")])
             }
             if m.type == "replay" {
                 guard data.returns.count >= steps else {
-                    throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative) covers \(data.returns.count) steps of \(sim.step); the horizon \(sim.horizon) needs \(steps); expected data at least as long as the horizon")])
+                    throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)) covers \(data.returns.count) steps of \(sim.step); the horizon \(sim.horizon) needs \(steps); expected data at least as long as the horizon")])
                 }
                 return .replay(data)
             }
             let blockSteps = ScenarioValidator.stepCount(horizon: m.blockLength!, step: sim.step)!
             guard data.returns.count >= blockSteps else {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).blockLength", "\(m.blockLength!) is \(blockSteps) steps but \(relative) has only \(data.returns.count); expected a block no longer than the data")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).blockLength", "\(m.blockLength!) is \(blockSteps) steps but \(ErrorText.clipped(relative)) has only \(data.returns.count); expected a block no longer than the data")])
             }
             return .bootstrap(data, blockSteps: blockSteps)
         }
@@ -320,7 +320,7 @@ public enum ScenarioLoader {
         switch node {
         case let .scalar(scalar):
             if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return "null" }
-            return "'\(scalar.string)'"
+            return ErrorText.quoted(scalar.string)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
@@ -334,11 +334,11 @@ public enum ScenarioLoader {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
-            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "'\(relative)' (\(url.path)): \(reason); expected a CSV file relative to the scenario")])
+            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(reason); expected a CSV file relative to the scenario")])
         }
         let rows: [PositionsCSV.Row]
         do { rows = try PositionsCSV.parse(text, maximumLeverage: flatMaximumLeverage) } catch {
-            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(relative):\(error.line): \(error.message)")])
+            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(error.line): \(error.message)")])
         }
         let symbols = assets.map(\.symbol)
         var issues: [ScenarioIssue] = []
@@ -347,12 +347,12 @@ public enum ScenarioLoader {
             let asset: Int
             if let symbol = row.asset {
                 guard let index = symbols.firstIndex(of: symbol) else {
-                    issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): asset '\(symbol)' is not in market.assets; expected one of: \(symbols.joined(separator: ", "))"))
+                    issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): asset \(ErrorText.quoted(symbol)) is not in market.assets; expected one of: \(symbols.joined(separator: ", "))"))
                     continue
                 }
                 asset = index
             } else if assets.count > 1 {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): no asset; with several assets the header must be 'side,quantity,entryPrice,leverage,asset'"))
+                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): no asset; with several assets the header must be 'side,quantity,entryPrice,leverage,asset'"))
                 break
             } else {
                 asset = 0
@@ -361,12 +361,12 @@ public enum ScenarioLoader {
             let rule = rules[asset]
             let limit = rule.allows(leverage: position.leverage, quantity: position.quantity, entryPrice: position.entryPrice)
             if !limit.allowed && position.leverage > limit.maximum {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
+                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
                 continue
             }
             let liq = rule.liquidationPrice(of: position)
             if rule.isLiquidatable(position, at: price) || !(position.side == .long ? liq < price : liq > price) {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
+                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
             }
             result.append((position, asset))
             if issues.count == 20 { break }

@@ -19,7 +19,7 @@ extension Decoder {
     func rejectUnknownKeys(allowed: [String], owner: String? = nil) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys where !allowed.contains(key.stringValue) {
-            var message = "unknown key '\(key.stringValue)'\(owner.map { " for \($0)" } ?? ""); allowed keys: \(allowed.joined(separator: ", "))"
+            var message = "unknown key \(ErrorText.quoted(key.stringValue))\(owner.map { " for \($0)" } ?? ""); allowed keys: \(allowed.joined(separator: ", "))"
             if let near = allowed.first(where: { Self.isNear($0, key.stringValue) }) {
                 message += " (did you mean '\(near)'?)"
             }

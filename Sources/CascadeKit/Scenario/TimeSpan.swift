@@ -39,7 +39,7 @@ public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
             throw ScenarioIssue(decoder.codingPath, "expected a duration like 30s, 1m, 4h or 7d")
         }
         guard let span = TimeSpan(parsing: text) else {
-            throw ScenarioIssue(decoder.codingPath, "'\(text)' is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)")
+            throw ScenarioIssue(decoder.codingPath, "\(ErrorText.quoted(text)) is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)")
         }
         self = span
     }
