@@ -114,6 +114,28 @@ struct CommandLineTests {
         #expect(missing.status != 0 && missing.stderr.contains("market has no key 'assetz'"), "\(missing.stderr)")
     }
 
+    @Test("validate refuses an alias bomb and a duplicate key at once, with one error line and status 1")
+    func hostileYAML() throws {
+        let directory = Self.temporaryDirectory()
+        var bomb = "laughs:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for i in 1..<9 { bomb += "  l\(i): &l\(i) [" + Array(repeating: "*l\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let original = try String(contentsOf: Self.root.appendingPathComponent("Scenarios/calm-day.yaml"), encoding: .utf8)
+        let cases = [
+            ("bomb.yaml", bomb + "  ? *l8\n  : 1\n" + original, "laughs.l4[7]: the alias *l3 (line 6, column 47) expands to more than 100000 values; expected at most 100000 values with aliases expanded"),
+            ("duplicate.yaml", original.replacingOccurrences(of: "{2: 0.30,", with: "{'2': 0.0, 2: 0.30,"),
+             "positions.synthetic.leverageMix: key '2' appears twice (line 42, column 19 and line 42, column 29); expected each key once (keys compare as text: 2 and '2' are the same key)"),
+        ]
+        for (name, text, message) in cases {
+            let file = directory.appendingPathComponent(name)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let start = ContinuousClock.now
+            let result = try Self.cascade(["validate", file.path])
+            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: \(file.path): \(message)\n", "\(result.stderr)")
+        }
+    }
+
     @Test("an invalid scenario exits non-zero, names file, key and allowed values, and writes nothing")
     func invalidScenario() throws {
         let directory = Self.temporaryDirectory()

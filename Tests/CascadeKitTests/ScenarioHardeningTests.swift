@@ -95,4 +95,116 @@ struct ScenarioHardeningTests {
         #expect(error.description == "f\\nname.yaml: a\\nb: c\\nd")
     }
 
+    // MARK: 1, 2 — mapping keys, aliases, nesting, syntax
+
+    static let keyRows: [Row] = [
+        Row(change: (mix, "{'2': 0.0, 2: 0.3, 20: 0.7}"), location: "positions.synthetic.leverageMix",
+            message: "key '2' appears twice (line 29, column 19 and line 29, column 29); expected each key once (keys compare as text: 2 and '2' are the same key)"),
+        Row(change: (mix, "{5: 0.5, 20: 0.5, 5: 0}"), location: "positions.synthetic.leverageMix",
+            message: "key '5' appears twice (line 29, column 19 and line 29, column 36); expected each key once"),
+        Row(change: ("seed: 1\n", "seed: 1\nseed: 2\n"), location: "",
+            message: "key 'seed' appears twice (line 3, column 1 and line 4, column 1); expected each key once"),
+        Row(change: ("name: test\n", "name: test\n[a, b]: 1\n"), location: "",
+            message: "a list is used as a key (line 2, column 1); \(keyExpectation)"),
+        Row(change: ("name: test\n", "name: test\n? {a: 1}\n: 1\n"), location: "",
+            message: "a mapping is used as a key (line 2, column 3); \(keyExpectation)"),
+        Row(change: (mix, "{5: 0.5, 20: 0.5, [1]: 0.5}"), location: "positions.synthetic.leverageMix",
+            message: "a list is used as a key (line 29, column 36); \(keyExpectation)"),
+        Row(change: (mix, "{5: 0.5, 20: 0.5, {a: 1}: 0.5}"), location: "positions.synthetic.leverageMix",
+            message: "a mapping is used as a key (line 29, column 36); \(keyExpectation)"),
+        Row(change: ("description: a small scenario for tests", "description: &d [a, b]\nx:\n  *d : 1"), location: "x",
+            message: "the alias *d (a list) is used as a key (line 4, column 3); \(keyExpectation)"),
+        Row(change: ("description: a small scenario for tests", "description: &k seed\n*k : 2"), location: "",
+            message: "key 'seed' appears twice (line 3, column 1 and line 4, column 1); expected each key once"),
+        Row(change: ("seed: 1", "*k : 1"), location: "",
+            message: "the alias *k (line 3, column 1) has no anchor &k before it; expected an alias to an anchor defined earlier"),
+        Row(change: ("seed: 1", "seed: *nope"), location: "seed",
+            message: "the alias *nope (line 3, column 7) has no anchor &nope before it; expected an alias to an anchor defined earlier"),
+        Row(change: ("name: test", "name: test\n<<: 5"), location: "<<",
+            message: "a single value is a merge key's value (line 2, column 5); expected a mapping, an alias to one or a list of them"),
+        Row(change: ("name: test", "name: test\n<<: [{a: 1}, 5]"), location: "<<[1]",
+            message: "a single value is in a merge key's list (line 2, column 14); expected mappings or aliases to mappings"),
+        Row(change: ("name: test", "name: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70)), location: "name" + String(repeating: "[0]", count: 32) + "…",
+            message: "nests deeper than 64 levels (line 1, column 70); expected at most 64 levels of mappings and lists"),
+    ]
+
+    @Test("mapping keys are single values and unique; aliases resolve; nesting is bounded", arguments: keyRows)
+    func keys(_ row: Row) throws { try Self.check(row) }
+
+    /// A "billion laughs" of `levels` levels: each anchor a list of ten aliases to the one before.
+    static func bomb(levels: Int) -> String {
+        var text = "  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for i in 1..<levels {
+            text += "  l\(i): &l\(i) [" + Array(repeating: "*l\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        return text
+    }
+
+    @Test("a billion-laughs alias bomb is refused at once, as a key and as a value")
+    func aliasBomb() throws {
+        let bomb = Self.bomb(levels: 9)
+        let asKey = "laughs:\n\(bomb)  ? *l8\n  : 1\n" + ScenarioText.valid
+        let asValue = "laughs:\n\(bomb)" + ScenarioText.valid.replacingOccurrences(of: "description: a small scenario for tests", with: "description: *l8")
+        let expected = "test.yaml: laughs.l4[7]: the alias *l3 (line 6, column 47) expands to more than 100000 values; expected at most 100000 values with aliases expanded"
+        for yaml in [asKey, asValue] {
+            let start = ContinuousClock.now
+            #expect(throws: ScenarioError.self) { try ScenarioLoader.decode(yaml: yaml, file: "test.yaml") }
+            do { _ = try ScenarioLoader.decode(yaml: yaml, file: "test.yaml") } catch { #expect(error.description == expected) }
+            #expect(ContinuousClock.now - start < .seconds(2))
+        }
+        // Under the bound, an alias to a large list used as a key is still refused, without hashing it.
+        let small = "laughs:\n\(Self.bomb(levels: 4))  ? *l3\n  : 1\n" + ScenarioText.valid
+        do {
+            _ = try ScenarioLoader.decode(yaml: small, file: "test.yaml")
+            Issue.record("accepted an alias to a list as a key")
+        } catch {
+            #expect(error.description == "test.yaml: laughs: the alias *l3 (a list) is used as a key (line 6, column 5); \(Self.keyExpectation)")
+        }
+        // Aliases to scalars and mappings that stay small are fine, and so is a merge key.
+        let fine = ScenarioText.replacing("  step: 1m", with: "  step: &step 1m")
+            .replacingOccurrences(of: "recoveryHalfLife: 5m", with: "recoveryHalfLife: *step")
+            .replacingOccurrences(of: "impact:\n  model: squareRoot\n  depth: 5000000\n",
+                                  with: "base: &base\n  model: squareRoot\n  depth: 5000000\nimpact:\n  <<: *base\n")
+        do {
+            _ = try ScenarioLoader.decode(yaml: fine, file: "test.yaml")
+            Issue.record("accepted the unknown key 'base'")
+        } catch {
+            #expect(error.description == "test.yaml: unknown key 'base'; allowed keys: name, description, seed, simulation, market, exchange, positions, impact, report (did you mean 'name'?)")
+        }
+        let merged = try ScenarioLoader.load(yaml: fine.replacingOccurrences(of: "base: &base\n  model: squareRoot\n  depth: 5000000\nimpact:\n  <<: *base\n",
+                                                                             with: "impact:\n  <<: {model: squareRoot, depth: 5000000}\n"),
+                                             file: "test.yaml", directory: URL(fileURLWithPath: "/"))
+        #expect(merged.config.assets[0].impact.depth == 5_000_000 && merged.config.assets[0].impact.recoveryHalfLife == 60)
+    }
+
+    @Test("syntax errors are one line with line:column and the problem, never Yams' snippet or the file")
+    func syntax() {
+        func message(_ yaml: String) -> String {
+            do { _ = try ScenarioLoader.decode(yaml: yaml, file: "bad.yaml"); return "" } catch { return error.description }
+        }
+        #expect(message("name: [unclosed\nseed: 1\n") == "bad.yaml: not valid YAML: 2:5: did not find expected ',' or ']'")
+        #expect(message("name: a\n  seed: 1\n") == "bad.yaml: not valid YAML: 2:7: mapping values are not allowed in this context")
+        #expect(message("name: te\u{0}st\n") == "bad.yaml: not valid YAML: 1:9: control characters are not allowed (U+0000)")
+        #expect(message(ScenarioText.valid + "---\nname: again\n") == "bad.yaml: not valid YAML: 38:1: a second YAML document starts here; expected one scenario per file")
+        #expect(message("a: 'b\n") == "bad.yaml: not valid YAML: 2:1: found unexpected end of stream")
+        let large = "description: " + String(repeating: "x", count: 4 * 1024 * 1024) + "\n"
+        #expect(message(large) == "bad.yaml: is \(large.utf8.count) bytes, larger than the limit of 4.0 MiB; expected a scenario file of at most 4.0 MiB")
+    }
+
+    @Test("a --vary value is prescanned like the file: duplicate keys and bad syntax name the key")
+    func assignmentValues() {
+        func message(_ text: String) -> String {
+            do {
+                _ = try ScenarioLoader.load(yaml: ScenarioText.valid, file: "t.yaml", directory: URL(fileURLWithPath: "/"),
+                                            overrides: ScenarioOverrides(assignments: [try ScenarioAssignment(parsing: text)]))
+                return ""
+            } catch { return error.description }
+        }
+        #expect(message("positions.synthetic.leverageMix={2: 0.5, '2': 0.5}")
+                == "t.yaml: positions.synthetic.leverageMix: key '2' appears twice (line 1, column 2 of the value and line 1, column 10 of the value); expected each key once (keys compare as text: 2 and '2' are the same key)")
+        #expect(message("impact.depth=[1") == "t.yaml: impact.depth: '[1' is not a YAML value (2:1: did not find expected ',' or ']')")
+        #expect(message("positions.synthetic.leverageMix={[1]: 1}")
+                == "t.yaml: positions.synthetic.leverageMix: a list is used as a key (line 1, column 2 of the value); \(Self.keyExpectation)")
+    }
+
 }

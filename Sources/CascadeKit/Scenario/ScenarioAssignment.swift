@@ -37,7 +37,12 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
     func apply(to node: Node, file: String) throws(ScenarioError) -> Node {
         let value: Node
         do {
+            try YAMLPrescan.check(self.value, root: key, source: " of the value")
             value = try Yams.compose(yaml: self.value) ?? Node("")
+        } catch let YAMLPrescan.Problem.issue(issue) {
+            throw .invalid(file: file, issues: [issue])
+        } catch let YAMLPrescan.Problem.syntax(message) {
+            throw .invalid(file: file, issues: [ScenarioIssue(key, "\(ErrorText.quoted(self.value)) is not a YAML value (\(message))")])
         } catch {
             throw .invalid(file: file, issues: [ScenarioIssue(key, "\(ErrorText.quoted(self.value)) is not a YAML value")])
         }

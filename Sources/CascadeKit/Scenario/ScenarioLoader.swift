@@ -250,6 +250,15 @@ public enum ScenarioLoader {
     /// name the key path and quote the offending value.
     public static func decode(yaml: String, file: String, assignments: [ScenarioAssignment] = []) throws(ScenarioError) -> ScenarioFile {
         var node: Node
+        // Refuse what Yams would hang on, drop or merge silently before it sees the text.
+        do { try YAMLPrescan.check(yaml) } catch {
+            switch error {
+            case let .syntax(message): throw .syntax(file: file, message: message)
+            case let .issue(issue): throw .invalid(file: file, issues: [issue])
+            case let .tooLarge(bytes, limit):
+                throw .unreadable(file: file, reason: "\(TextFile.Failure.tooLarge(bytes: bytes, limit: limit)); expected a scenario file of at most \(TextFile.size(limit))")
+            }
+        }
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
                 throw ScenarioError.invalid(file: file, issues: [ScenarioIssue("", "the file is empty; expected a scenario mapping with name, seed, simulation, market, exchange, positions and impact")])
@@ -258,7 +267,7 @@ public enum ScenarioLoader {
         } catch let error as ScenarioError {
             throw error
         } catch {
-            throw .syntax(file: file, message: "\(error)".replacingOccurrences(of: "\n", with: " "))
+            throw .syntax(file: file, message: syntaxMessage(error))
         }
         guard node.mapping != nil else {
             throw .invalid(file: file, issues: [ScenarioIssue("", "expected a mapping of scenario keys at the top level")])
@@ -272,6 +281,22 @@ public enum ScenarioLoader {
             throw .invalid(file: file, issues: [issue(for: error, in: node)])
         } catch {
             throw .invalid(file: file, issues: [ScenarioIssue("", "\(error)")])
+        }
+    }
+
+    /// `line:column: problem` of a Yams error, without the snippet of the file (or, for
+    /// duplicate keys, the whole file) that its description carries.
+    static func syntaxMessage(_ error: any Error) -> String {
+        guard let error = error as? YamlError else { return "\(type(of: error))" }
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return "\(mark.line):\(mark.column): \(problem)"
+        case let .reader(problem, _, _, _):
+            return problem
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return "\(context.mark.line):\(context.mark.column): duplicate keys \(duplicates.map { ErrorText.quoted($0) }.joined(separator: ", "))"
+        case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
+            return "\(error)"
         }
     }
 
