@@ -207,4 +207,74 @@ struct ScenarioHardeningTests {
                 == "t.yaml: positions.synthetic.leverageMix: a list is used as a key (line 1, column 2 of the value); \(Self.keyExpectation)")
     }
 
+    // MARK: 4 — wrong types name what the key expects
+
+    static let simulation = "simulation:\n  paths: 10\n  horizon: 1h\n  step: 1m"
+    static let reportSection = "recoveryHalfLife: 5m\nreport:\n  "
+
+    static let typeRows: [Row] = [
+        Row(change: ("seed: 1", "seed: [7]"), location: "seed", message: "expected a whole number ≥ 0, found a list"),
+        Row(change: ("seed: 1", "seed: {a: 1}"), location: "seed", message: "expected a whole number ≥ 0, found a mapping"),
+        Row(change: ("seed: 1", "seed: ~"), location: "seed", message: "expected a whole number ≥ 0, found null"),
+        Row(change: ("seed: 1", "seed: 1.5"), location: "seed", message: "expected a whole number ≥ 0, found '1.5'"),
+        Row(change: ("paths: 10", "paths: [10]"), location: "simulation.paths", message: "expected a whole number, found a list"),
+        Row(change: ("price: 100000", "price: {usd: 1}"), location: "market.assets[0].price", message: "expected a number, found a mapping"),
+        Row(change: ("volatility: 0.5", "volatility: [0.5]"), location: "market.assets[0].model.volatility", message: "expected a number, found a list"),
+        Row(change: ("name: test", "name: [test]"), location: "name", message: "expected text, found a list"),
+        Row(change: ("symbol: BTCUSDT", "symbol: {a: b}"), location: "market.assets[0].symbol", message: "expected text, found a mapping"),
+        Row(change: ("step: 1m", "step: [1m]"), location: "simulation.step", message: "expected a duration like 30s, 1m, 4h or 7d, found a list"),
+        Row(change: ("step: 1m", "step:"), location: "simulation.step", message: "expected a duration like 30s, 1m, 4h or 7d, found null"),
+        Row(change: (simulation, "simulation: 5"), location: "simulation",
+            message: "expected a mapping (keys: paths, horizon, step, maxCascadeRounds), found '5'"),
+        Row(change: ("assets:\n", "assets:\n    - 5\n"), location: "market.assets[0]",
+            message: "expected a mapping (keys: symbol, price, model, impact, shocks, tierTable), found '5'"),
+        Row(change: ("market:\n  assets:\n", "market:\n  assets: {a: 1}\n  correlation:\n"), location: "market.assets",
+            message: "expected a list of mappings (keys: symbol, price, model, impact, shocks, tierTable), found a mapping"),
+        Row(change: ("      model:\n        type: gbm\n        volatility: 0.5\n        drift: 0\n        \(jumps)", "      model: gbm"),
+            location: "market.assets[0].model", message: "expected a mapping with a type and that model's keys, found 'gbm'"),
+        Row(change: (jumps, "jumps: 5"), location: "market.assets[0].model.jumps",
+            message: "expected a mapping (keys: intensity, mean, stdev, compensated), found '5'"),
+        Row(change: ("      model:", "      shocks: [5]\n      model:"), location: "market.assets[0].shocks[0]",
+            message: "expected a mapping (keys: at, move, over, from, to, volatilityMultiplier), found '5'"),
+        Row(change: ("      model:", "      shocks: {at: 1m}\n      model:"), location: "market.assets[0].shocks",
+            message: "expected a list of mappings (keys: at, move, over, from, to, volatilityMultiplier), found a mapping"),
+        Row(change: ("  insuranceFund: 1000000", "  insuranceFund: 1000000\n  markPrice: last"), location: "exchange.markPrice",
+            message: "expected a mapping (keys: type, window), found 'last'"),
+        Row(change: ("  insuranceFund: 1000000", "  insuranceFund: 1000000\n  partialLiquidation: [false]"), location: "exchange.partialLiquidation",
+            message: "expected true or false, found a list"),
+        Row(change: ("assets:\n", "correlation: [1, 0]\n  assets:\n"), location: "market.correlation[0]",
+            message: "expected a list of numbers, found '1'"),
+        Row(change: ("assets:\n", "correlation: 1\n  assets:\n"), location: "market.correlation",
+            message: "expected a list of lists of numbers, found '1'"),
+        Row(change: (mix, "[5, 20]"), location: "positions.synthetic.leverageMix",
+            message: "expected a mapping of keys to numbers, found a list"),
+        Row(change: (mix, "{5: [0.5], 20: 0.5}"), location: "positions.synthetic.leverageMix.5",
+            message: "expected a number, found a list"),
+        Row(change: ("    size:\n      sigma: 1", "    size: 1"), location: "positions.synthetic.size",
+            message: "expected a mapping (keys: sigma), found '1'"),
+        Row(change: ("  synthetic:\n    count: 100\n    openInterest: 10000000\n    longShare: 0.6\n    leverageMix: {5: 0.5, 20: 0.5}\n    entrySpread: 0.03\n    size:\n      sigma: 1",
+                     "  synthetic: 5"), location: "positions.synthetic",
+            message: "expected a mapping (keys: asset, count, openInterest, longShare, leverageMix, entrySpread, size), or a list of them, one per asset, found '5'"),
+        Row(change: ("positions:\n  synthetic:\n    count: 100\n    openInterest: 10000000\n    longShare: 0.6\n    leverageMix: {5: 0.5, 20: 0.5}\n    entrySpread: 0.03\n    size:\n      sigma: 1",
+                     "positions: [1]"), location: "positions",
+            message: "expected a mapping (keys: synthetic, file), found a list"),
+        Row(change: ("impact:\n  model: squareRoot\n  depth: 5000000\n  coefficient: 1\n  recoveryHalfLife: 5m", "impact: 5"), location: "impact",
+            message: "expected a mapping (keys: model, depth, coefficient, recoveryHalfLife), found '5'"),
+        Row(change: ("recoveryHalfLife: 5m", "recoveryHalfLife: 5m\nreport: [summary]"), location: "report",
+            message: "expected a mapping (keys: outputs, quantiles, timeseriesInterval, timeseriesAccuracy, confidence, riskLevels, drawdownThresholds, twin), found a list"),
+        Row(change: ("recoveryHalfLife: 5m", reportSection + "outputs: summary"), location: "report.outputs",
+            message: "expected a list of text values, found 'summary'"),
+        Row(change: ("recoveryHalfLife: 5m", reportSection + "quantiles: 0.5"), location: "report.quantiles",
+            message: "expected a list of numbers, found '0.5'"),
+        Row(change: ("recoveryHalfLife: 5m", reportSection + "quantiles: [0.5, [1]]"), location: "report.quantiles[1]",
+            message: "expected a number, found a list"),
+        Row(change: ("recoveryHalfLife: 5m", reportSection + "twin: [true]"), location: "report.twin",
+            message: "expected true or false, found a list"),
+        Row(change: ("type: gbm\n        volatility: 0.5\n        drift: 0\n        \(jumps)", "type: regimeSwitching\n        regimes: calm\n        transitions: [[1]]\n        start: calm"),
+            location: "market.assets[0].model.regimes", message: "expected a list of mappings (keys: name, volatility, drift, jumps), found 'calm'"),
+    ]
+
+    @Test("a value of the wrong kind names what its key expects", arguments: typeRows)
+    func types(_ row: Row) throws { try Self.check(row) }
+
 }

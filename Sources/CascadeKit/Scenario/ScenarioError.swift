@@ -55,7 +55,9 @@ public enum KeyPath {
     public static func render(_ path: [any CodingKey]) -> String {
         var text = ""
         for key in path {
-            if let index = key.intValue {
+            // A list index (Yams names it "Index 3"); a mapping key such as leverageMix's 5 has an
+            // intValue too but its own text.
+            if let index = key.intValue, key.stringValue != String(index) {
                 text += "[\(index)]"
             } else {
                 text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"

@@ -317,6 +317,7 @@ public enum ScenarioLoader {
 
     /// How a Swift type reads in a message.
     static func expectation(for type: Any.Type) -> String {
+        if let value = type as? any ScenarioValue.Type { return value.expectation }
         if type == Double.self { return "a number" }
         if type == Int.self { return "a whole number" }
         if type == UInt64.self { return "a whole number ≥ 0" }
