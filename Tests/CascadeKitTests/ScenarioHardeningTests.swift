@@ -277,4 +277,12 @@ struct ScenarioHardeningTests {
     @Test("a value of the wrong kind names what its key expects", arguments: typeRows)
     func types(_ row: Row) throws { try Self.check(row) }
 
+    // MARK: 4 — the cause of a failed synthetic book
+
+    @Test("a size sigma too large for a double names size.sigma, not entrySpread or the leverage")
+    func sigma() throws {
+        try Self.check(Row(change: ("sigma: 1", "sigma: 1000"), location: "positions.synthetic.size.sigma",
+                           message: "1000 spreads the position notionals beyond what a double can hold (some round to 0 or overflow); expected a smaller sigma"))
+    }
+
 }

@@ -99,6 +99,8 @@ public enum ScenarioLoader {
                 let book = try population.generateBook(price: assets[asset].price, rule: rules[asset], seed: seed)
                 if positionsByAsset[asset].isEmpty { positionsByAsset[asset] = book.positions } else { positionsByAsset[asset] += book.positions }
                 cappedLeverage += book.cappedLeverage
+            } catch SyntheticPopulation.GenerationError.notionalsOutOfRange {
+                throw .invalid(file: file, issues: [ScenarioIssue("\(scenario.positions.syntheticPath(index)).size.sigma", "\(ScenarioValidator.format(s.size.sigma)) spreads the position notionals beyond what a double can hold (some round to 0 or overflow); expected a smaller sigma")])
             } catch {
                 throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "\(error); reduce entrySpread or the leverage")])
             }
