@@ -285,4 +285,38 @@ struct ScenarioHardeningTests {
                            message: "1000 spreads the position notionals beyond what a double can hold (some round to 0 or overflow); expected a smaller sigma"))
     }
 
+    // MARK: 4 — files that are not text
+
+    static let fileRows: [Row] = [
+        Row(change: (book, "  file: book.csv\n" + book), location: "positions.file",
+            message: "'book.csv' (/DIR/book.csv): is a directory; expected a CSV file relative to the scenario", directories: ["book.csv"]),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "'book.csv' (/DIR/book.csv): is not UTF-8 text (byte 36 is not valid UTF-8); expected a CSV file relative to the scenario",
+            files: ["book.csv": Data(header.utf8) + Data([0x6C, 0x6F, 0xFF])]),
+        Row(change: (gbm, replay), location: "market.assets[0].model.file",
+            message: "'prices.csv' (/DIR/prices.csv): is a directory; expected a CSV file 'timestamp,price' relative to the scenario", directories: ["prices.csv"]),
+        Row(change: (gbm, replay), location: "market.assets[0].model.file",
+            message: "'prices.csv' (/DIR/prices.csv): is not UTF-8 text (byte 0 is not valid UTF-8); expected a CSV file 'timestamp,price' relative to the scenario",
+            files: ["prices.csv": Data([0xC3, 0x28])]),
+    ]
+
+    @Test("a positions or price file that is a directory or not UTF-8 says so", arguments: fileRows)
+    func files(_ row: Row) throws { try Self.check(row) }
+
+    @Test("a scenario path that is a directory, not UTF-8 or too large says so, without Foundation's text")
+    func scenarioFiles() throws {
+        let directory = ScenarioText.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func message(_ path: String) -> String {
+            do { _ = try ScenarioLoader.load(path: path); return "" } catch { return error.description }
+        }
+        #expect(message(directory.path) == "\(directory.path): is a directory; expected a scenario file (YAML)")
+        let binary = directory.appendingPathComponent("binary.yaml")
+        try Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFE]).write(to: binary)
+        #expect(message(binary.path) == "\(binary.path): is not UTF-8 text (byte 6 is not valid UTF-8); expected a scenario file (YAML, UTF-8)")
+        let large = directory.appendingPathComponent("large.yaml")
+        try Data(count: 5 * 1024 * 1024).write(to: large)
+        #expect(message(large.path) == "\(large.path): is 5242880 bytes, larger than the limit of 4.0 MiB; expected a scenario file of at most 4.0 MiB")
+    }
+
 }

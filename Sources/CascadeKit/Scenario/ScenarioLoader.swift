@@ -46,14 +46,14 @@ public enum ScenarioLoader {
     /// Loads the scenario at `path`.
     public static func load(path: String, overrides: ScenarioOverrides = .init()) throws(ScenarioError) -> LoadedScenario {
         let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(file: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadable(file: path, reason: "is a directory, expected a scenario file") }
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw .unreadable(file: path, reason: "cannot be read as UTF-8 text (\(error.localizedDescription))")
+        do { text = try TextFile.read(url, maximumBytes: YAMLPrescan.Limits().maximumBytes) } catch {
+            switch error {
+            case .missing: throw .unreadable(file: path, reason: "no such file")
+            case .directory: throw .unreadable(file: path, reason: "is a directory; expected a scenario file (YAML)")
+            case .tooLarge: throw .unreadable(file: path, reason: "\(error); expected a scenario file of at most \(TextFile.size(YAMLPrescan.Limits().maximumBytes))")
+            default: throw .unreadable(file: path, reason: "\(error); expected a scenario file (YAML, UTF-8)")
+            }
         }
         return try load(yaml: text, file: path, directory: url.deletingLastPathComponent(), overrides: overrides)
     }
@@ -220,9 +220,8 @@ public enum ScenarioLoader {
             let relative = m.file!
             let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
             let text: String
-            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-                let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(reason); expected a CSV file 'timestamp,price' relative to the scenario")])
+            do { text = try TextFile.read(url) } catch {
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(error); expected a CSV file 'timestamp,price' relative to the scenario")])
             }
             let data: HistoricalReturns
             do {
@@ -360,9 +359,8 @@ public enum ScenarioLoader {
                                   flatMaximumLeverage: Double) throws(ScenarioError) -> [(Position, Int)] {
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
-            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(reason); expected a CSV file relative to the scenario")])
+        do { text = try TextFile.read(url) } catch {
+            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(error); expected a CSV file relative to the scenario")])
         }
         let rows: [PositionsCSV.Row]
         do { rows = try PositionsCSV.parse(text, maximumLeverage: flatMaximumLeverage) } catch {
