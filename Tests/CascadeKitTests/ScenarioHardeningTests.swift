@@ -319,4 +319,63 @@ struct ScenarioHardeningTests {
         #expect(message(large.path) == "\(large.path): is 5242880 bytes, larger than the limit of 4.0 MiB; expected a scenario file of at most 4.0 MiB")
     }
 
+    // MARK: 5 — strict numbers in CSV files
+
+    static let decimalExpectation = "expected a decimal number such as 0.5, 61250 or 2e-3"
+
+    static func csv(_ text: String) -> [String: Data] { ["book.csv": Data(text.utf8)] }
+    static func prices(_ text: String) -> [String: Data] { ["prices.csv": Data(text.utf8)] }
+    static func priceLines(_ last: String) -> String {
+        "timestamp,price\n" + (0..<60).map { "\($0 * 60),100" }.joined(separator: "\n") + "\n" + last + "\n"
+    }
+
+    static let csvRows: [Row] = [
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 2: quantity '1\\00' is not a finite number; \(decimalExpectation)", files: csv(header + "long,1\u{0}0,100000,5\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 3: entryPrice '100 000' is not a finite number; \(decimalExpectation)", files: csv(header + "long,1,100 000,5\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 4: leverage 'inf' is not a finite number; \(decimalExpectation)", files: csv(header + "long,1,100000,inf\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 2: quantity 'nan' is not a finite number; \(decimalExpectation)", files: csv(header + "long,nan,100000,5\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 2: quantity '0x1p3' is not a finite number; \(decimalExpectation)", files: csv(header + "long,0x1p3,100000,5\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 3: entryPrice '1_000' is not a finite number; \(decimalExpectation)", files: csv(header + "long,1,1_000,5\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 2: quantity '1e999' is not a finite number", files: csv(header + "long,1e999,100000,5\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2, column 2: quantity '.' is not a finite number; \(decimalExpectation)", files: csv(header + "long,.,100000,5\n")),
+        Row(change: (book, withBook), location: "positions.file",
+            message: "book.csv:2: side 'lo\\0ng' is not allowed; expected long or short", files: csv(header + "lo\u{0}ng,1,100000,5\n")),
+        Row(change: (gbm, replay), location: "market.assets[0].model.file",
+            message: "prices.csv:62, column 2: price '99\\0' must be a number > 0; expected a decimal number such as 61250 or 6.125e4",
+            files: prices(priceLines("3600,99\u{0}"))),
+        Row(change: (gbm, replay), location: "market.assets[0].model.file",
+            message: "prices.csv:62, column 1: timestamp '3600\\0' is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)",
+            files: prices(priceLines("3600\u{0},99"))),
+        Row(change: (gbm, replay), location: "market.assets[0].model.file",
+            message: "prices.csv:62, column 1: timestamp '2025-10-10T21:00:00Z\\0' is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)",
+            files: prices(priceLines("2025-10-10T21:00:00Z\u{0},99"))),
+        Row(change: (gbm, replay), location: "market.assets[0].model.file",
+            message: "prices.csv:62, column 2: price 'infinity' must be a number > 0; expected a decimal number such as 61250 or 6.125e4",
+            files: prices(priceLines("3600,infinity"))),
+    ]
+
+    @Test("numbers in CSV files follow the decimal grammar, naming the line and column", arguments: csvRows)
+    func csvNumbers(_ row: Row) throws { try Self.check(row) }
+
+    @Test("the decimal grammar", arguments: [
+        ("61250", 61_250.0), ("-0.5", -0.5), ("+2", 2), (".5", 0.5), ("5.", 5), ("2e-3", 0.002), ("1E+2", 100), ("0", 0),
+    ])
+    func decimal(_ text: String, _ value: Double) {
+        #expect(CSVRecords.decimal(text) == value)
+    }
+
+    @Test("not in the decimal grammar", arguments: ["", ".", "-", "e5", "1e", "1e+", "1.2.3", " 1", "1 ", "1\u{0}", "inf", "-inf", "nan",
+                                                   "infinity", "0x10", "0x1p3", "1_000", "1,5", "١", "1e5.5", "+-1"])
+    func notDecimal(_ text: String) {
+        #expect(CSVRecords.decimal(text) == nil)
+    }
+
 }

@@ -18,10 +18,21 @@ public struct HistoricalReturns: Sendable, Equatable {
         self.stepSeconds = stepSeconds
     }
 
-    /// A problem in a price file: the line (1-based) and what is wrong.
+    /// A problem in a price file: the line (1-based), the column (field, 1-based) if it is about
+    /// a field, and what is wrong.
     public struct LineError: Error, Equatable, Sendable {
         public var line: Int
+        public var column: Int?
         public var message: String
+
+        public init(line: Int, column: Int? = nil, message: String) {
+            self.line = line
+            self.column = column
+            self.message = message
+        }
+
+        /// `3` or `3, column 2`, for messages (after the file name and a colon).
+        public var location: String { column.map { "\(line), column \($0)" } ?? "\(line)" }
     }
 
     /// Parses CSV text with the header `timestamp,price`: timestamps as Unix seconds or ISO 8601
@@ -44,14 +55,17 @@ public struct HistoricalReturns: Sendable, Equatable {
                 throw LineError(line: lineNumber, message: "expected 2 fields (timestamp,price), found \(fields.count) in \(ErrorText.quoted(trimmed))")
             }
             let time: Double
-            if let seconds = Double(fields[0]), seconds.isFinite {
+            if let seconds = CSVRecords.decimal(fields[0]), seconds.isFinite {
                 time = seconds
-            } else if let date = iso.date(from: fields[0]) {
+            } else if Self.looksLikeISO8601(fields[0]), let date = iso.date(from: fields[0]) {
                 time = date.timeIntervalSince1970
             } else {
-                throw LineError(line: lineNumber, message: "timestamp \(ErrorText.quoted(fields[0])) is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)")
+                throw LineError(line: lineNumber, column: 1, message: "timestamp \(ErrorText.quoted(fields[0])) is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)")
             }
-            guard let price = Double(fields[1]), price.isFinite, price > 0 else {
+            guard let price = CSVRecords.decimal(fields[1]) else {
+                throw LineError(line: lineNumber, column: 2, message: "price \(ErrorText.quoted(fields[1])) must be a number > 0; expected a decimal number such as 61250 or 6.125e4")
+            }
+            guard price.isFinite, price > 0 else {
                 throw LineError(line: lineNumber, message: "price \(ErrorText.quoted(fields[1])) must be a number > 0")
             }
             if let last = samples.last, time <= last.time {
@@ -62,6 +76,15 @@ public struct HistoricalReturns: Sendable, Equatable {
         guard sawHeader else { throw LineError(line: 1, message: "the file is empty; expected the header 'timestamp,price' and prices") }
         guard samples.count >= 2 else { throw LineError(line: csv.lineCount, message: "at least two prices are needed, found \(samples.count)") }
         return samples
+    }
+
+    /// Whether `text` has only the characters of an ISO 8601 date and time
+    /// (`2025-10-10T21:00:00Z`, `…+02:00`), so no NUL or other text can follow a date the
+    /// formatter reads.
+    static func looksLikeISO8601(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { b in
+            (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || "-:+.TZ".utf8.contains(b)
+        }
     }
 
     /// Why a price series cannot be put on the step grid.

@@ -227,7 +227,7 @@ public enum ScenarioLoader {
             do {
                 data = try HistoricalReturns.onGrid(try HistoricalReturns.parse(text), stepSeconds: sim.step.seconds)
             } catch let error as HistoricalReturns.LineError {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)):\(error.line): \(error.message)")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)):\(error.location): \(error.message)")])
             } catch let error as HistoricalReturns.GridError {
                 throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)): \(error.message)")])
             } catch {
@@ -364,7 +364,7 @@ public enum ScenarioLoader {
         }
         let rows: [PositionsCSV.Row]
         do { rows = try PositionsCSV.parse(text, maximumLeverage: flatMaximumLeverage) } catch {
-            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(error.line): \(error.message)")])
+            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(error.location): \(error.message)")])
         }
         let symbols = assets.map(\.symbol)
         var issues: [ScenarioIssue] = []
