@@ -378,4 +378,39 @@ struct ScenarioHardeningTests {
         #expect(CSVRecords.decimal(text) == nil)
     }
 
+    // MARK: 6 — names and symbols
+
+    static let symbolExpectation = "expected 1 to 32 characters A–Z a–z 0–9 . _ -, not starting with '.'"
+    static let nameExpectation = "is empty or only whitespace; expected a name with a visible character"
+
+    static let nameRows: [Row] = [
+        Row(change: ("name: test", "name: \"\\u3000\\t\""), location: "name", message: nameExpectation),
+        Row(change: ("name: test", "name: \"\\n\\u2028\""), location: "name", message: nameExpectation),
+        Row(change: ("name: test", "name: ''"), location: "name", message: nameExpectation),
+        Row(change: ("symbol: BTCUSDT", "symbol: \"\\u00A0\""), location: "market.assets[0].symbol",
+            message: "'\u{A0}' is not a symbol; \(symbolExpectation)"),
+        Row(change: ("symbol: BTCUSDT", "symbol: ''"), location: "market.assets[0].symbol", message: "is empty; \(symbolExpectation)"),
+        Row(change: ("symbol: BTCUSDT", "symbol: BTC/USDT"), location: "market.assets[0].symbol",
+            message: "'BTC/USDT' is not a symbol; \(symbolExpectation)"),
+        Row(change: ("symbol: BTCUSDT", "symbol: .hidden"), location: "market.assets[0].symbol",
+            message: "'.hidden' is not a symbol; \(symbolExpectation)"),
+        Row(change: ("symbol: BTCUSDT", "symbol: " + String(repeating: "A", count: 33)), location: "market.assets[0].symbol",
+            message: "'\(String(repeating: "A", count: 33))' is not a symbol; \(symbolExpectation)"),
+        Row(change: ("symbol: BTCUSDT", "symbol: \"BTC\\nUSDT\""), location: "market.assets[0].symbol",
+            message: "'BTC\\nUSDT' is not a symbol; \(symbolExpectation)"),
+        Row(change: (gbm, "type: regimeSwitching\n        regimes: [{name: ' ', volatility: 0.3}]\n        transitions: [[1]]\n        start: ' '"),
+            location: "market.assets[0].model.regimes[0].name", message: nameExpectation),
+    ]
+
+    @Test("names are not blank; symbols are short and safe in file and column names", arguments: nameRows)
+    func names(_ row: Row) throws { try Self.check(row) }
+
+    @Test("symbols of every allowed kind load")
+    func validSymbols() throws {
+        for symbol in ["BTCUSDT", "btc-perp", "XBT_USD.P", String(repeating: "Z", count: 32), "1000PEPE"] {
+            let yaml = ScenarioText.replacing("symbol: BTCUSDT", with: "symbol: '\(symbol)'")
+            #expect(throws: Never.self) { try ScenarioLoader.load(yaml: yaml, file: "t.yaml", directory: URL(fileURLWithPath: "/")) }
+        }
+    }
+
 }
