@@ -44,6 +44,7 @@ struct Sweep: ParsableCommand {
         let grid: [[ScenarioAssignment]]
         do {
             axes = try vary.map { text throws(ScenarioError) in try SweepAxis(parsing: text) }
+            try CascadeKit.Sweep.refuseOverridden(axes, paths: overrides.paths != nil, seed: overrides.seed != nil)
             grid = try CascadeKit.Sweep.grid(axes)
         } catch { throw fail(error.description) }
         let started = Date()

@@ -114,6 +114,27 @@ struct CommandLineTests {
         #expect(missing.status != 0 && missing.stderr.contains("market has no key 'assetz'"), "\(missing.stderr)")
     }
 
+    @Test("sweep refuses a key varied twice, or one --paths or --seed overrides: one error line, status 1, nothing written",
+          arguments: [
+              (["--vary", "impact.depth=1e7,2e7", "--vary", "impact.depth=3e7", "--json"],
+               "error: --vary: impact.depth: is varied by two --vary options; expected each key in one --vary with all its values"),
+              (["--vary", "impact.depth=1e7,2e7", "--vary", "impact.depth=3e7"],
+               "error: --vary: impact.depth: is varied by two --vary options; expected each key in one --vary with all its values"),
+              (["--vary", "simulation.paths=4,8", "--paths", "4"],
+               "error: --vary: simulation.paths: is varied but --paths sets it at every point; expected --vary simulation.paths or --paths, not both"),
+              (["--vary", "seed=1,2", "--seed", "3", "--paths", "4", "--json"],
+               "error: --vary: seed: is varied but --seed sets it at every point; expected --vary seed or --seed, not both"),
+          ])
+    func sweepRefusals(_ options: [String], _ message: String) throws {
+        let out = Self.temporaryDirectory().appendingPathComponent("never")
+        let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let result = try Self.cascade(["sweep", scenario] + options + ["--out", out.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == message + "\n", "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test("validate refuses an alias bomb and a duplicate key at once, with one error line and status 1")
     func hostileYAML() throws {
         let directory = Self.temporaryDirectory()

@@ -413,4 +413,26 @@ struct ScenarioHardeningTests {
         }
     }
 
+    // MARK: 7 — sweep axes
+
+    @Test("sweep axes: a key varied twice, or inside another, is refused; so is a key an option overrides")
+    func sweepAxes() throws {
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "" } catch { return (error as? ScenarioError)?.description ?? "\(error)" }
+        }
+        let depth = try SweepAxis(parsing: "impact.depth=1e7,2e7"), again = try SweepAxis(parsing: "impact.depth=3e7")
+        #expect(message { _ = try Sweep.grid([depth, again]) }
+                == "--vary: impact.depth: is varied by two --vary options; expected each key in one --vary with all its values")
+        #expect(message { _ = try Sweep.grid([try SweepAxis(parsing: "market.assets.0.price=1"), try SweepAxis(parsing: "market.assets.00.price=2")]) }
+                == "--vary: market.assets.00.price: is varied by two --vary options; expected each key in one --vary with all its values")
+        #expect(message { _ = try Sweep.grid([try SweepAxis(parsing: "impact={model: linear, depth: 1, recoveryHalfLife: 1m}"), depth]) }
+                == "--vary: impact.depth: is inside impact, which another --vary sets; expected keys that do not overlap")
+        let paths = try SweepAxis(parsing: "simulation.paths=4,8"), seed = try SweepAxis(parsing: "seed=1,2")
+        #expect(message { try Sweep.refuseOverridden([paths], paths: true, seed: false) }
+                == "--vary: simulation.paths: is varied but --paths sets it at every point; expected --vary simulation.paths or --paths, not both")
+        #expect(message { try Sweep.refuseOverridden([depth, seed], paths: true, seed: true) }
+                == "--vary: seed: is varied but --seed sets it at every point; expected --vary seed or --seed, not both")
+        #expect(message { try Sweep.refuseOverridden([paths, seed], paths: false, seed: false) } == "")
+        #expect(try Sweep.grid([depth, paths]).count == 4)
+    }
 }
