@@ -48,27 +48,36 @@ struct Sweep: ParsableCommand {
             grid = try CascadeKit.Sweep.grid(axes)
         } catch { throw fail(error.description) }
         let started = Date()
-        // Validate every point before running any.
-        var loadedPoints: [LoadedScenario] = []
-        for assignments in grid {
+        /// A grid point's scenario, loaded anew each time (a loaded book can be ~10 MB: the
+        /// points are not kept).
+        func load(_ assignments: [ScenarioAssignment]) throws -> LoadedScenario {
             do {
                 var loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.overrides(assignments: assignments))
                 // A sweep keeps only what its metrics need.
                 loaded.config.recordCascadeEvents = false
                 loaded.config.liquidationMap = nil
                 loaded.config.exactTimeSeries = false
-                loadedPoints.append(loaded)
+                return loaded
             } catch {
                 let point = assignments.map { "\(ErrorText.clipped($0.key, limit: 40))=\(ErrorText.clipped($0.value, limit: 40))" }
                     .joined(separator: " ")
                 throw fail(error.description.split(separator: "\n").map { ErrorText.line($0, suffix: " (at \(point))") }.joined(separator: "\n"))
             }
         }
+        // Validate every point before running any, keeping only what the report needs of them.
+        var totalWork = 0
+        var firstPoint: (paths: Int, seed: UInt64, confidence: Double)? = nil
+        for assignments in grid {
+            let loaded = try load(assignments)
+            totalWork += (loaded.twin ? 2 : 1) * loaded.config.paths
+            if firstPoint == nil { firstPoint = (loaded.config.paths, loaded.config.seed, loaded.confidence) }
+        }
+        let work = totalWork
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar(label: "paths") : nil
-        let work = loadedPoints.reduce(0) { $0 + ($1.twin ? 2 : 1) * $1.config.paths }
         var done = 0
         var points: [(assignments: [ScenarioAssignment], values: [SweepValue])] = []
-        for (assignments, loaded) in zip(grid, loadedPoints) {
+        for assignments in grid {
+            let loaded = try load(assignments)
             let offset = done
             var progress: (@Sendable (Int, Int) -> Void)? = nil
             if let bar { progress = { done, _ in bar.update(done: offset + done, total: work) } }
@@ -84,8 +93,8 @@ struct Sweep: ParsableCommand {
         let charts = CascadeKit.Sweep.charts(axes: axes, points: points)
         var page = HTMLReport(title: "cascade sweep — \(URL(fileURLWithPath: scenario).lastPathComponent)")
         page.addParagraph("\(grid.count) grid points over \(axes.map(\.key).joined(separator: " × ")), "
-                          + "\(loadedPoints[0].config.paths) paths each, seed \(loadedPoints[0].config.seed) at every point "
-                          + "(common random numbers). Whiskers are \(Int((loadedPoints[0].confidence * 100).rounded()))% confidence intervals.")
+                          + "\(firstPoint!.paths) paths each, seed \(firstPoint!.seed) at every point "
+                          + "(common random numbers). Whiskers are \(Int((firstPoint!.confidence * 100).rounded()))% confidence intervals.")
         var rows: [[String]] = []
         for point in points {
             rows.append(point.assignments.map(\.value) + point.values.map { v in v.estimate.isNaN ? "" : String(format: "%.4g", v.estimate) })
