@@ -32,6 +32,8 @@ struct Sweep: ParsableCommand {
 
     @OptionGroup var threads: WorkerThreadsOption
 
+    @OptionGroup var memoryLimit: MemoryLimitOption
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -47,35 +49,52 @@ struct Sweep: ParsableCommand {
         let grid: [[ScenarioAssignment]]
         do {
             axes = try vary.map { text throws(ScenarioError) in try SweepAxis(parsing: text) }
+            try CascadeKit.Sweep.refuseOverridden(axes, paths: overrides.paths != nil, seed: overrides.seed != nil)
             grid = try CascadeKit.Sweep.grid(axes)
         } catch { throw fail(error.description) }
         let started = Date()
-        // Validate every point before running any.
-        var loadedPoints: [LoadedScenario] = []
-        for assignments in grid {
+        /// A grid point's scenario, loaded anew each time (a loaded book can be ~10 MB: the
+        /// points are not kept).
+        func load(_ assignments: [ScenarioAssignment]) throws -> LoadedScenario {
             do {
-                var loaded = try ScenarioLoader.load(path: scenario, overrides: overrides.overrides(assignments: assignments))
+                var options = overrides.overrides(assignments: assignments)
+                options.memoryLimit = memoryLimit.bytes
+                var loaded = try ScenarioLoader.load(path: scenario, overrides: options)
                 // A sweep keeps only what its metrics need.
                 loaded.config.recordCascadeEvents = false
                 loaded.config.liquidationMap = nil
                 loaded.config.exactTimeSeries = false
-                loadedPoints.append(loaded)
+                return loaded
             } catch {
-                let point = assignments.map(\.description).joined(separator: " ")
-                throw fail(error.description.split(separator: "\n").map { "\($0) (at \(point))" }.joined(separator: "\n"))
+                let point = assignments.map { "\(ErrorText.clipped($0.key, limit: 40))=\(ErrorText.clipped($0.value, limit: 40))" }
+                    .joined(separator: " ")
+                throw fail(error.description.split(separator: "\n").map { ErrorText.line($0, suffix: " (at \(point))") }.joined(separator: "\n"))
             }
         }
+        // Validate every point before running any, keeping only what the report needs of them.
+        var totalWork = 0
+        var firstPoint: (paths: Int, seed: UInt64, confidence: Double, digest: String?)? = nil
+        var seeds = Set<UInt64>()
+        for assignments in grid {
+            let loaded = try load(assignments)
+            totalWork += (loaded.twin ? 2 : 1) * loaded.config.paths
+            seeds.insert(loaded.config.seed)
+            if firstPoint == nil { firstPoint = (loaded.config.paths, loaded.config.seed, loaded.confidence, loaded.fileSHA256) }
+        }
+        let work = totalWork
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep")
         let staging = try stageReports(in: directory, force: force)
         let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar(label: "paths") : nil
-        let work = loadedPoints.reduce(0) { $0 + ($1.twin ? 2 : 1) * $1.config.paths }
         var done = 0
         var points: [(assignments: [ScenarioAssignment], values: [SweepValue])] = []
-        for (assignments, loaded) in zip(grid, loadedPoints) {
+        for assignments in grid {
+            let loaded = try load(assignments)
             let offset = done
             var progress: (@Sendable (Int, Int) -> Void)? = nil
             if let bar { progress = { done, _ in bar.update(done: offset + done, total: work) } }
-            let run = ScenarioRun.execute(loaded, threads: threads.count, progress: progress)
+            let control = RunControl(growthLimit: loaded.growthLimit)
+            let run = ScenarioRun.execute(loaded, threads: threads.count, progress: progress, control: control)
+            if let reason = control.reason { throw fail(RunStopMessage.text(reason, loaded: loaded)) }
             done += (loaded.twin ? 2 : 1) * loaded.config.paths
             let statistics = RunStatistics(result: run.result, quantileLevels: [0.5], confidence: loaded.confidence,
                                            riskLevels: loaded.riskLevels, drawdownThresholds: [], twin: run.twin != nil)
@@ -86,8 +105,8 @@ struct Sweep: ParsableCommand {
         let charts = CascadeKit.Sweep.charts(axes: axes, points: points)
         var page = HTMLReport(title: "cascade sweep — \(URL(fileURLWithPath: scenario).lastPathComponent)")
         page.addParagraph("\(grid.count) grid points over \(axes.map(\.key).joined(separator: " × ")), "
-                          + "\(loadedPoints[0].config.paths) paths each, seed \(loadedPoints[0].config.seed) at every point "
-                          + "(common random numbers). Whiskers are \(Int((loadedPoints[0].confidence * 100).rounded()))% confidence intervals.")
+                          + "\(firstPoint!.paths) paths each, seed \(firstPoint!.seed) at every point "
+                          + "(common random numbers). Whiskers are \(Int((firstPoint!.confidence * 100).rounded()))% confidence intervals.")
         var rows: [[String]] = []
         for point in points {
             rows.append(point.assignments.map(\.value) + point.values.map { v in v.estimate.isNaN ? "" : String(format: "%.4g", v.estimate) })
@@ -96,8 +115,7 @@ struct Sweep: ParsableCommand {
                       header: axes.map(\.key) + CascadeKit.Sweep.metrics.map(\.name), rows: rows)
         for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
         let files = [("sweep.csv", CascadeKit.Sweep.csv(axes: axes, points: points))] + charts + [("sweep.html", page.render())]
-        var manifest = manifest(kind: "sweep", scenario: scenario, digest: loadedPoints[0].fileSHA256, started: started)
-        let seeds = Set(loadedPoints.map(\.config.seed))
+        var manifest = manifest(kind: "sweep", scenario: scenario, digest: firstPoint!.digest, started: started)
         manifest.seed = seeds.count == 1 ? seeds.first : nil
         manifest.grid = axes.map { ReportManifest.Axis(key: $0.key, values: $0.values) }
         do {

@@ -220,6 +220,49 @@ struct CommandLineTests {
         #expect(missing.status != 0 && missing.stderr.contains("market has no key 'assetz'"), "\(missing.stderr)")
     }
 
+    @Test("sweep refuses a key varied twice, or one --paths or --seed overrides: one error line, status 1, nothing written",
+          arguments: [
+              (["--vary", "impact.depth=1e7,2e7", "--vary", "impact.depth=3e7", "--json"],
+               "error: --vary: impact.depth: is varied by two --vary options; expected each key in one --vary with all its values"),
+              (["--vary", "impact.depth=1e7,2e7", "--vary", "impact.depth=3e7"],
+               "error: --vary: impact.depth: is varied by two --vary options; expected each key in one --vary with all its values"),
+              (["--vary", "simulation.paths=4,8", "--paths", "4"],
+               "error: --vary: simulation.paths: is varied but --paths sets it at every point; expected --vary simulation.paths or --paths, not both"),
+              (["--vary", "seed=1,2", "--seed", "3", "--paths", "4", "--json"],
+               "error: --vary: seed: is varied but --seed sets it at every point; expected --vary seed or --seed, not both"),
+          ])
+    func sweepRefusals(_ options: [String], _ message: String) throws {
+        let out = Self.temporaryDirectory().appendingPathComponent("never")
+        let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let result = try Self.cascade(["sweep", scenario] + options + ["--out", out.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == message + "\n", "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test("validate refuses an alias bomb and a duplicate key at once, with one error line and status 1")
+    func hostileYAML() throws {
+        let directory = Self.temporaryDirectory()
+        var bomb = "laughs:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for i in 1..<9 { bomb += "  l\(i): &l\(i) [" + Array(repeating: "*l\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let original = try String(contentsOf: Self.root.appendingPathComponent("Scenarios/calm-day.yaml"), encoding: .utf8)
+        let cases = [
+            ("bomb.yaml", bomb + "  ? *l8\n  : 1\n" + original, "laughs.l4[7]: the alias *l3 (line 6, column 47) expands to more than 100000 values; expected at most 100000 values with aliases expanded"),
+            ("duplicate.yaml", original.replacingOccurrences(of: "{2: 0.30,", with: "{'2': 0.0, 2: 0.30,"),
+             "positions.synthetic.leverageMix: key '2' appears twice (line 42, column 19 and line 42, column 29); expected each key once (keys compare as text: 2 and '2' are the same key)"),
+        ]
+        for (name, text, message) in cases {
+            let file = directory.appendingPathComponent(name)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let start = ContinuousClock.now
+            let result = try Self.cascade(["validate", file.path])
+            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: \(file.path): \(message)\n", "\(result.stderr)")
+        }
+    }
+
     @Test("an invalid scenario exits non-zero, names file, key and allowed values, and writes nothing")
     func invalidScenario() throws {
         let directory = Self.temporaryDirectory()

@@ -18,10 +18,21 @@ public struct HistoricalReturns: Sendable, Equatable {
         self.stepSeconds = stepSeconds
     }
 
-    /// A problem in a price file: the line (1-based) and what is wrong.
+    /// A problem in a price file: the line (1-based), the column (field, 1-based) if it is about
+    /// a field, and what is wrong.
     public struct LineError: Error, Equatable, Sendable {
         public var line: Int
+        public var column: Int?
         public var message: String
+
+        public init(line: Int, column: Int? = nil, message: String) {
+            self.line = line
+            self.column = column
+            self.message = message
+        }
+
+        /// `3` or `3, column 2`, for messages (after the file name and a colon).
+        public var location: String { column.map { "\(line), column \($0)" } ?? "\(line)" }
     }
 
     /// Parses CSV text with the header `timestamp,price`: timestamps as Unix seconds or ISO 8601
@@ -35,27 +46,30 @@ public struct HistoricalReturns: Sendable, Equatable {
             let lineNumber = record.line, trimmed = record.text, fields = record.fields
             if !sawHeader {
                 guard fields == ["timestamp", "price"] else {
-                    throw LineError(line: lineNumber, message: "the first line must be the header 'timestamp,price', found '\(trimmed)'")
+                    throw LineError(line: lineNumber, message: "the first line must be the header 'timestamp,price', found \(ErrorText.quoted(trimmed))")
                 }
                 sawHeader = true
                 continue
             }
             guard fields.count == 2 else {
-                throw LineError(line: lineNumber, message: "expected 2 fields (timestamp,price), found \(fields.count) in '\(trimmed)'")
+                throw LineError(line: lineNumber, message: "expected 2 fields (timestamp,price), found \(fields.count) in \(ErrorText.quoted(trimmed))")
             }
             let time: Double
-            if let seconds = Double(fields[0]), seconds.isFinite {
+            if let seconds = CSVRecords.decimal(fields[0]), seconds.isFinite {
                 time = seconds
-            } else if let date = iso.date(from: fields[0]) {
+            } else if Self.looksLikeISO8601(fields[0]), let date = iso.date(from: fields[0]) {
                 time = date.timeIntervalSince1970
             } else {
-                throw LineError(line: lineNumber, message: "timestamp '\(fields[0])' is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)")
+                throw LineError(line: lineNumber, column: 1, message: "timestamp \(ErrorText.quoted(fields[0])) is neither Unix seconds nor ISO 8601 (e.g. 2025-10-10T21:00:00Z)")
             }
-            guard let price = Double(fields[1]), price.isFinite, price > 0 else {
-                throw LineError(line: lineNumber, message: "price '\(fields[1])' must be a number > 0")
+            guard let price = CSVRecords.decimal(fields[1]) else {
+                throw LineError(line: lineNumber, column: 2, message: "price \(ErrorText.quoted(fields[1])) must be a number > 0; expected a decimal number such as 61250 or 6.125e4")
+            }
+            guard price.isFinite, price > 0 else {
+                throw LineError(line: lineNumber, message: "price \(ErrorText.quoted(fields[1])) must be a number > 0")
             }
             if let last = samples.last, time <= last.time {
-                throw LineError(line: lineNumber, message: "timestamp '\(fields[0])' is not after the previous one; expected strictly increasing timestamps")
+                throw LineError(line: lineNumber, message: "timestamp \(ErrorText.quoted(fields[0])) is not after the previous one; expected strictly increasing timestamps")
             }
             samples.append((time, price))
         }
@@ -68,6 +82,15 @@ public struct HistoricalReturns: Sendable, Equatable {
     static func date(_ seconds: Double) -> String {
         guard seconds.magnitude < 1e14 else { return ScenarioValidator.format(seconds) + " s" }
         return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
+    }
+
+    /// Whether `text` has only the characters of an ISO 8601 date and time
+    /// (`2025-10-10T21:00:00Z`, `…+02:00`), so no NUL or other text can follow a date the
+    /// formatter reads.
+    static func looksLikeISO8601(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { b in
+            (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || "-:+.TZ".utf8.contains(b)
+        }
     }
 
     /// Why a price series cannot be put on the step grid.

@@ -18,10 +18,20 @@ public enum PositionsCSV {
         public var line: Int
     }
 
-    /// A problem on one line (1-based).
+    /// A problem on one line (1-based), in one column (field, 1-based) if it is about a field.
     public struct LineError: Error, Equatable, Sendable {
         public var line: Int
+        public var column: Int?
         public var message: String
+
+        public init(line: Int, column: Int? = nil, message: String) {
+            self.line = line
+            self.column = column
+            self.message = message
+        }
+
+        /// `3` or `3, column 2`, for messages (after the file name and a colon).
+        public var location: String { column.map { "\(line), column \($0)" } ?? "\(line)" }
     }
 
     /// Parses `text`; `maximumLeverage` is the exclusive upper bound of leverage.
@@ -35,7 +45,7 @@ public enum PositionsCSV {
             let lineNumber = record.line, trimmed = record.text, fields = record.fields
             if !sawHeader {
                 guard fields == header || fields == header + ["asset"] else {
-                    throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))' (optionally with ',asset'), found '\(trimmed)'")
+                    throw LineError(line: lineNumber, message: "the first line must be the header '\(header.joined(separator: ","))' (optionally with ',asset'), found \(ErrorText.quoted(trimmed))")
                 }
                 columns = fields.count
                 sawHeader = true
@@ -43,14 +53,14 @@ public enum PositionsCSV {
                 continue
             }
             guard fields.count == columns else {
-                throw LineError(line: lineNumber, message: "expected \(columns) fields as in the header, found \(fields.count) in '\(trimmed)'")
+                throw LineError(line: lineNumber, message: "expected \(columns) fields as in the header, found \(fields.count) in \(ErrorText.quoted(trimmed))")
             }
             guard let side = Side(rawValue: fields[0]) else {
-                throw LineError(line: lineNumber, message: "side '\(fields[0])' is not allowed; expected long or short")
+                throw LineError(line: lineNumber, message: "side \(ErrorText.quoted(fields[0])) is not allowed; expected long or short")
             }
-            let quantity = try number(fields[1], "quantity", line: lineNumber)
-            let entry = try number(fields[2], "entryPrice", line: lineNumber)
-            let leverage = try number(fields[3], "leverage", line: lineNumber)
+            let quantity = try number(fields[1], "quantity", line: lineNumber, column: 2)
+            let entry = try number(fields[2], "entryPrice", line: lineNumber, column: 3)
+            let leverage = try number(fields[3], "leverage", line: lineNumber, column: 4)
             guard quantity > 0 else {
                 throw LineError(line: lineNumber, message: "quantity \(fields[1]) must be > 0")
             }
@@ -72,9 +82,13 @@ public enum PositionsCSV {
         return result
     }
 
-    private static func number(_ text: String, _ field: String, line: Int) throws(LineError) -> Double {
-        guard let value = Double(text), value.isFinite else {
-            throw LineError(line: line, message: "\(field) '\(text)' is not a finite number")
+    /// A field in the decimal grammar (``CSVRecords/decimal(_:)``), finite.
+    private static func number(_ text: String, _ field: String, line: Int, column: Int) throws(LineError) -> Double {
+        guard let value = CSVRecords.decimal(text) else {
+            throw LineError(line: line, column: column, message: "\(field) \(ErrorText.quoted(text)) is not a finite number; expected a decimal number such as 0.5, 61250 or 2e-3")
+        }
+        guard value.isFinite else {
+            throw LineError(line: line, column: column, message: "\(field) \(ErrorText.quoted(text)) is not a finite number")
         }
         return value
     }

@@ -65,8 +65,12 @@ public struct SyntheticPopulation: Sendable, Equatable {
 
     public enum GenerationError: Error, Equatable, CustomStringConvertible {
         case noSolventEntry(position: Int, leverage: Double)
+        /// The log-normal sizes spread so far that some notionals round to 0 or overflow.
+        case notionalsOutOfRange
         public var description: String {
             switch self {
+            case .notionalsOutOfRange:
+                "the position notionals spread beyond what a double can hold (some round to 0 or overflow)"
             case let .noSolventEntry(position, leverage):
                 "position \(position) (leverage \(leverage)): no solvent entry price in \(SyntheticPopulation.maximumRedraws) draws"
             }
@@ -141,10 +145,22 @@ public struct SyntheticPopulation: Sendable, Equatable {
             }
         }}
         // Scale each side to its share of the open interest (sums in index order: deterministic).
-        var sideNotional = [0.0, 0.0]
-        for i in 0..<count { sideNotional[i < longs ? 0 : 1] += notionals[i] }
+        var sideNotional = [0.0, 0.0], smallest = [Double.infinity, .infinity], largest = [0.0, 0.0]
+        for i in 0..<count {
+            let side = i < longs ? 0 : 1
+            sideNotional[side] += notionals[i]
+            smallest[side] = min(smallest[side], notionals[i])
+            largest[side] = max(largest[side], notionals[i])
+        }
         let scale = [openInterest * longShare / max(sideNotional[0], .leastNormalMagnitude),
                      openInterest * (1 - longShare) / max(sideNotional[1], .leastNormalMagnitude)]
+        // Every scaled notional must be a positive finite number (a σ of a hundred makes e^(σZ)
+        // overflow, and the scale then zero: no entry could ever be solvent).
+        for side in 0..<2 where side == 0 ? longs > 0 : longs < count {
+            guard sideNotional[side].isFinite, smallest[side] * scale[side] > 0, (largest[side] * scale[side]).isFinite else {
+                throw GenerationError.notionalsOutOfRange
+            }
+        }
 
         // Pass 2: entries, solvent at the start under the venue's rule, and tier leverage caps.
         let placeholder = Position(side: .long, quantity: 0, entryPrice: price, leverage: 1)

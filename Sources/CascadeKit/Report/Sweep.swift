@@ -9,7 +9,7 @@ public struct SweepAxis: Sendable, Equatable {
     /// positions.synthetic.leverageMix={2: 0.5, 10: 0.5},{10: 1}`).
     public init(parsing text: String) throws(ScenarioError) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "'\(text)' is not KEY=V1,V2,…")])
+            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "\(ErrorText.quoted(text)) is not KEY=V1,V2,…")])
         }
         key = String(text[..<equals])
         var values: [String] = [], current = "", depth = 0
@@ -25,7 +25,7 @@ public struct SweepAxis: Sendable, Equatable {
         }
         values.append(current.trimmingCharacters(in: .whitespaces))
         guard !values.contains(where: \.isEmpty) else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue(key, "'\(text)' has an empty value; expected KEY=V1,V2,…")])
+            throw .invalid(file: "--vary", issues: [ScenarioIssue(ErrorText.clipped(key), "\(ErrorText.quoted(text)) has an empty value; expected KEY=V1,V2,…")])
         }
         self.values = values
         _ = try ScenarioAssignment(parsing: "\(key)=\(values[0])")
@@ -67,8 +67,10 @@ public enum Sweep {
     ]
 
     /// The grid of assignments: every combination of the axes' values, the last axis varying
-    /// fastest.
+    /// fastest. Two axes of the same key (or one inside the other's) are refused: the later
+    /// would silently win at every point (``refuseOverlaps(_:)``).
     public static func grid(_ axes: [SweepAxis]) throws(ScenarioError) -> [[ScenarioAssignment]] {
+        try refuseOverlaps(axes)
         var points: [[ScenarioAssignment]] = [[]]
         for axis in axes {
             var next: [[ScenarioAssignment]] = []
@@ -80,6 +82,43 @@ public enum Sweep {
             points = next
         }
         return points
+    }
+
+    /// A key path as the scenario resolves it: list indices as numbers (`assets.00` and
+    /// `assets.0` are one item).
+    static func canonical(_ key: String) -> [String] {
+        key.split(separator: ".", omittingEmptySubsequences: false).map { part in Int(part).map(String.init) ?? String(part) }
+    }
+
+    /// Refuses two axes that set the same key, or one a key inside the other's
+    /// (`simulation` and `simulation.paths`).
+    public static func refuseOverlaps(_ axes: [SweepAxis]) throws(ScenarioError) {
+        for (j, later) in axes.enumerated() {
+            for earlier in axes[..<j] {
+                let a = canonical(earlier.key), b = canonical(later.key)
+                if a == b {
+                    throw .invalid(file: "--vary", issues: [ScenarioIssue(ErrorText.clipped(later.key), "is varied by two --vary options; expected each key in one --vary with all its values")])
+                }
+                if a.starts(with: b) || b.starts(with: a) {
+                    let (outer, inner) = a.count < b.count ? (earlier.key, later.key) : (later.key, earlier.key)
+                    throw .invalid(file: "--vary", issues: [ScenarioIssue(ErrorText.clipped(inner), "is inside \(ErrorText.clipped(outer)), which another --vary sets; expected keys that do not overlap")])
+                }
+            }
+        }
+    }
+
+    /// Refuses an axis that an option would override at every point: `--vary simulation.paths`
+    /// with `--paths`, `--vary seed` with `--seed` (every point would run alike).
+    public static func refuseOverridden(_ axes: [SweepAxis], paths: Bool, seed: Bool) throws(ScenarioError) {
+        for axis in axes {
+            let key = canonical(axis.key)
+            if paths && key == ["simulation", "paths"] {
+                throw .invalid(file: "--vary", issues: [ScenarioIssue(axis.key, "is varied but --paths sets it at every point; expected --vary simulation.paths or --paths, not both")])
+            }
+            if seed && key == ["seed"] {
+                throw .invalid(file: "--vary", issues: [ScenarioIssue(axis.key, "is varied but --seed sets it at every point; expected --vary seed or --seed, not both")])
+            }
+        }
     }
 
     /// The metrics of one run, in the order of ``metrics``.

@@ -20,12 +20,12 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
     /// Parses `KEY=VALUE`.
     public init(parsing text: String) throws(ScenarioError) {
         guard let equals = text.firstIndex(of: "=") else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "'\(text)' is not KEY=VALUE")])
+            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "\(ErrorText.quoted(text)) is not KEY=VALUE")])
         }
         let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
         let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "'\(key)' is not a key path; expected dotted names such as market.assets.0.model.volatility")])
+            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "\(ErrorText.quoted(key)) is not a key path; expected dotted names such as market.assets.0.model.volatility")])
         }
         self.init(path: path, value: value)
     }
@@ -37,9 +37,14 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
     func apply(to node: Node, file: String) throws(ScenarioError) -> Node {
         let value: Node
         do {
+            try YAMLPrescan.check(self.value, root: key, source: " of the value")
             value = try Yams.compose(yaml: self.value) ?? Node("")
+        } catch let YAMLPrescan.Problem.issue(issue) {
+            throw .invalid(file: file, issues: [issue])
+        } catch let YAMLPrescan.Problem.syntax(message) {
+            throw .invalid(file: file, issues: [ScenarioIssue(key, "\(ErrorText.quoted(self.value)) is not a YAML value (\(message))")])
         } catch {
-            throw .invalid(file: file, issues: [ScenarioIssue(key, "'\(self.value)' is not a YAML value")])
+            throw .invalid(file: file, issues: [ScenarioIssue(key, "\(ErrorText.quoted(self.value)) is not a YAML value")])
         }
         return try put(value, at: path[...], in: node, done: [], file: file)
     }
@@ -47,7 +52,7 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
     private func put(_ value: Node, at path: ArraySlice<String>, in node: Node, done: [String],
                      file: String) throws(ScenarioError) -> Node {
         guard let head = path.first else { return value }
-        let here = done.isEmpty ? "the scenario" : done.joined(separator: ".")
+        let here = done.isEmpty ? "the scenario" : ErrorText.clipped(done.joined(separator: "."))
         let rest = path.dropFirst()
         switch node {
         case var .mapping(mapping):
@@ -59,7 +64,7 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
             } else {
                 let keys = mapping.keys.compactMap(\.string).joined(separator: ", ")
                 throw .invalid(file: file, issues: [ScenarioIssue((done + [head]).joined(separator: "."),
-                                                                  "\(here) has no key '\(head)'; it has: \(keys)")])
+                                                                  "\(here) has no key \(ErrorText.quoted(head)); it has: \(keys)")])
             }
             return .mapping(mapping)
         case var .sequence(sequence):

@@ -15,11 +15,17 @@ public struct ScenarioIssue: Error, Sendable, Equatable, CustomStringConvertible
         self.init(KeyPath.render(codingPath), message)
     }
 
-    public var description: String { location.isEmpty ? message : "\(location): \(message)" }
+    /// `location: message`, with the location cut to 100 scalars, quoted values in the message cut
+    /// to ``ErrorText/quotedLimit``, and control characters escaped.
+    public var description: String {
+        let message = ErrorText.shorteningQuotes(message)
+        return location.isEmpty ? ErrorText.escaped(message) : "\(ErrorText.clipped(location, limit: 100)): \(ErrorText.escaped(message))"
+    }
 }
 
 /// Why a scenario could not be loaded. Each case renders to lines of the form
-/// `FILE: KEY.PATH: what is wrong; what is allowed`.
+/// `FILE: KEY.PATH: what is wrong; what is allowed`, each at most ``ErrorText/lineLimit``
+/// scalars with control characters escaped (``ErrorText``).
 public enum ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The scenario file does not exist or cannot be read.
     case unreadable(file: String, reason: String)
@@ -30,9 +36,9 @@ public enum ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unreadable(file, reason): return "\(file): \(reason)"
-        case let .syntax(file, message): return "\(file): not valid YAML: \(message)"
-        case let .invalid(file, issues): return issues.map { "\(file): \($0)" }.joined(separator: "\n")
+        case let .unreadable(file, reason): return ErrorText.line("\(ErrorText.path(file)): \(ErrorText.shorteningQuotes(reason))")
+        case let .syntax(file, message): return ErrorText.line("\(ErrorText.path(file)): not valid YAML: \(message)")
+        case let .invalid(file, issues): return issues.map { ErrorText.line("\(ErrorText.path(file)): \($0)") }.joined(separator: "\n")
         }
     }
 
@@ -49,7 +55,9 @@ public enum KeyPath {
     public static func render(_ path: [any CodingKey]) -> String {
         var text = ""
         for key in path {
-            if let index = key.intValue {
+            // A list index (Yams names it "Index 3"); a mapping key such as leverageMix's 5 has an
+            // intValue too but its own text.
+            if let index = key.intValue, key.stringValue != String(index) {
                 text += "[\(index)]"
             } else {
                 text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"

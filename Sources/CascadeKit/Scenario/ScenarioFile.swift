@@ -20,20 +20,21 @@ public struct ScenarioFile: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        description = try c.decodeIfPresent(String.self, forKey: .description) ?? ""
-        seed = try c.decode(UInt64.self, forKey: .seed)
-        simulation = try c.decode(SimulationSection.self, forKey: .simulation)
-        market = try c.decode(MarketSection.self, forKey: .market)
-        exchange = try c.decode(ExchangeSection.self, forKey: .exchange)
-        positions = try c.decode(PositionsSection.self, forKey: .positions)
-        impact = try c.decodeIfPresent(ImpactSection.self, forKey: .impact)
-        report = try c.decodeIfPresent(ReportSection.self, forKey: .report) ?? ReportSection()
+        name = try c.value(String.self, forKey: .name)
+        description = try c.optional(String.self, forKey: .description) ?? ""
+        seed = try c.value(UInt64.self, forKey: .seed)
+        simulation = try c.value(SimulationSection.self, forKey: .simulation)
+        market = try c.value(MarketSection.self, forKey: .market)
+        exchange = try c.value(ExchangeSection.self, forKey: .exchange)
+        positions = try c.value(PositionsSection.self, forKey: .positions)
+        impact = try c.optional(ImpactSection.self, forKey: .impact)
+        report = try c.optional(ReportSection.self, forKey: .report) ?? ReportSection()
     }
 }
 
 /// `simulation:` — how many paths, how long, how fine.
-public struct SimulationSection: Sendable, Decodable {
+public struct SimulationSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var paths: Int
     public var horizon: TimeSpan
     public var step: TimeSpan
@@ -45,15 +46,16 @@ public struct SimulationSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        paths = try c.decode(Int.self, forKey: .paths)
-        horizon = try c.decode(TimeSpan.self, forKey: .horizon)
-        step = try c.decode(TimeSpan.self, forKey: .step)
-        maxCascadeRounds = try c.decodeIfPresent(Int.self, forKey: .maxCascadeRounds) ?? 1000
+        paths = try c.value(Int.self, forKey: .paths)
+        horizon = try c.value(TimeSpan.self, forKey: .horizon)
+        step = try c.value(TimeSpan.self, forKey: .step)
+        maxCascadeRounds = try c.optional(Int.self, forKey: .maxCascadeRounds) ?? 1000
     }
 }
 
 /// `market:` — the assets and the correlation of their innovations.
-public struct MarketSection: Sendable, Decodable {
+public struct MarketSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var assets: [AssetSection]
     /// K×K correlation matrix of the assets' normal innovations (required for K > 1).
     public var correlation: [[Double]]?
@@ -63,13 +65,14 @@ public struct MarketSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        assets = try c.decode([AssetSection].self, forKey: .assets)
-        correlation = try c.decodeIfPresent([[Double]].self, forKey: .correlation)
+        assets = try c.value([AssetSection].self, forKey: .assets)
+        correlation = try c.optional([[Double]].self, forKey: .correlation)
     }
 }
 
 /// `market.assets[i]:` — one asset: price model, optional own impact, stress shocks.
-public struct AssetSection: Sendable, Decodable {
+public struct AssetSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var symbol: String
     public var price: Double
     public var model: PriceModelSection
@@ -85,18 +88,19 @@ public struct AssetSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        symbol = try c.decode(String.self, forKey: .symbol)
-        price = try c.decode(Double.self, forKey: .price)
-        model = try c.decode(PriceModelSection.self, forKey: .model)
-        impact = try c.decodeIfPresent(ImpactSection.self, forKey: .impact)
-        shocks = try c.decodeIfPresent([ShockSection].self, forKey: .shocks) ?? []
-        tierTable = try c.decodeIfPresent(String.self, forKey: .tierTable)
+        symbol = try c.value(String.self, forKey: .symbol)
+        price = try c.value(Double.self, forKey: .price)
+        model = try c.value(PriceModelSection.self, forKey: .model)
+        impact = try c.optional(ImpactSection.self, forKey: .impact)
+        shocks = try c.optional([ShockSection].self, forKey: .shocks) ?? []
+        tierTable = try c.optional(String.self, forKey: .tierTable)
     }
 }
 
 /// `market.assets[i].model:` — the price process. Which keys apply depends on `type`; a key
 /// another type uses is an error naming the keys of this type.
-public struct PriceModelSection: Sendable, Decodable {
+public struct PriceModelSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     /// `gbm`, `studentT`, `garch`, `heston`, `regimeSwitching`, `replay` or `bootstrap`.
     public var type: String
     public var drift: Double
@@ -132,6 +136,9 @@ public struct PriceModelSection: Sendable, Decodable {
              persistence, startVolatility, kappa, theta, xi, rho, v0, regimes, transitions, transitionPeriod, start, file, blockLength
     }
 
+    static var expectation: String { "a mapping with a type and that model's keys" }
+    static var plural: String { "mappings with a type and that model's keys" }
+
     /// The keys each model type accepts.
     public static let keysByType: [String: [String]] = [
         "gbm": ["type", "volatility", "drift", "jumps"],
@@ -147,40 +154,41 @@ public struct PriceModelSection: Sendable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decode(String.self, forKey: .type)
+        type = try c.value(String.self, forKey: .type)
         // Only the keys of this model type are allowed (a key of another type is an error too).
         if let allowed = Self.keysByType[type] {
             try decoder.rejectUnknownKeys(allowed: allowed, owner: "model '\(type)'")
         } else {
             try decoder.rejectUnknownKeys(CodingKeys.self)
         }
-        drift = try c.decodeIfPresent(Double.self, forKey: .drift) ?? 0
-        volatility = try c.decodeIfPresent(Double.self, forKey: .volatility)
-        jumps = try c.decodeIfPresent(JumpsSection.self, forKey: .jumps)
-        degreesOfFreedom = try c.decodeIfPresent(Double.self, forKey: .degreesOfFreedom)
-        innovations = try c.decodeIfPresent(String.self, forKey: .innovations)
-        omega = try c.decodeIfPresent(Double.self, forKey: .omega)
-        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha)
-        beta = try c.decodeIfPresent(Double.self, forKey: .beta)
-        longRunVolatility = try c.decodeIfPresent(Double.self, forKey: .longRunVolatility)
-        persistence = try c.decodeIfPresent(Double.self, forKey: .persistence)
-        startVolatility = try c.decodeIfPresent(Double.self, forKey: .startVolatility)
-        kappa = try c.decodeIfPresent(Double.self, forKey: .kappa)
-        theta = try c.decodeIfPresent(Double.self, forKey: .theta)
-        xi = try c.decodeIfPresent(Double.self, forKey: .xi)
-        rho = try c.decodeIfPresent(Double.self, forKey: .rho)
-        v0 = try c.decodeIfPresent(Double.self, forKey: .v0)
-        regimes = try c.decodeIfPresent([RegimeSection].self, forKey: .regimes)
-        transitions = try c.decodeIfPresent([[Double]].self, forKey: .transitions)
-        transitionPeriod = try c.decodeIfPresent(TimeSpan.self, forKey: .transitionPeriod)
-        start = try c.decodeIfPresent(String.self, forKey: .start)
-        file = try c.decodeIfPresent(String.self, forKey: .file)
-        blockLength = try c.decodeIfPresent(TimeSpan.self, forKey: .blockLength)
+        drift = try c.optional(Double.self, forKey: .drift) ?? 0
+        volatility = try c.optional(Double.self, forKey: .volatility)
+        jumps = try c.optional(JumpsSection.self, forKey: .jumps)
+        degreesOfFreedom = try c.optional(Double.self, forKey: .degreesOfFreedom)
+        innovations = try c.optional(String.self, forKey: .innovations)
+        omega = try c.optional(Double.self, forKey: .omega)
+        alpha = try c.optional(Double.self, forKey: .alpha)
+        beta = try c.optional(Double.self, forKey: .beta)
+        longRunVolatility = try c.optional(Double.self, forKey: .longRunVolatility)
+        persistence = try c.optional(Double.self, forKey: .persistence)
+        startVolatility = try c.optional(Double.self, forKey: .startVolatility)
+        kappa = try c.optional(Double.self, forKey: .kappa)
+        theta = try c.optional(Double.self, forKey: .theta)
+        xi = try c.optional(Double.self, forKey: .xi)
+        rho = try c.optional(Double.self, forKey: .rho)
+        v0 = try c.optional(Double.self, forKey: .v0)
+        regimes = try c.optional([RegimeSection].self, forKey: .regimes)
+        transitions = try c.optional([[Double]].self, forKey: .transitions)
+        transitionPeriod = try c.optional(TimeSpan.self, forKey: .transitionPeriod)
+        start = try c.optional(String.self, forKey: .start)
+        file = try c.optional(String.self, forKey: .file)
+        blockLength = try c.optional(TimeSpan.self, forKey: .blockLength)
     }
 }
 
 /// `…model.regimes[j]:` — one regime of a regime-switching model.
-public struct RegimeSection: Sendable, Decodable {
+public struct RegimeSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var name: String
     public var volatility: Double
     public var drift: Double
@@ -191,15 +199,16 @@ public struct RegimeSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        volatility = try c.decode(Double.self, forKey: .volatility)
-        drift = try c.decodeIfPresent(Double.self, forKey: .drift) ?? 0
-        jumps = try c.decodeIfPresent(JumpsSection.self, forKey: .jumps)
+        name = try c.value(String.self, forKey: .name)
+        volatility = try c.value(Double.self, forKey: .volatility)
+        drift = try c.optional(Double.self, forKey: .drift) ?? 0
+        jumps = try c.optional(JumpsSection.self, forKey: .jumps)
     }
 }
 
 /// `…model.jumps:` — Merton jumps.
-public struct JumpsSection: Sendable, Decodable {
+public struct JumpsSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var intensity: Double
     public var mean: Double
     public var stdev: Double
@@ -211,16 +220,17 @@ public struct JumpsSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        intensity = try c.decode(Double.self, forKey: .intensity)
-        mean = try c.decode(Double.self, forKey: .mean)
-        stdev = try c.decode(Double.self, forKey: .stdev)
-        compensated = try c.decodeIfPresent(Bool.self, forKey: .compensated) ?? false
+        intensity = try c.value(Double.self, forKey: .intensity)
+        mean = try c.value(Double.self, forKey: .mean)
+        stdev = try c.value(Double.self, forKey: .stdev)
+        compensated = try c.optional(Bool.self, forKey: .compensated) ?? false
     }
 }
 
 /// `market.assets[i].shocks[j]:` — a scheduled move (`at`, `move`, optional `over`) or a
 /// volatility window (`from`, `to`, `volatilityMultiplier`).
-public struct ShockSection: Sendable, Decodable {
+public struct ShockSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var at: TimeSpan?
     public var move: Double?
     public var over: TimeSpan?
@@ -233,18 +243,19 @@ public struct ShockSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        at = try c.decodeIfPresent(TimeSpan.self, forKey: .at)
-        move = try c.decodeIfPresent(Double.self, forKey: .move)
-        over = try c.decodeIfPresent(TimeSpan.self, forKey: .over)
-        from = try c.decodeIfPresent(TimeSpan.self, forKey: .from)
-        to = try c.decodeIfPresent(TimeSpan.self, forKey: .to)
-        volatilityMultiplier = try c.decodeIfPresent(Double.self, forKey: .volatilityMultiplier)
+        at = try c.optional(TimeSpan.self, forKey: .at)
+        move = try c.optional(Double.self, forKey: .move)
+        over = try c.optional(TimeSpan.self, forKey: .over)
+        from = try c.optional(TimeSpan.self, forKey: .from)
+        to = try c.optional(TimeSpan.self, forKey: .to)
+        volatilityMultiplier = try c.optional(Double.self, forKey: .volatilityMultiplier)
     }
 }
 
 /// `exchange:` — the venue: a preset (`preset: binance-usdm`) with optional overrides, or model
 /// M0's flat maintenance rate and fee.
-public struct ExchangeSection: Sendable, Decodable {
+public struct ExchangeSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var preset: String?
     public var maintenanceMarginRate: Double?
     public var liquidationFee: Double?
@@ -262,18 +273,19 @@ public struct ExchangeSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        preset = try c.decodeIfPresent(String.self, forKey: .preset)
-        maintenanceMarginRate = try c.decodeIfPresent(Double.self, forKey: .maintenanceMarginRate)
-        liquidationFee = try c.decodeIfPresent(Double.self, forKey: .liquidationFee)
-        insuranceFund = try c.decode(Double.self, forKey: .insuranceFund)
-        markPrice = try c.decodeIfPresent(MarkPriceSection.self, forKey: .markPrice)
-        partialLiquidation = try c.decodeIfPresent(Bool.self, forKey: .partialLiquidation)
-        autoDeleveraging = try c.decodeIfPresent(Bool.self, forKey: .autoDeleveraging)
+        preset = try c.optional(String.self, forKey: .preset)
+        maintenanceMarginRate = try c.optional(Double.self, forKey: .maintenanceMarginRate)
+        liquidationFee = try c.optional(Double.self, forKey: .liquidationFee)
+        insuranceFund = try c.value(Double.self, forKey: .insuranceFund)
+        markPrice = try c.optional(MarkPriceSection.self, forKey: .markPrice)
+        partialLiquidation = try c.optional(Bool.self, forKey: .partialLiquidation)
+        autoDeleveraging = try c.optional(Bool.self, forKey: .autoDeleveraging)
     }
 }
 
 /// `exchange.markPrice:` — `type: last` (the traded price) or `type: index` with a `window`.
-public struct MarkPriceSection: Sendable, Decodable {
+public struct MarkPriceSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     public var type: String
     public var window: TimeSpan?
 
@@ -282,13 +294,14 @@ public struct MarkPriceSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        type = try c.decode(String.self, forKey: .type)
-        window = try c.decodeIfPresent(TimeSpan.self, forKey: .window)
+        type = try c.value(String.self, forKey: .type)
+        window = try c.optional(TimeSpan.self, forKey: .window)
     }
 }
 
 /// `positions:` — a synthetic population and/or a CSV file of explicit positions.
-public struct PositionsSection: Sendable, Decodable {
+public struct PositionsSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     /// One synthetic population (a mapping) or one per asset (a list of mappings with `asset`).
     public var synthetic: [SyntheticSection]
     /// Whether `synthetic` was written as a list (for key paths in messages).
@@ -304,16 +317,16 @@ public struct PositionsSection: Sendable, Decodable {
         // A list or a single mapping: look at the node's kind first, so errors inside either
         // form are reported as they are.
         if c.contains(.synthetic), (try? c.nestedUnkeyedContainer(forKey: .synthetic)) != nil {
-            synthetic = try c.decode([SyntheticSection].self, forKey: .synthetic)
+            synthetic = try c.value([SyntheticSection].self, forKey: .synthetic)
             syntheticIsList = true
-        } else if let one = try c.decodeIfPresent(SyntheticSection.self, forKey: .synthetic) {
+        } else if let one = try c.optional(SyntheticSection.self, forKey: .synthetic, reported: SyntheticPopulations.self) {
             synthetic = [one]
             syntheticIsList = false
         } else {
             synthetic = []
             syntheticIsList = false
         }
-        file = try c.decodeIfPresent(String.self, forKey: .file)
+        file = try c.optional(String.self, forKey: .file)
     }
 
     /// The key path of the i-th synthetic population.
@@ -323,7 +336,8 @@ public struct PositionsSection: Sendable, Decodable {
 }
 
 /// `positions.synthetic:` — parameters of ``SyntheticPopulation``.
-public struct SyntheticSection: Sendable, Decodable {
+public struct SyntheticSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     /// The asset's symbol (required with several assets).
     public var asset: String?
     public var count: Int
@@ -339,18 +353,19 @@ public struct SyntheticSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        asset = try c.decodeIfPresent(String.self, forKey: .asset)
-        count = try c.decode(Int.self, forKey: .count)
-        openInterest = try c.decode(Double.self, forKey: .openInterest)
-        longShare = try c.decode(Double.self, forKey: .longShare)
-        leverageMix = try c.decode([String: Double].self, forKey: .leverageMix)
-        entrySpread = try c.decode(Double.self, forKey: .entrySpread)
-        size = try c.decode(SizeSection.self, forKey: .size)
+        asset = try c.optional(String.self, forKey: .asset)
+        count = try c.value(Int.self, forKey: .count)
+        openInterest = try c.value(Double.self, forKey: .openInterest)
+        longShare = try c.value(Double.self, forKey: .longShare)
+        leverageMix = try c.value([String: Double].self, forKey: .leverageMix)
+        entrySpread = try c.value(Double.self, forKey: .entrySpread)
+        size = try c.value(SizeSection.self, forKey: .size)
     }
 }
 
 /// `positions.synthetic.size:` — dispersion of position sizes.
-public struct SizeSection: Sendable, Decodable {
+public struct SizeSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     /// σ of the log-normal distribution of position notionals.
     public var sigma: Double
 
@@ -359,12 +374,13 @@ public struct SizeSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        sigma = try c.decode(Double.self, forKey: .sigma)
+        sigma = try c.value(Double.self, forKey: .sigma)
     }
 }
 
 /// `impact:` — the price impact of forced flow.
-public struct ImpactSection: Sendable, Decodable {
+public struct ImpactSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     /// `linear` or `squareRoot`.
     public var model: String
     public var depth: Double
@@ -377,15 +393,16 @@ public struct ImpactSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        model = try c.decode(String.self, forKey: .model)
-        depth = try c.decode(Double.self, forKey: .depth)
-        coefficient = try c.decodeIfPresent(Double.self, forKey: .coefficient) ?? 1
-        recoveryHalfLife = try c.decode(TimeSpan.self, forKey: .recoveryHalfLife)
+        model = try c.value(String.self, forKey: .model)
+        depth = try c.value(Double.self, forKey: .depth)
+        coefficient = try c.optional(Double.self, forKey: .coefficient) ?? 1
+        recoveryHalfLife = try c.value(TimeSpan.self, forKey: .recoveryHalfLife)
     }
 }
 
 /// `report:` — what to write. Optional; every key has a default.
-public struct ReportSection: Sendable, Decodable {
+public struct ReportSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
     /// The reports to write (default: all of ``outputNames``).
     public var outputs: [String]
     /// Quantile levels in [0, 1] for summary.csv and timeseries.csv.
@@ -426,13 +443,19 @@ public struct ReportSection: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        outputs = try c.decodeIfPresent([String].self, forKey: .outputs) ?? Self.outputNames
-        quantiles = try c.decodeIfPresent([Double].self, forKey: .quantiles) ?? Self.defaultQuantiles
-        timeseriesInterval = try c.decodeIfPresent(TimeSpan.self, forKey: .timeseriesInterval)
-        timeseriesAccuracy = try c.decodeIfPresent(Double.self, forKey: .timeseriesAccuracy) ?? 0.001
-        confidence = try c.decodeIfPresent(Double.self, forKey: .confidence) ?? 0.95
-        riskLevels = try c.decodeIfPresent([Double].self, forKey: .riskLevels) ?? Self.defaultRiskLevels
-        drawdownThresholds = try c.decodeIfPresent([Double].self, forKey: .drawdownThresholds) ?? Self.defaultDrawdownThresholds
-        twin = try c.decodeIfPresent(Bool.self, forKey: .twin) ?? true
+        outputs = try c.optional([String].self, forKey: .outputs) ?? Self.outputNames
+        quantiles = try c.optional([Double].self, forKey: .quantiles) ?? Self.defaultQuantiles
+        timeseriesInterval = try c.optional(TimeSpan.self, forKey: .timeseriesInterval)
+        timeseriesAccuracy = try c.optional(Double.self, forKey: .timeseriesAccuracy) ?? 0.001
+        confidence = try c.optional(Double.self, forKey: .confidence) ?? 0.95
+        riskLevels = try c.optional([Double].self, forKey: .riskLevels) ?? Self.defaultRiskLevels
+        drawdownThresholds = try c.optional([Double].self, forKey: .drawdownThresholds) ?? Self.defaultDrawdownThresholds
+        twin = try c.optional(Bool.self, forKey: .twin) ?? true
     }
+}
+
+/// What `positions.synthetic` holds, for messages: one population or a list of them.
+enum SyntheticPopulations: ScenarioValue {
+    static var expectation: String { "a mapping (keys: \(SyntheticSection.keyList)), or a list of them, one per asset" }
+    static var plural: String { "synthetic populations" }
 }

@@ -61,20 +61,19 @@ public enum ScenarioLoader {
     /// Loads the scenario at `path`.
     public static func load(path: String, overrides: ScenarioOverrides = .init()) throws(ScenarioError) -> LoadedScenario {
         let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(file: path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw .unreadable(file: path, reason: "is a directory, expected a scenario file") }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(file: path, reason: "cannot be read as UTF-8 text (\(error.localizedDescription))")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .unreadable(file: path, reason: "cannot be read as UTF-8 text")
+        let text: String
+        do { text = try TextFile.read(url, maximumBytes: YAMLPrescan.Limits().maximumBytes) } catch {
+            switch error {
+            case .missing: throw .unreadable(file: path, reason: "no such file")
+            case .directory: throw .unreadable(file: path, reason: "is a directory; expected a scenario file (YAML)")
+            case .tooLarge: throw .unreadable(file: path, reason: "\(error); expected a scenario file of at most \(TextFile.size(YAMLPrescan.Limits().maximumBytes))")
+            default: throw .unreadable(file: path, reason: "\(error); expected a scenario file (YAML, UTF-8)")
+            }
         }
         var loaded = try load(yaml: text, file: path, directory: url.deletingLastPathComponent(), overrides: overrides)
-        loaded.fileSHA256 = data.withUnsafeBytes { SHA256.hex(of: $0) }
+        // The text is the file's bytes, validated as UTF-8 (a byte-order mark kept).
+        var bytes = text
+        loaded.fileSHA256 = bytes.withUTF8 { SHA256.hex(of: UnsafeRawBufferPointer($0)) }
         return loaded
     }
 
@@ -124,6 +123,8 @@ public enum ScenarioLoader {
                 let book = try population.generateBook(price: assets[asset].price, rule: rules[asset], seed: seed)
                 if positionsByAsset[asset].isEmpty { positionsByAsset[asset] = book.positions } else { positionsByAsset[asset] += book.positions }
                 cappedLeverage += book.cappedLeverage
+            } catch SyntheticPopulation.GenerationError.notionalsOutOfRange {
+                throw .invalid(file: file, issues: [ScenarioIssue("\(scenario.positions.syntheticPath(index)).size.sigma", "\(ScenarioValidator.format(s.size.sigma)) spreads the position notionals beyond what a double can hold (some round to 0 or overflow); expected a smaller sigma")])
             } catch {
                 throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "\(error); reduce entrySpread or the leverage")])
             }
@@ -295,30 +296,29 @@ public enum ScenarioLoader {
             let relative = m.file!
             let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
             let text: String
-            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-                let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "'\(relative)' (\(url.path)): \(reason); expected a CSV file 'timestamp,price' relative to the scenario")])
+            do { text = try TextFile.read(url) } catch {
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(error); expected a CSV file 'timestamp,price' relative to the scenario")])
             }
             let data: HistoricalReturns
             do {
                 data = try HistoricalReturns.onGrid(try HistoricalReturns.parse(text), stepSeconds: sim.step.seconds,
                                                     maximumSteps: maximumGridSteps)
             } catch let error as HistoricalReturns.LineError {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative):\(error.line): \(error.message)")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)):\(error.location): \(error.message)")])
             } catch let error as HistoricalReturns.GridError {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative): \(error.message)")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)): \(error.message)")])
             } catch {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative): \(error)")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)): \(error)")])
             }
             if m.type == "replay" {
                 guard data.returns.count >= steps else {
-                    throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(relative) covers \(data.returns.count) steps of \(sim.step); the horizon \(sim.horizon) needs \(steps); expected data at least as long as the horizon")])
+                    throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).file", "\(ErrorText.clipped(relative)) covers \(data.returns.count) steps of \(sim.step); the horizon \(sim.horizon) needs \(steps); expected data at least as long as the horizon")])
                 }
                 return .replay(data)
             }
             let blockSteps = ScenarioValidator.stepCount(horizon: m.blockLength!, step: sim.step)!
             guard data.returns.count >= blockSteps else {
-                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).blockLength", "\(m.blockLength!) is \(blockSteps) steps but \(relative) has only \(data.returns.count); expected a block no longer than the data")])
+                throw .invalid(file: scenarioFile, issues: [ScenarioIssue("\(base).blockLength", "\(m.blockLength!) is \(blockSteps) steps but \(ErrorText.clipped(relative)) has only \(data.returns.count); expected a block no longer than the data")])
             }
             return .bootstrap(data, blockSteps: blockSteps)
         }
@@ -328,6 +328,15 @@ public enum ScenarioLoader {
     /// name the key path and quote the offending value.
     public static func decode(yaml: String, file: String, assignments: [ScenarioAssignment] = []) throws(ScenarioError) -> ScenarioFile {
         var node: Node
+        // Refuse what Yams would hang on, drop or merge silently before it sees the text.
+        do { try YAMLPrescan.check(yaml) } catch {
+            switch error {
+            case let .syntax(message): throw .syntax(file: file, message: message)
+            case let .issue(issue): throw .invalid(file: file, issues: [issue])
+            case let .tooLarge(bytes, limit):
+                throw .unreadable(file: file, reason: "\(TextFile.Failure.tooLarge(bytes: bytes, limit: limit)); expected a scenario file of at most \(TextFile.size(limit))")
+            }
+        }
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
                 throw ScenarioError.invalid(file: file, issues: [ScenarioIssue("", "the file is empty; expected a scenario mapping with name, seed, simulation, market, exchange, positions and impact")])
@@ -336,7 +345,7 @@ public enum ScenarioLoader {
         } catch let error as ScenarioError {
             throw error
         } catch {
-            throw .syntax(file: file, message: "\(error)".replacingOccurrences(of: "\n", with: " "))
+            throw .syntax(file: file, message: syntaxMessage(error))
         }
         guard node.mapping != nil else {
             throw .invalid(file: file, issues: [ScenarioIssue("", "expected a mapping of scenario keys at the top level")])
@@ -350,6 +359,22 @@ public enum ScenarioLoader {
             throw .invalid(file: file, issues: [issue(for: error, in: node)])
         } catch {
             throw .invalid(file: file, issues: [ScenarioIssue("", "\(error)")])
+        }
+    }
+
+    /// `line:column: problem` of a Yams error, without the snippet of the file (or, for
+    /// duplicate keys, the whole file) that its description carries.
+    static func syntaxMessage(_ error: any Error) -> String {
+        guard let error = error as? YamlError else { return "\(type(of: error))" }
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return "\(mark.line):\(mark.column): \(problem)"
+        case let .reader(problem, _, _, _):
+            return problem
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return "\(context.mark.line):\(context.mark.column): duplicate keys \(duplicates.map { ErrorText.quoted($0) }.joined(separator: ", "))"
+        case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
+            return "\(error)"
         }
     }
 
@@ -370,6 +395,7 @@ public enum ScenarioLoader {
 
     /// How a Swift type reads in a message.
     static func expectation(for type: Any.Type) -> String {
+        if let value = type as? any ScenarioValue.Type { return value.expectation }
         if type == Double.self { return "a number" }
         if type == Int.self { return "a whole number" }
         if type == UInt64.self { return "a whole number ≥ 0" }
@@ -398,7 +424,7 @@ public enum ScenarioLoader {
         switch node {
         case let .scalar(scalar):
             if scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty { return "null" }
-            return "'\(scalar.string)'"
+            return ErrorText.quoted(scalar.string)
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .alias: return "an alias"
@@ -410,13 +436,12 @@ public enum ScenarioLoader {
                                   flatMaximumLeverage: Double) throws(ScenarioError) -> [(Position, Int)] {
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot be read as UTF-8 text" : "no such file"
-            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "'\(relative)' (\(url.path)): \(reason); expected a CSV file relative to the scenario")])
+        do { text = try TextFile.read(url) } catch {
+            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(error); expected a CSV file relative to the scenario")])
         }
         let rows: [PositionsCSV.Row]
         do { rows = try PositionsCSV.parse(text, maximumLeverage: flatMaximumLeverage) } catch {
-            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(relative):\(error.line): \(error.message)")])
+            throw .invalid(file: scenarioFile, issues: [ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(error.location): \(error.message)")])
         }
         let symbols = assets.map(\.symbol)
         var issues: [ScenarioIssue] = []
@@ -426,12 +451,12 @@ public enum ScenarioLoader {
             let asset: Int
             if let symbol = row.asset {
                 guard let index = symbols.firstIndex(of: symbol) else {
-                    issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): asset '\(symbol)' is not in market.assets; expected one of: \(symbols.joined(separator: ", "))"))
+                    issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): asset \(ErrorText.quoted(symbol)) is not in market.assets; expected one of: \(symbols.joined(separator: ", "))"))
                     continue
                 }
                 asset = index
             } else if assets.count > 1 {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): no asset; with several assets the header must be 'side,quantity,entryPrice,leverage,asset'"))
+                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): no asset; with several assets the header must be 'side,quantity,entryPrice,leverage,asset'"))
                 break
             } else {
                 asset = 0
@@ -440,7 +465,7 @@ public enum ScenarioLoader {
             let rule = rules[asset]
             let limit = rule.allows(leverage: position.leverage, quantity: position.quantity, entryPrice: position.entryPrice)
             if !limit.allowed && position.leverage > limit.maximum {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
+                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
                 continue
             }
             if !ModelLimits.price.contains(position.entryPrice) || position.entryNotional > ModelLimits.money {
@@ -450,7 +475,7 @@ public enum ScenarioLoader {
             fileNotional += position.entryNotional
             let liq = rule.liquidationPrice(of: position)
             if rule.isLiquidatable(position, at: price) || !(position.side == .long ? liq < price : liq > price) {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
+                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
             }
             result.append((position, asset))
             if issues.count == 20 { break }

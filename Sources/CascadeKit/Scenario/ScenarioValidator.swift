@@ -8,7 +8,7 @@ public enum ScenarioValidator {
     /// ``ScenarioLoader`` (they need the file system).
     public static func issues(in scenario: ScenarioFile) -> [ScenarioIssue] {
         var v = Collector()
-        v.require(!scenario.name.trimmingCharacters(in: .whitespaces).isEmpty, "name", "must not be empty")
+        v.require(!isBlank(scenario.name), "name", "is empty or only whitespace; expected a name with a visible character")
 
         // simulation
         let sim = scenario.simulation
@@ -34,7 +34,7 @@ public enum ScenarioValidator {
         var seenSymbols = Set<String>()
         for (i, asset) in assets.enumerated() {
             let base = "market.assets[\(i)]"
-            v.require(!asset.symbol.isEmpty, "\(base).symbol", "must not be empty")
+            if let problem = symbolProblem(asset.symbol) { v.add("\(base).symbol", problem) }
             if !seenSymbols.insert(asset.symbol).inserted {
                 v.add("\(base).symbol", "'\(asset.symbol)' names another asset too; expected unique symbols")
             }
@@ -265,6 +265,7 @@ public enum ScenarioValidator {
             var names = Set<String>()
             for (j, r) in regimes.enumerated() {
                 let rb = "\(base).regimes[\(j)]"
+                if isBlank(r.name) { v.add("\(rb).name", "is empty or only whitespace; expected a name with a visible character") }
                 if !names.insert(r.name).inserted { v.add("\(rb).name", "'\(r.name)' names another regime too; expected unique names") }
                 v.nonNegative(r.volatility, "\(rb).volatility", atMost: ModelLimits.volatility)
                 v.symmetric(r.drift, "\(rb).drift", limit: ModelLimits.drift)
@@ -404,6 +405,28 @@ public enum ScenarioValidator {
 
     /// Appended to refusals at a limit of ``ModelLimits``.
     static let limitNote = " (the model's numeric limit; docs/model.md, \"Numeric limits\")"
+
+    /// Whether `text` is empty or only whitespace (any Unicode whitespace, newlines included).
+    static func isBlank(_ text: String) -> Bool {
+        text.allSatisfy(\.isWhitespace)
+    }
+
+    /// The characters a symbol may have: symbols name CSV columns (`minTradedPrice.SYMBOL`) and
+    /// files (`price-fan.SYMBOL.svg`).
+    public static let symbolCharacters = "A–Z a–z 0–9 . _ -"
+
+    /// What is wrong with `symbol`, or nil: 1 to 32 characters of ``symbolCharacters``, not
+    /// starting with `.`.
+    static func symbolProblem(_ symbol: String) -> String? {
+        let allowed = "1 to 32 characters \(symbolCharacters), not starting with '.'"
+        if symbol.isEmpty { return "is empty; expected \(allowed)" }
+        let valid = symbol.utf8.count <= 32 && symbol.first != "."
+            && symbol.utf8.allSatisfy { b in
+                (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
+                    || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+            }
+        return valid ? nil : "\(ErrorText.quoted(symbol)) is not a symbol; expected \(allowed)"
+    }
 
     /// horizon / step when it is a whole number (to 1e-9 relative), else nil.
     public static func stepCount(horizon: TimeSpan, step: TimeSpan) -> Int? {

@@ -35,11 +35,15 @@ public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text: String
-        do { text = try container.decode(String.self) } catch {
-            throw ScenarioIssue(decoder.codingPath, "expected a duration like 30s, 1m, 4h or 7d")
+        do {
+            if container.decodeNil() { throw DecodingError.valueNotFound(TimeSpan.self, .init(codingPath: decoder.codingPath, debugDescription: "null")) }
+            text = try container.decode(String.self)
+        } catch {
+            // Reported as "expected a duration like 30s, 1m, 4h or 7d, found …".
+            throw DecodingError.typeMismatch(TimeSpan.self, .init(codingPath: decoder.codingPath, debugDescription: "not a duration"))
         }
         guard let span = TimeSpan(parsing: text) else {
-            throw ScenarioIssue(decoder.codingPath, "'\(text)' is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)")
+            throw ScenarioIssue(decoder.codingPath, "\(ErrorText.quoted(text)) is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)")
         }
         self = span
     }

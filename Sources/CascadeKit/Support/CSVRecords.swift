@@ -40,3 +40,32 @@ extension StringProtocol {
         return String(s)
     }
 }
+
+extension CSVRecords {
+    /// `text` as a number when it is written in the decimal grammar
+    /// `[+-]? (digits [. digits?] | . digits) [(e|E) [+-]? digits]` (`61250`, `-0.5`, `.5`, `5.`,
+    /// `2e-3`), else nil — unlike `Double(_:)`, which also reads `inf`, `nan` and hex floats,
+    /// and stops at a NUL. The result may be infinite (`1e999`).
+    static func decimal(_ text: String) -> Double? {
+        var bytes = Array(text.utf8)[...]
+        func digits() -> Int {
+            let n = bytes.prefix(while: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }).count
+            bytes = bytes.dropFirst(n)
+            return n
+        }
+        if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        var mantissa = digits()
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return nil }
+        if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return nil }
+        }
+        guard bytes.isEmpty else { return nil }
+        return Double(text)
+    }
+}
