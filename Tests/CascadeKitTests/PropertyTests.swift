@@ -97,6 +97,61 @@ struct PropertyTests {
         check.finish()
     }
 
+    // MARK: 2. Liquidated notional ≤ open interest; counts ≤ positions
+
+    /// Per path: the liquidated long (short) notional at entry ≤ the long (short) side's open
+    /// interest at entry, summed over the assets, × (1 + 1e-9). Each position's entry notional is
+    /// counted once however it is closed — in full, or in parts (each part q·E of its own; the rest
+    /// keeps its entry price) — and deleveraged quantity not at all; the two sides of the
+    /// comparison are the same sums added in different orders (ladder prefix sums against the
+    /// ladder's totals), within ~n·u of each other.
+    ///
+    /// Counts: `liquidations` counts *full* closes, and a position is fully closed at most once
+    /// (a partial close leaves the rest of the same position), so liquidations ≤ positions.
+    /// `partialLiquidations` counts partial-close *events*: every partial rule lets a position be
+    /// cut at most once per step (the rest is closed in full within the step — tier step-down and
+    /// chunks — or blocked until the next — per-block caps), so it is ≤ positions × steps, and 0
+    /// where no asset closes partly. `adlCount` counts deleveraging *takes*, several per position
+    /// possible, so no bound but 0 without deleveraging. Something was closed exactly when entry
+    /// notional was liquidated, and exactly then is there a first liquidation time.
+    @Test("liquidated notional ≤ open interest, and counts ≤ positions", arguments: seeds(2, count: 60))
+    func notionalAndCounts(seed: UInt64) throws {
+        let recipe = Recipe(seed: seed, kind: .general)
+        let config = try recipe.config()
+        let r = SimulationEngine(config: config).run(threads: 1).paths
+        var check = PropertyCheck(recipe: recipe)
+        let longInterest = config.assets.reduce(0) { $0 + $1.ladder.longs.totals(0, $1.ladder.longs.count).entryNotional }
+        let shortInterest = config.assets.reduce(0) { $0 + $1.ladder.shorts.totals(0, $1.ladder.shorts.count).entryNotional }
+        let positions = Double(config.positionCount)
+        let partial = config.assets.contains { $0.mechanics.partial != .none }
+        for p in 0..<config.paths {
+            let long = r[.liquidatedLongNotionalAtEntry, p], short = r[.liquidatedShortNotionalAtEntry, p]
+            check.expect(long >= 0 && long <= longInterest * (1 + 1e-9),
+                         "path \(p): liquidated long notional at entry \(long) > long open interest \(longInterest)")
+            check.expect(short >= 0 && short <= shortInterest * (1 + 1e-9),
+                         "path \(p): liquidated short notional at entry \(short) > short open interest \(shortInterest)")
+            let full = r[.liquidations, p], parts = r[.partialLiquidations, p]
+            check.expect(full >= 0 && full <= positions, "path \(p): \(full) liquidations of \(positions) positions")
+            check.expect(parts >= 0 && parts <= positions * Double(config.steps),
+                         "path \(p): \(parts) partial liquidations of \(positions) positions in \(config.steps) steps")
+            if !partial { check.expect(parts == 0, "path \(p): \(parts) partial liquidations without a partial rule") }
+            check.expect((full + parts > 0) == (long + short > 0),
+                         "path \(p): \(full) + \(parts) closures but entry notional \(long + short)")
+            check.expect(r[.firstLiquidationTime, p].isNaN == (full + parts == 0),
+                         "path \(p): firstLiquidationTime \(r[.firstLiquidationTime, p]) with \(full) + \(parts) closures")
+            guard check.expectFinite(r, path: p, "path \(p)") else { continue }
+            let executed = r[.liquidatedLongNotionalExecuted, p] + r[.liquidatedShortNotionalExecuted, p]
+            check.expect(r[.liquidatedNotional, p] == executed,
+                         "path \(p): liquidatedNotional \(r[.liquidatedNotional, p]) ≠ long + short executed \(executed)")
+            if config.assets.count > 1 {
+                let perAsset = (0..<config.assets.count).reduce(0) { $0 + r[.liquidatedNotional, $1, p] }
+                check.expect(abs(perAsset - executed) <= 1e-9 * executed,
+                             "path \(p): per-asset liquidated notional \(perAsset) ≠ total \(executed)")
+            }
+        }
+        check.finish()
+    }
+
     // MARK: Known engine issue
 
     /// The summary of the known issue, as the tests record it.
