@@ -343,6 +343,37 @@ struct PropertyTests {
         }
     }
 
+    // MARK: 4. Determinism
+
+    /// The per-path results of 1 and 2 threads and several chunk sizes (one chunk, chunks of 1
+    /// and 7 paths, the automatic chunks with their split tail) are bit-identical, NaNs included;
+    /// so are those of tracing single paths.
+    @Test("bit-identical per-path results for any threads and chunk size", arguments: seeds(5, count: 30))
+    func determinism(seed: UInt64) throws {
+        let recipe = Recipe(seed: seed, kind: .general)
+        let config = try recipe.config()
+        let engine = SimulationEngine(config: config)
+        let reference = engine.run(threads: 1, chunkSize: config.paths).paths
+        var check = PropertyCheck(recipe: recipe)
+        func compare(_ other: PathResults, _ label: String, paths: Range<Int>) {
+            for (c, column) in reference.columns.enumerated() {
+                for p in paths {
+                    let a = reference.values[c * reference.paths + p], b = other.values[c * other.paths + p]
+                    check.expect(a.bitPattern == b.bitPattern, "\(label): \(column.name(symbols: config.symbols)) on path \(p): \(b) ≠ \(a)")
+                }
+            }
+        }
+        for (threads, chunk) in [(2, 1), (1, 7), (2, nil)] as [(Int, Int?)] {
+            compare(engine.run(threads: threads, chunkSize: chunk).paths, "threads \(threads), chunk \(chunk.map(String.init) ?? "auto")",
+                    paths: 0..<config.paths)
+        }
+        var random = PropertyRandom(seed: seed)
+        for p in Set([0, config.paths - 1, random.int(0...(config.paths - 1))]) {
+            var observer = NoCascadeObserver()
+            compare(engine.trace(path: p, observer: &observer).paths, "trace", paths: p..<(p + 1))
+        }
+        check.finish()
+    }
 }
 
 // MARK: - Configurations
