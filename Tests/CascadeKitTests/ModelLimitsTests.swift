@@ -124,6 +124,10 @@ struct ModelLimitsTests {
         #expect(ReportSet.nonFiniteLine("1,+Inf\n") == 1)
         #expect(ReportSet.nonFiniteLine("insurance fund,infinitely,nano,banana,information\n1,2,3\n") == nil)
         #expect(ReportSet.nonFiniteLine("") == nil)
+        // A line a caller does not count (text the scenario wrote) is skipped, and the scan goes on.
+        #expect(ReportSet.nonFiniteLine("name,NaN\n1,2\n3,inf\n") { $0 != "name,NaN" } == 3)
+        #expect(ReportSet.holdsOnlyText("<title>cascade — NaN</title>", texts: ["NaN"]))
+        #expect(!ReportSet.holdsOnlyText("NaN,nan", texts: ["NaN"]))
     }
 
     struct Refusal: CustomTestStringConvertible, Sendable {

@@ -48,17 +48,36 @@ public struct ReportSet: Sendable {
     /// The first report file holding a non-finite number (`inf`, `-inf`, `nan` as a field or an
     /// attribute value), with its line; nil when there is none — always, for a scenario that
     /// validated (docs/model.md, "Numeric limits"). A safety net: `cascade run` refuses to write
-    /// a set where this finds one.
+    /// a set where this finds one. Text the scenario wrote itself (a name, a symbol, the
+    /// description: `name: NaN` is a name) is not a number.
     public func nonFiniteField() -> (file: String, line: Int)? {
+        let scenario = run.loaded.scenario
+        var texts = [scenario.name, scenario.description] + scenario.market.assets.map(\.symbol)
+        for asset in scenario.market.assets { texts += (asset.model.regimes ?? []).map(\.name) }
+        let words = texts.contains { Self.nonFiniteLine($0) != nil }
         for file in files {
-            if let line = Self.nonFiniteLine(file.contents) { return (file.name, line) }
+            let line = Self.nonFiniteLine(file.contents) { content in
+                !words || !Self.holdsOnlyText(content, texts: texts)
+            }
+            if let line { return (file.name, line) }
         }
         return nil
     }
 
+    /// Whether `line`, with every occurrence of `texts` removed, holds no non-finite token.
+    static func holdsOnlyText(_ line: String, texts: [String]) -> Bool {
+        var content = line
+        for t in texts.sorted(by: { $0.count > $1.count }) where !t.isEmpty {
+            content = content.replacingOccurrences(of: t, with: " ")
+            content = content.replacingOccurrences(of: XMLText.escape(t), with: " ")
+        }
+        return nonFiniteLine(content) == nil
+    }
+
     /// The 1-based line of the first `inf` or `nan` token in `text` (case-insensitive, with an
-    /// optional sign), delimited by a field or attribute boundary; nil when there is none.
-    static func nonFiniteLine(_ text: String) -> Int? {
+    /// optional sign), delimited by a field or attribute boundary, on a line whose text `counts`
+    /// accepts; nil when there is none.
+    static func nonFiniteLine(_ text: String, counts: (String) -> Bool = { _ in true }) -> Int? {
         var text = text
         return text.withUTF8 { bytes -> Int? in
             let n = bytes.count
@@ -67,7 +86,7 @@ public struct ReportSet: Sendable {
                 b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\n") || b == UInt8(ascii: " ")
                     || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "=") || b == UInt8(ascii: "\r")
             }
-            var i = 0
+            var i = 0, line = 1, counted = 0   // `line` is the line of byte `counted`
             while i + 2 < n {
                 let c = lower(bytes[i])
                 if (c == UInt8(ascii: "i") && lower(bytes[i + 1]) == UInt8(ascii: "n") && lower(bytes[i + 2]) == UInt8(ascii: "f"))
@@ -77,9 +96,13 @@ public struct ReportSet: Sendable {
                     let before = start == 0 || boundary(bytes[start - 1])
                     let after = i + 3 == n || boundary(bytes[i + 3])
                     if before && after {
-                        var line = 1
-                        for k in 0..<i where bytes[k] == UInt8(ascii: "\n") { line += 1 }
-                        return line
+                        while counted < i { if bytes[counted] == UInt8(ascii: "\n") { line += 1 }; counted += 1 }
+                        var lineStart = i
+                        while lineStart > 0 && bytes[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+                        while i < n && bytes[i] != UInt8(ascii: "\n") { i += 1 }
+                        if counts(String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<i]), as: UTF8.self)) { return line }
+                        // Not this line: go on after it.
+                        continue
                     }
                 }
                 i += 1
