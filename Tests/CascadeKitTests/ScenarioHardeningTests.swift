@@ -281,8 +281,15 @@ struct ScenarioHardeningTests {
 
     @Test("a size sigma too large for a double names size.sigma, not entrySpread or the leverage")
     func sigma() throws {
+        // The scenario's limit (ModelLimits: σ ≤ 10) refuses it first, by name.
         try Self.check(Row(change: ("sigma: 1", "sigma: 1000"), location: "positions.synthetic.size.sigma",
-                           message: "1000 spreads the position notionals beyond what a double can hold (some round to 0 or overflow); expected a smaller sigma"))
+                           message: "1000 is out of range; expected ≥ 0 and ≤ 10 (the model's numeric limit; docs/model.md, \"Numeric limits\")"))
+        // The generator's own guard, for callers of the library, names the cause too.
+        let population = SyntheticPopulation(count: 1_000, openInterest: 1e8, longShare: 0.5, leverageMix: [(5, 1)],
+                                             entrySpread: 0.01, sizeSigma: 1_000)
+        #expect(throws: SyntheticPopulation.GenerationError.notionalsOutOfRange) {
+            _ = try population.generate(price: 100, rule: FlatMarginRule(maintenanceMarginRate: 0.005, liquidationFee: 0), seed: 1)
+        }
     }
 
     // MARK: 4 — files that are not text
