@@ -169,6 +169,12 @@ struct ModelLimitsTests {
                 message: "3 is out of range; expected ≥ 0 and ≤ 2"),
         Refusal(change: ("sigma: 1", "sigma: 11"), location: "positions.synthetic.size.sigma",
                 message: "11 is out of range; expected ≥ 0 and ≤ 10"),
+        // A side's share too small for its positions: notionals below 1e-6 USD (a long share of
+        // 1e-320 once wrote an infinite density into cascade-sizes.csv).
+        Refusal(change: ("longShare: 0.6", "longShare: 1e-320"), location: "positions.synthetic",
+                message: "make some notionals smaller than 1e-6 USD or not finite"),
+        Refusal(change: ("openInterest: 10000000", "openInterest: 1e-5"), location: "positions.synthetic",
+                message: "make some notionals smaller than 1e-6 USD or not finite"),
     ]
 
     @Test("values past the model's numeric limits are refused naming the key and the limit", arguments: refusals)

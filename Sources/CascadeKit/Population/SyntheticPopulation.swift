@@ -65,12 +65,14 @@ public struct SyntheticPopulation: Sendable, Equatable {
 
     public enum GenerationError: Error, Equatable, CustomStringConvertible {
         case noSolventEntry(position: Int, leverage: Double)
-        /// The log-normal sizes spread so far that some notionals round to 0 or overflow.
+        /// Some scaled notionals fall below ``ModelLimits/smallestNotional`` or are not finite
+        /// (the log-normal sizes spread too far, or a side's share of the open interest is too
+        /// small for its number of positions).
         case notionalsOutOfRange
         public var description: String {
             switch self {
             case .notionalsOutOfRange:
-                "the position notionals spread beyond what a double can hold (some round to 0 or overflow)"
+                "the position notionals fall outside the model's range (some below 1e-6 USD, or not finite)"
             case let .noSolventEntry(position, leverage):
                 "position \(position) (leverage \(leverage)): no solvent entry price in \(SyntheticPopulation.maximumRedraws) draws"
             }
@@ -154,10 +156,12 @@ public struct SyntheticPopulation: Sendable, Equatable {
         }
         let scale = [openInterest * longShare / max(sideNotional[0], .leastNormalMagnitude),
                      openInterest * (1 - longShare) / max(sideNotional[1], .leastNormalMagnitude)]
-        // Every scaled notional must be a positive finite number (a σ of a hundred makes e^(σZ)
-        // overflow, and the scale then zero: no entry could ever be solvent).
+        // Every scaled notional must be a finite number of at least ModelLimits.smallestNotional
+        // (a σ of a hundred makes e^(σZ) overflow, and the scale then zero: no entry could ever
+        // be solvent; a long share of 1e-320 makes the longs' notionals subnormal).
         for side in 0..<2 where side == 0 ? longs > 0 : longs < count {
-            guard sideNotional[side].isFinite, smallest[side] * scale[side] > 0, (largest[side] * scale[side]).isFinite else {
+            guard sideNotional[side].isFinite, smallest[side] * scale[side] >= ModelLimits.smallestNotional,
+                  (largest[side] * scale[side]).isFinite else {
                 throw GenerationError.notionalsOutOfRange
             }
         }

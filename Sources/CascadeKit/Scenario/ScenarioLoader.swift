@@ -124,7 +124,7 @@ public enum ScenarioLoader {
                 if positionsByAsset[asset].isEmpty { positionsByAsset[asset] = book.positions } else { positionsByAsset[asset] += book.positions }
                 cappedLeverage += book.cappedLeverage
             } catch SyntheticPopulation.GenerationError.notionalsOutOfRange {
-                throw .invalid(file: file, issues: [ScenarioIssue("\(scenario.positions.syntheticPath(index)).size.sigma", "\(ScenarioValidator.format(s.size.sigma)) spreads the position notionals beyond what a double can hold (some round to 0 or overflow); expected a smaller sigma")])
+                throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "size.sigma \(ScenarioValidator.format(s.size.sigma)), longShare \(ScenarioValidator.format(s.longShare)) and openInterest \(ScenarioValidator.format(s.openInterest)) over \(s.count) positions make some notionals smaller than 1e-6 USD or not finite; expected a smaller sigma, a long share nearer 0.5, more open interest or fewer positions\(ScenarioValidator.limitNote)")])
             } catch {
                 throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "\(error); reduce entrySpread or the leverage")])
             }
@@ -468,8 +468,9 @@ public enum ScenarioLoader {
                 issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
                 continue
             }
-            if !ModelLimits.price.contains(position.entryPrice) || position.entryNotional > ModelLimits.money {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): entry price \(ScenarioValidator.format(position.entryPrice)) and notional \(ScenarioValidator.format(position.entryNotional)) are out of range; expected an entry price ≥ 1e-12 and ≤ 1e12 and a notional quantity × entryPrice ≤ 1e+15\(ScenarioValidator.limitNote)"))
+            if !ModelLimits.price.contains(position.entryPrice) || position.entryNotional > ModelLimits.money
+                || !(position.entryNotional >= ModelLimits.smallestNotional) {
+                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): entry price \(ScenarioValidator.format(position.entryPrice)) and notional \(ScenarioValidator.format(position.entryNotional)) are out of range; expected an entry price ≥ 1e-12 and ≤ 1e12 and a notional quantity × entryPrice ≥ 1e-6 and ≤ 1e+15\(ScenarioValidator.limitNote)"))
                 continue
             }
             fileNotional += position.entryNotional

@@ -31,6 +31,10 @@ public enum ModelLimits {
     /// The largest amount of money (USD) in one input: open interest, one position's notional,
     /// a positions file's total, the insurance fund, the impact depth.
     public static let money = 1e15
+    /// The smallest notional (USD) of one position, synthetic or from a file: a millionth of a
+    /// dollar. Below it a position's notional, its liquidations and the cascade-size bins they
+    /// fall in approach the subnormal doubles, where a density (count per bin width) overflows.
+    public static let smallestNotional = 1e-6
     /// The largest annualised volatility (10,000% a year), of any model.
     public static let volatility = 100.0
     /// The largest |annualised drift| (10⁶ a year is −114 in log-price per hour: a crash regime's
