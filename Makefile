@@ -19,7 +19,7 @@ ifeq ($(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes),yes)
 export OPENBLAS_CORETYPE ?= SkylakeX
 endif
 
-.PHONY: demo test build release bench deps validate clean
+.PHONY: demo test build release bench fuzz deps validate clean
 
 ## demo: run the bundled flash-crash scenario and write its reports to reports/flash-crash/
 demo: release
@@ -42,6 +42,16 @@ validate: release
 ## bench: the performance benchmarks (release build, separate package under Benchmarks/)
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
+
+## fuzz: the libFuzzer target of the scenario decoder for FUZZ_SECONDS (separate package under
+## Fuzz/; docs/fuzzing.md). Mutates a copy of Fuzz/Corpus; a crashing input lands in Fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer
+	@mkdir -p Fuzz/artifacts
+	@work=$$(mktemp -d) && cp Fuzz/Corpus/*.yaml "$$work"/ && \
+	Fuzz/.build/release/ScenarioDecoderFuzzer "$$work" -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+		-timeout=10 -print_final_stats=1 -artifact_prefix=Fuzz/artifacts/ ; status=$$?; rm -rf "$$work"; exit $$status
 
 deps:
 	@if ! pkg-config --exists openblas 2>/dev/null; then \
