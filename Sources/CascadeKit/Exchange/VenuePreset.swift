@@ -11,22 +11,6 @@ public enum AssetClass: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// How much of a liquidatable position a venue closes at once.
-public enum PartialLiquidation: Sendable, Equatable {
-    /// The whole position.
-    case none
-    /// Positions in tier `fromTier` (0-based) or above are reduced by `tiers` tiers — closing the
-    /// part above the cap of the lower tier — and liquidated in full only if that does not restore
-    /// maintenance margin (Bybit, BitMEX: one tier from the second; OKX: two tiers from the third).
-    case tierStepDown(tiers: Int, fromTier: Int)
-    /// Positions above `threshold` notional are reduced by `fraction` in one order; for
-    /// `cooldown` seconds after that, liquidation takes the whole position (Hyperliquid).
-    case chunk(threshold: Double, fraction: Double, cooldown: Double)
-    /// At most `fraction` of a position and at most `notional` USD per block of `blockSeconds`;
-    /// what is left stays liquidatable for the next block (dYdX v4).
-    case perBlockCap(fraction: Double, notional: Double, blockSeconds: Double)
-}
-
 /// The price liquidations trigger on.
 public enum MarkPriceRule: Sendable, Equatable {
     /// The venue's traded price (impact included as it happens: model M0).

@@ -68,16 +68,7 @@ public struct CascadeResolver: Sendable {
 
     /// Whether the venue may close less than all of `position` when it is liquidated.
     static func mayClosePartly(_ p: Position, rule: MarginRule, mechanics: LiquidationMechanics, stepSeconds: Double) -> Bool {
-        let (liquidation, tier) = rule.liquidationPrice(side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin)
-        let notional = p.quantity * max(liquidation, p.entryPrice)
-        switch mechanics.partial {
-        case .none: return false
-        case let .tierStepDown(_, fromTier): return tier >= fromTier || rule.tierIndex(size: notional) >= fromTier
-        case let .chunk(threshold, _, _): return notional > threshold * 0.5
-        case let .perBlockCap(fraction, cap, blockSeconds):
-            return LiquidationMechanics.closableInStep(notional: notional * 2, fraction: fraction, cap: cap,
-                                                       blockSeconds: blockSeconds, stepSeconds: stepSeconds) < notional * 2
-        }
+        mechanics.partial.mayClosePartly(p, rule: rule, stepSeconds: stepSeconds)
     }
 
     /// One closure of (part of) a position in a round.
@@ -320,37 +311,8 @@ public struct CascadeResolver: Sendable {
     /// How much of a crossed position to close now, at round price `price` (time `now`).
     func closure(side s: Int, ladderIndex: Int, quantity q: Double, entryPrice e: Double, margin m: Double,
                  fullUntil: Double, price: Double, now: Double) -> Closure {
-        var closed = q
-        var until = fullUntil
-        if now > fullUntil {
-            switch mechanics.partial {
-            case .none: break
-            case let .tierStepDown(tiers, fromTier):
-                let tier = rule.tierIndex(quantity: q, entryPrice: e, at: price)
-                if tier >= fromTier {
-                    // Close down to the cap of the tier `tiers` lower; in full if still short this step.
-                    let target = rule.tiers[max(0, tier - tiers)].cap
-                    let keep: Double
-                    switch rule.basis {
-                    case let .contracts(size): keep = (target - 1) * size
-                    case .notionalAtEntry, .riskLimitAtEntry: keep = target * (1 - 1e-9) / e
-                    case .notionalAtLiquidation: keep = target * (1 - 1e-9) / price
-                    }
-                    if keep > 0 && keep < q { closed = q - keep }
-                    until = now + stepSeconds * 0.5    // the rest, if still liquidatable this step, goes in full
-                }
-            case let .chunk(threshold, fraction, cooldown):
-                if q * price > threshold {
-                    closed = fraction * q
-                    until = now + cooldown
-                }
-            case let .perBlockCap(fraction, cap, blockSeconds):
-                let notional = q * price
-                let closable = LiquidationMechanics.closableInStep(notional: notional, fraction: fraction, cap: cap,
-                                                                   blockSeconds: blockSeconds, stepSeconds: stepSeconds)
-                if closable < notional * (1 - 1e-12) { closed = q * closable / notional }
-            }
-        }
+        let (closed, until) = mechanics.partial.closing(quantity: q, entryPrice: e, margin: m, rule: rule, price: price, now: now,
+                                                        fullUntil: fullUntil, stepSeconds: stepSeconds)
         return Closure(side: s, ladderIndex: ladderIndex, quantity: closed, entryPrice: e, margin: m, positionQuantity: q,
                        full: closed >= q, fullUntil: until)
     }
