@@ -12,8 +12,11 @@ struct LiquidationPrice: ParsableCommand {
     @Option(help: "The venue preset: \(VenuePreset.names.joined(separator: ", ")).")
     var venue: String
 
-    @Option(help: "The symbol; chooses the BTC, ETH or altcoin tier table (default BTCUSDT).")
+    @Option(help: "The symbol, matched exactly against the listed ones (docs/venues.md, \"Symbols\"); chooses the BTC, ETH or altcoin tier table (default BTCUSDT).")
     var symbol: String = "BTCUSDT"
+
+    @Option(name: .customLong("tier-table"), help: "btc, eth or altcoin: the tier table to use, for a symbol that is not listed.")
+    var tierTable: String?
 
     @Option(help: "long or short.")
     var side: String
@@ -30,46 +33,51 @@ struct LiquidationPrice: ParsableCommand {
     @Option(help: "Isolated margin (USD), instead of --leverage.")
     var margin: Double?
 
-    @Flag(help: "Print {\"liquidationPrice\": …, \"bankruptcyPrice\": …, \"tier\": …} as JSON.")
+    @Flag(help: "Print {\"liquidationPrice\": …, \"bankruptcyPrice\": …, \"tier\": …, \"warnings\": […]} as JSON.")
     var json = false
 
     func validate() throws {
         guard VenuePreset.named(venue) != nil else {
-            throw ValidationError("--venue '\(venue)' is not a venue; expected one of: \(VenuePreset.names.joined(separator: ", "))")
+            throw fail("--venue '\(venue)' is not a venue; expected one of: \(VenuePreset.names.joined(separator: ", "))")
         }
-        guard Side(rawValue: side) != nil else { throw ValidationError("--side '\(side)' is not allowed; expected long or short") }
-        guard entry.isFinite && entry > 0 else { throw ValidationError("--entry \(entry) is out of range; expected > 0") }
-        guard quantity.isFinite && quantity > 0 else { throw ValidationError("--quantity \(quantity) is out of range; expected > 0") }
+        if let tierTable, AssetClass(rawValue: tierTable) == nil {
+            throw fail("--tier-table '\(tierTable)' is not a tier table; expected btc, eth or altcoin")
+        }
+        guard Side(rawValue: side) != nil else { throw fail("--side '\(side)' is not allowed; expected long or short") }
+        guard entry.isFinite && entry > 0 else { throw fail("--entry \(entry) is out of range; expected > 0") }
+        guard quantity.isFinite && quantity > 0 else { throw fail("--quantity \(quantity) is out of range; expected > 0") }
         switch (leverage, margin) {
         case (nil, nil), (.some, .some):
-            throw ValidationError("give exactly one of --leverage and --margin")
+            throw fail("give exactly one of --leverage and --margin")
         case let (l?, nil):
-            guard l.isFinite && l >= 1 else { throw ValidationError("--leverage \(l) is out of range; expected ≥ 1") }
+            guard l.isFinite && l >= 1 else { throw fail("--leverage \(l) is out of range; expected ≥ 1") }
         case let (nil, m?):
-            guard m.isFinite && m > 0 else { throw ValidationError("--margin \(m) is out of range; expected > 0") }
+            guard m.isFinite && m > 0 else { throw fail("--margin \(m) is out of range; expected > 0") }
         }
     }
 
     func run() throws {
         let preset = VenuePreset.named(venue)!
-        let assetClass = AssetClass.of(symbol: symbol)
-        let rule = preset.rule(for: assetClass)
         let s = Side(rawValue: side)!
         let m = margin ?? quantity * entry / leverage!
-        let (price, tier) = rule.liquidationPrice(side: s, quantity: quantity, entryPrice: entry, margin: m)
-        let bankruptcy = max(0, MarginRule.bankruptcyPrice(sign: s.sign, quantity: quantity, entryPrice: entry, margin: m))
-        let limit = rule.allows(leverage: quantity * entry / m, quantity: quantity, entryPrice: entry)
+        let quote: LiquidationCalculator.Quote
+        do {
+            quote = try LiquidationCalculator.quote(venue: preset, symbol: symbol, tierTable: tierTable.flatMap(AssetClass.init(rawValue:)),
+                                                    side: s, entry: entry, quantity: quantity, margin: m)
+        } catch { throw fail(error.description) }
+        let price = quote.liquidationPrice
         if json {
-            print("{\"liquidationPrice\": \(CSVFormat.number(price)), \"bankruptcyPrice\": \(CSVFormat.number(bankruptcy)), \"tier\": \(tier + 1)}")
+            let warnings = quote.warnings.map(JSONText.string).joined(separator: ", ")
+            print("{\"liquidationPrice\": \(CSVFormat.number(price)), \"bankruptcyPrice\": \(CSVFormat.number(quote.bankruptcyPrice)), "
+                  + "\"tier\": \(quote.tier + 1), \"tierAtEntry\": \(quote.tierAtEntry + 1), \"table\": \"\(quote.assetClass.rawValue)\", "
+                  + "\"leverage\": \(CSVFormat.number(quote.leverage)), \"warnings\": [\(warnings)]}")
             return
         }
-        let t = rule.tiers[tier]
-        print("\(preset.name) \(symbol) (\(assetClass.rawValue) table): \(s.rawValue) \(quantity) @ \(Format.price(entry)), margin \(Format.money(m))")
+        let t = quote.rule.tiers[quote.tier]
+        print("\(preset.name) \(symbol) (\(quote.assetClass.rawValue) table): \(s.rawValue) \(quantity) @ \(Format.price(entry)), margin \(Format.money(m))")
         print("  liquidation price  \(price > 0 ? Format.price(price) : "none (the margin covers the whole notional)")")
-        print("  bankruptcy price   \(Format.price(bankruptcy))")
-        print("  tier \(tier + 1): maintenance rate \(Format.percent(t.rate)), deduction \(Format.money(t.deduction)), max leverage \(CSVFormat.number(t.maxLeverage))×")
-        if !limit.allowed {
-            print("  note: \(CSVFormat.number(quantity * entry / m))× is above this size's maximum leverage \(CSVFormat.number(limit.maximum))× on \(preset.name)")
-        }
+        print("  bankruptcy price   \(Format.price(quote.bankruptcyPrice))")
+        print("  tier \(quote.tier + 1): maintenance rate \(Format.percent(t.rate)), deduction \(Format.money(t.deduction)), max leverage \(CSVFormat.number(t.maxLeverage))×")
+        for warning in quote.warnings { print("  warning: \(warning)") }
     }
 }

@@ -309,6 +309,23 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written"))
     }
 
+    @Test("liquidation-price: worked example with its warning in --json; refusals are one line with status 1")
+    func liquidationPrice() throws {
+        let base = ["liquidation-price", "--venue", "binance-usdm", "--side", "long", "--entry", "60000", "--quantity", "6"]
+        let json = try Self.cascade(base + ["--margin", "72000", "--json"])
+        #expect(json.status == 0 && json.stdout.hasPrefix("{\"liquidationPrice\": 48192.77108433735"))
+        #expect(json.stdout.contains("\"warnings\": [\"the tier at the liquidation price (1) is not the tier at entry (2)\"]"))
+        for (arguments, message) in [
+            (["--leverage", "150"], "leverage 150× is above binance-usdm's maximum 100× for a position of this size (tier 2); the venue would not open it"),
+            (["--leverage", "5", "--symbol", "BTCDOMUSDT"], "--symbol 'BTCDOMUSDT' has no tier table of its own; expected a listed symbol such as BTCUSDT, ETHUSDT or SOLUSDT (docs/venues.md, \"Symbols\"), or --tier-table btc, eth or altcoin"),
+            (["--leverage", "5", "--tier-table", "doge"], "--tier-table 'doge' is not a tier table; expected btc, eth or altcoin"),
+            (["--leverage", "0.5"], "--leverage 0.5 is out of range; expected ≥ 1"),
+        ] {
+            let result = try Self.cascade(base + arguments)
+            #expect(result.status == 1 && result.stderr == "error: \(message)\n" && result.stdout.isEmpty, "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test("validate accepts the bundled scenarios")
     func validateBundled() throws {
         for name in ["calm-day", "flash-crash"] {

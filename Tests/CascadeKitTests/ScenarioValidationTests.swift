@@ -181,6 +181,25 @@ struct ScenarioValidationTests {
             mix: "{5: 0.5, 50: 0.5}"),
     ]
 
+    @Test("under a preset a symbol is matched exactly; an unlisted one needs tierTable")
+    func symbolTables() throws {
+        let preset = ScenarioText.replacing("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", with: "  preset: binance-usdm\n")
+        let prefix = preset.replacingOccurrences(of: "symbol: BTCUSDT", with: "symbol: ETHFIUSDT")
+        do {
+            _ = try ScenarioLoader.load(yaml: prefix, file: "t.yaml", directory: ScenarioText.temporaryDirectory())
+            Issue.record("ETHFIUSDT was given a table")
+        } catch {
+            #expect(error.description == "t.yaml: market.assets[0].symbol: 'ETHFIUSDT' has no tier table of its own under binance-usdm; "
+                    + "expected a listed symbol such as BTCUSDT, ETHUSDT or SOLUSDT (docs/venues.md, \"Symbols\"), or market.assets[0].tierTable: btc, eth or altcoin")
+        }
+        // Named, it loads with that table; without a preset the symbol needs no table.
+        let named = prefix.replacingOccurrences(of: "      model:", with: "      tierTable: altcoin\n      model:")
+        let loaded = try ScenarioLoader.load(yaml: named, file: "t.yaml", directory: ScenarioText.temporaryDirectory())
+        #expect(loaded.config.assets[0].ladder.rule == VenuePreset.named("binance-usdm")!.rule(for: .altcoin))
+        _ = try ScenarioLoader.load(yaml: ScenarioText.valid.replacingOccurrences(of: "symbol: BTCUSDT", with: "symbol: ETHFIUSDT"),
+                                    file: "t.yaml", directory: ScenarioText.temporaryDirectory())
+    }
+
     @Test("each broken rule names the key path and what is allowed", arguments: rows)
     func rule(_ row: Row) throws {
         let directory = ScenarioText.temporaryDirectory()

@@ -132,6 +132,74 @@ struct VenueTests {
         }
         #expect(AssetClass.of(symbol: "BTCUSDT") == .btc && AssetClass.of(symbol: "XBTUSD") == .btc)
         #expect(AssetClass.of(symbol: "ETH-USD") == .eth && AssetClass.of(symbol: "SOLUSDT") == .altcoin)
+        // Exact matches only: a prefix is another contract, and case matters.
+        for other in ["ETHFIUSDT", "BTCDOMUSDT", "btcusdt", "DOGEUSDT", "BTCUSDT ", ""] { #expect(AssetClass.of(symbol: other) == nil, "\(other)") }
+        #expect(Set(AssetClass.symbols.map(\.symbol)).count == AssetClass.symbols.count)
+    }
+
+    static let binance = VenuePreset.named("binance-usdm")!
+
+    @Test("the calculator refuses what the venue would not open, and an unlisted symbol, by name")
+    func calculatorRefusals() {
+        func refusal(symbol: String = "BTCUSDT", table: AssetClass? = nil, quantity: Double, margin: Double)
+            -> LiquidationCalculator.Refusal? {
+            do {
+                _ = try LiquidationCalculator.quote(venue: Self.binance, symbol: symbol, tierTable: table, side: .long, entry: 100_000,
+                                                    quantity: quantity, margin: margin)
+                return nil
+            } catch { return error }
+        }
+        // 200× on a $100k position: tier 1 allows 150×.
+        #expect(refusal(quantity: 1, margin: 500) == .aboveMaximumLeverage(leverage: 200, maximum: 150, tier: 0, venue: "binance-usdm"))
+        // 150× on $500k: tier 2 ($300k–800k) allows 100×.
+        #expect(refusal(quantity: 5, margin: 500_000 / 150.0)
+                == .aboveMaximumLeverage(leverage: 150, maximum: 100, tier: 1, venue: "binance-usdm"))
+        // 150× is allowed at $100k, and is above maintenance (0.4% < 1/150), so it quotes.
+        #expect(refusal(quantity: 1, margin: 100_000 / 150.0) == nil)
+        // Liquidatable at entry: a table whose maintenance at entry exceeds the margin (dYdX's
+        // small-cap 5% at 20× is refused as above the maximum 10×; at 10× it quotes).
+        let dydx = VenuePreset.named("dydx-v4")!
+        #expect(throws: LiquidationCalculator.Refusal.aboveMaximumLeverage(leverage: 20, maximum: 10, tier: 0, venue: "dydx-v4")) {
+            try LiquidationCalculator.quote(venue: dydx, symbol: "SOL-USD", tierTable: nil, side: .short, entry: 100, quantity: 10, margin: 50)
+        }
+        let okx = VenuePreset.named("okx")!
+        // OKX counts a fee rate in maintenance: 0.5% + 0.05% at 75× leaves margin 1.33% > 0.55%; a
+        // margin of 0.5% of the notional (200×) is refused first for its leverage.
+        #expect(throws: LiquidationCalculator.Refusal.self) {
+            try LiquidationCalculator.quote(venue: okx, symbol: "BTC-USDT-SWAP", tierTable: nil, side: .long, entry: 100_000,
+                                            quantity: 1, margin: 500)
+        }
+        #expect(refusal(symbol: "ETHFIUSDT", quantity: 1, margin: 10_000) == .unknownSymbol("ETHFIUSDT"))
+        #expect(refusal(symbol: "ETHFIUSDT", table: .altcoin, quantity: 0.01, margin: 100) == nil)
+        #expect(LiquidationCalculator.Refusal.unknownSymbol("X").description.contains("--tier-table btc, eth or altcoin"))
+    }
+
+    @Test("a position liquidatable at entry is refused: margin not above maintenance")
+    func calculatorLiquidatableAtEntry() {
+        // A rule whose maximum leverage exceeds 1/MMR: 100× allowed, MMR 2% > 1%.
+        let odd = VenuePreset(name: "odd", tables: VenuePreset.same([MarginTier(floor: 0, cap: .infinity, maxLeverage: 100, rate: 0.02, deduction: 0)]),
+                              basis: VenuePreset.same(.notionalAtLiquidation), maintenanceFee: 0, liquidationFee: VenuePreset.same(0),
+                              settlement: .takeover, partial: .none, mark: .last, adl: .unranked, fundDrawdownLimit: nil)
+        #expect(throws: LiquidationCalculator.Refusal.liquidatableAtEntry(margin: 1_000, maintenance: 2_000)) {
+            try LiquidationCalculator.quote(venue: odd, symbol: "BTCUSDT", tierTable: nil, side: .long, entry: 100_000, quantity: 1, margin: 1_000)
+        }
+    }
+
+    @Test("the calculator's warnings: leverage below 1, a tier crossing, a table named for an unlisted symbol")
+    func calculatorWarnings() throws {
+        let below = try LiquidationCalculator.quote(venue: Self.binance, symbol: "BTCUSDT", tierTable: nil, side: .long, entry: 60_000,
+                                                    quantity: 1, margin: 120_000)
+        #expect(below.liquidationPrice == 0 && below.bankruptcyPrice == 0 && below.leverage == 0.5)
+        #expect(below.warnings == ["the margin is larger than the notional (leverage 0.5× < 1×): this long cannot be liquidated or go bankrupt"])
+        // Binance's tier crossing (docs/venues.md): long 6 BTC @ 60,000, margin 72,000 is tier 2 at
+        // entry and tier 1 at its liquidation price 48,192.77.
+        let crossing = try LiquidationCalculator.quote(venue: Self.binance, symbol: "BTCUSDT", tierTable: nil, side: .long, entry: 60_000,
+                                                       quantity: 6, margin: 72_000)
+        #expect(abs(crossing.liquidationPrice - 48_192.77) < 0.005 && crossing.tier == 0 && crossing.tierAtEntry == 1)
+        #expect(crossing.warnings == ["the tier at the liquidation price (1) is not the tier at entry (2)"])
+        let named = try LiquidationCalculator.quote(venue: Self.binance, symbol: "DOGEUSDT", tierTable: .altcoin, side: .short,
+                                                    entry: 0.2, quantity: 10_000, margin: 200)
+        #expect(named.warnings == ["DOGEUSDT uses the altcoin table as --tier-table says, not a table of its own"])
     }
 
     @Test("tier leverage limits: Binance allows 150× below 300k, 100× to 800k")

@@ -2,12 +2,21 @@
 public enum AssetClass: String, Sendable, CaseIterable, Codable {
     case btc, eth, altcoin
 
-    /// BTC… and XBT… symbols are `btc`, ETH… `eth`, everything else `altcoin`.
-    public static func of(symbol: String) -> AssetClass {
-        let s = symbol.uppercased()
-        if s.hasPrefix("BTC") || s.hasPrefix("XBT") { return .btc }
-        if s.hasPrefix("ETH") { return .eth }
-        return .altcoin
+    /// The symbols whose table is known, matched exactly (docs/venues.md, "Symbols"): the
+    /// venues' own spellings of the BTC, ETH and SOL perpetuals (the altcoin tables are SOL's on
+    /// Binance and Hyperliquid, ADA's on OKX — listed too — and generic elsewhere). Any other
+    /// symbol needs `market.assets[i].tierTable`, so that no contract silently gets another's
+    /// tiers (ETHFIUSDT is not ETHUSDT, BTCDOMUSDT is not BTCUSDT).
+    public static let symbols: [(symbol: String, assetClass: AssetClass)] =
+        ["BTCUSDT", "BTCUSDC", "BTCUSD", "BTCUSD_PERP", "XBTUSD", "XBTUSDT", "BTC-USDT-SWAP", "BTC-USD-SWAP", "BTC-USD", "BTC"]
+            .map { ($0, .btc) }
+        + ["ETHUSDT", "ETHUSDC", "ETHUSD", "ETHUSD_PERP", "ETH-USDT-SWAP", "ETH-USD-SWAP", "ETH-USD", "ETH"].map { ($0, .eth) }
+        + ["SOLUSDT", "SOLUSDC", "SOLUSD", "SOL-USDT-SWAP", "SOL-USD", "SOL", "ADAUSDT", "ADA-USDT-SWAP", "ADA-USD", "ADA"]
+            .map { ($0, .altcoin) }
+
+    /// The table of `symbol` by ``symbols`` (exact match), or nil when the symbol is not listed.
+    public static func of(symbol: String) -> AssetClass? {
+        symbols.first { $0.symbol == symbol }?.assetClass
     }
 }
 

@@ -188,7 +188,8 @@ public enum ScenarioLoader {
             return MarginRule(maintenanceMarginRate: rate, liquidationFee: ex.liquidationFee ?? 0)
         }
         guard let preset = VenuePreset.named(name) else { return nil }
-        let assetClass = asset?.tierTable.flatMap(AssetClass.init(rawValue:)) ?? AssetClass.of(symbol: asset?.symbol ?? "")
+        guard let assetClass = asset?.tierTable.flatMap(AssetClass.init(rawValue:)) ?? AssetClass.of(symbol: asset?.symbol ?? "")
+        else { return nil }
         var rule = preset.rule(for: assetClass)
         if let rate = ex.maintenanceMarginRate {
             rule.tiers = [MarginTier(floor: 0, cap: .infinity, maxLeverage: rate > 0 ? 1 / rate : .infinity, rate: rate, deduction: 0)]

@@ -80,6 +80,9 @@ public enum ScenarioValidator {
         for (i, asset) in scenario.market.assets.enumerated() {
             if let table = asset.tierTable, AssetClass(rawValue: table) == nil {
                 v.add("market.assets[\(i)].tierTable", "'\(table)' is not a tier table; expected btc, eth or altcoin")
+            } else if let preset = ex.preset, VenuePreset.named(preset) != nil, asset.tierTable == nil,
+                      AssetClass.of(symbol: asset.symbol) == nil {
+                v.add("market.assets[\(i)].symbol", "'\(ErrorText.clipped(asset.symbol))' has no tier table of its own under \(ErrorText.clipped(preset)); expected a listed symbol such as BTCUSDT, ETHUSDT or SOLUSDT (docs/venues.md, \"Symbols\"), or market.assets[\(i)].tierTable: btc, eth or altcoin")
             }
         }
         /// The rule of a symbol, for the leverage limits of the populations.
