@@ -1,8 +1,10 @@
 import Foundation
 
 /// One maintenance-margin tier (bracket, risk limit): positions whose size falls in
-/// [floor, cap) pay maintenance MM = size·rate − deduction and may use at most `maxLeverage`.
-/// Size is USD notional, or contracts for venues that tier by quantity.
+/// (floor, cap] pay maintenance MM = size·rate − deduction and may use at most `maxLeverage`.
+/// Size is USD notional, or contracts for venues that tier by quantity. Caps are inclusive, as
+/// the venues publish them ("≤ cap": Binance's brackets, Bybit's risk limits, OKX's and BitMEX's
+/// tiers): a position of exactly the cap is in the lower tier.
 public struct MarginTier: Sendable, Equatable, Codable {
     public var floor: Double
     public var cap: Double
@@ -112,7 +114,7 @@ public struct MarginRule: Sendable, Equatable {
     @inlinable
     public func tierIndex(size: Double) -> Int {
         var t = 0
-        while t + 1 < tiers.count && size >= tiers[t].cap { t += 1 }
+        while t + 1 < tiers.count && size > tiers[t].cap { t += 1 }
         return t
     }
 
@@ -123,6 +125,28 @@ public struct MarginRule: Sendable, Equatable {
         case .notionalAtEntry, .riskLimitAtEntry: tierIndex(size: q * entryPrice)
         case let .contracts(size): tierIndex(size: q / size)
         }
+    }
+
+    /// The largest quantity whose size (per ``basis``, for entry price `entryPrice` and price
+    /// `price`) is within tier `t`'s cap: what a step-down to tier t keeps. Exact to the last bit:
+    /// the size of the result is ≤ the cap.
+    public func largestQuantity(inTier t: Int, entryPrice e: Double, at price: Double) -> Double {
+        let cap = tiers[t].cap
+        guard cap.isFinite else { return .infinity }
+        let size: (Double) -> Double
+        switch basis {
+        case .notionalAtEntry, .riskLimitAtEntry: size = { $0 * e }
+        case .notionalAtLiquidation: size = { $0 * price }
+        case let .contracts(contract): size = { $0 / contract }
+        }
+        var q: Double
+        switch basis {
+        case let .contracts(contract): q = cap * contract
+        case .notionalAtLiquidation: q = cap / price
+        default: q = cap / e
+        }
+        while q > 0 && size(q) > cap { q = q.nextDown }
+        return q
     }
 
     /// Maintenance margin of a position at price `price`.
@@ -161,7 +185,7 @@ public struct MarginRule: Sendable, Equatable {
                 let p = solve(t)
                 guard p > 0 else { continue }
                 let notional = q * p
-                if notional >= tiers[t].floor && notional < tiers[t].cap { return (p, t) }
+                if notional > tiers[t].floor && notional <= tiers[t].cap { return (p, t) }
                 if fallback.price == 0 { fallback = (p, t) }
             }
             return fallback

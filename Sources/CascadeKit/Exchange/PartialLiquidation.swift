@@ -4,9 +4,14 @@
 public enum PartialLiquidation: Sendable, Equatable {
     /// The whole position.
     case none
-    /// Positions in tier `fromTier` (0-based) or above are reduced by `tiers` tiers — closing the
-    /// part above the cap of the lower tier — and liquidated in full only if that does not restore
-    /// maintenance margin (Bybit, BitMEX: one tier from the second; OKX: two tiers from the third).
+    /// A position in tier t ≥ `fromTier` (0-based) is reduced to the cap of tier t − `tiers`;
+    /// if the rest still fails that tier's requirement at the mark, and that tier is still
+    /// ≥ `fromTier`, it is reduced `tiers` tiers further, and so on. A position that meets no
+    /// reachable tier's requirement is liquidated in full at once. Bybit and BitMEX (`tiers` 1,
+    /// `fromTier` 1) so reduce to the highest lower tier whose requirement the rest meets and
+    /// take over only if none does; OKX (2, 2) repeats its two-tier reductions and closes in full
+    /// only when the rest fails in tier 1 or 2. If the rest becomes liquidatable again in the
+    /// same step (the forced order's impact moved the price), it goes in full.
     case tierStepDown(tiers: Int, fromTier: Int)
     /// Positions above `threshold` notional are reduced by `fraction` in one order; for
     /// `cooldown` seconds after that, liquidation takes the whole position (Hyperliquid).
@@ -15,14 +20,15 @@ public enum PartialLiquidation: Sendable, Equatable {
     /// what is left stays liquidatable for the next block (dYdX v4).
     case perBlockCap(fraction: Double, notional: Double, blockSeconds: Double)
 
-    /// What to close now of a crossed position (quantity `q`, entry `e`, margin `m`) at the
-    /// round's price `price`, at time `now` (seconds from the start), in steps of `stepSeconds`.
-    /// Until `fullUntil` (a time set by an earlier partial close of the same position) the whole
-    /// position goes.
+    /// What to close now of a crossed position (side sign `sign`, quantity `q`, entry `e`, margin
+    /// `m`) at the round's price `price` and the mark `mark` (the price the venue checks margin
+    /// at; the traded price when it has no mark), at time `now` (seconds from the start), in steps
+    /// of `stepSeconds`. Until `fullUntil` (a time set by an earlier partial close of the same
+    /// position) the whole position goes.
     ///
     /// - Returns: the quantity to close (≤ q; q closes it in full) and the new `fullUntil`.
-    public func closing(quantity q: Double, entryPrice e: Double, margin m: Double, rule: MarginRule,
-                        price: Double, now: Double, fullUntil: Double, stepSeconds: Double)
+    public func closing(sign: Double, quantity q: Double, entryPrice e: Double, margin m: Double, rule: MarginRule,
+                        price: Double, mark: Double, now: Double, fullUntil: Double, stepSeconds: Double)
         -> (quantity: Double, fullUntil: Double) {
         var closed = q
         var until = fullUntil
@@ -30,18 +36,20 @@ public enum PartialLiquidation: Sendable, Equatable {
         switch self {
         case .none: break
         case let .tierStepDown(tiers, fromTier):
-            let tier = rule.tierIndex(quantity: q, entryPrice: e, at: price)
-            if tier >= fromTier {
-                // Close down to the cap of the tier `tiers` lower; in full if still short this step.
-                let target = rule.tiers[max(0, tier - tiers)].cap
-                let keep: Double
-                switch rule.basis {
-                case let .contracts(size): keep = (target - 1) * size
-                case .notionalAtEntry, .riskLimitAtEntry: keep = target * (1 - 1e-9) / e
-                case .notionalAtLiquidation: keep = target * (1 - 1e-9) / price
+            var tier = rule.tierIndex(quantity: q, entryPrice: e, at: mark)
+            guard tier >= fromTier else { break }
+            // The rest's equity at the mark is the position's: the closed part's loss at the mark
+            // comes out of the same margin.
+            let equity = m + sign * q * (mark - e)
+            while tier >= fromTier && tier > 0 {
+                tier = max(0, tier - max(1, tiers))
+                let keep = rule.largestQuantity(inTier: tier, entryPrice: e, at: mark)
+                guard keep > 0 && keep < q else { break }
+                if equity > rule.maintenanceMargin(quantity: keep, entryPrice: e, at: mark) {
+                    closed = q - keep
+                    until = now + stepSeconds * 0.5    // the rest, if liquidatable again this step, goes in full
+                    break
                 }
-                if keep > 0 && keep < q { closed = q - keep }
-                until = now + stepSeconds * 0.5    // the rest, if still liquidatable this step, goes in full
             }
         case let .chunk(threshold, fraction, cooldown):
             if q * price > threshold {

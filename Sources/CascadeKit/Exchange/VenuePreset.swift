@@ -120,14 +120,14 @@ public struct VenuePreset: Sendable {
     // MARK: OKX (USDT swap; tiers in contracts)
 
     static func okxTable(firstCap: Double, step: Double) -> [MarginTier] {
-        // Up to firstCap, 2·firstCap, 4·firstCap contracts (inclusive: the exclusive bound is one
-        // contract more), then + step per tier; MMR 0.5%, 0.75%, 1% then +0.5%; IMR 1.33%, 2%,
-        // 2.5% then +0.5% (max leverage 1/IMR). The whole position pays its tier's rate.
-        var caps = [firstCap + 1, 2 * firstCap + 1, 4 * firstCap + 1]
+        // Up to firstCap, 2·firstCap, 4·firstCap contracts (inclusive caps), then + step per tier;
+        // MMR 0.5%, 0.75%, 1% then +0.5%; IMR 1.33%, 2%, 2.5% then +0.5% (max leverage 1/IMR).
+        // The whole position pays its tier's rate.
+        var caps = [firstCap, 2 * firstCap, 4 * firstCap]
         var rates = [0.005, 0.0075, 0.01]
         var imr = [0.0133, 0.02, 0.025]
         for i in 1...5 {
-            caps.append(4 * firstCap + Double(i) * step + 1)
+            caps.append(4 * firstCap + Double(i) * step)
             rates.append(0.01 + 0.005 * Double(i))
             imr.append(0.025 + 0.005 * Double(i))
         }

@@ -131,6 +131,7 @@ public struct CascadeResolver: Sendable {
         var closures: [Closure] = []
         while true {
             let check = markBasis.map { logFundamental + $0 } ?? logPrice
+            let mark = markBasis == nil ? price : Foundation.exp(check)
             let crossLong = longCursor.key >= check || book.topKey(0, step: step) >= check
             let crossShort = shortCursor.key >= -check || book.topKey(1, step: step) >= -check
             if !crossLong && !crossShort { break }
@@ -192,7 +193,7 @@ public struct CascadeResolver: Sendable {
                 for k in individual {
                     let p = ladder.positions[ladderSide.positionIndex[k]]
                     let c = closure(side: s, ladderIndex: k, quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin,
-                                    fullUntil: -1, price: price, now: now)
+                                    fullUntil: -1, price: price, mark: mark, now: now)
                     closures.append(c)
                     closedQuantity[s] += c.quantity
                 }
@@ -203,7 +204,7 @@ public struct CascadeResolver: Sendable {
                         if live.key >= sign * check && live.blockedStep != step {
                             let c = closure(side: s, ladderIndex: live.ladderIndex, quantity: live.quantity,
                                             entryPrice: live.entryPrice, margin: live.margin, fullUntil: live.fullUntil,
-                                            price: price, now: now)
+                                            price: price, mark: mark, now: now)
                             closures.append(c)
                             closedQuantity[s] += c.quantity
                         } else {
@@ -310,9 +311,10 @@ public struct CascadeResolver: Sendable {
 
     /// How much of a crossed position to close now, at round price `price` (time `now`).
     func closure(side s: Int, ladderIndex: Int, quantity q: Double, entryPrice e: Double, margin m: Double,
-                 fullUntil: Double, price: Double, now: Double) -> Closure {
-        let (closed, until) = mechanics.partial.closing(quantity: q, entryPrice: e, margin: m, rule: rule, price: price, now: now,
-                                                        fullUntil: fullUntil, stepSeconds: stepSeconds)
+                 fullUntil: Double, price: Double, mark: Double, now: Double) -> Closure {
+        let (closed, until) = mechanics.partial.closing(sign: s == 0 ? 1 : -1, quantity: q, entryPrice: e, margin: m, rule: rule,
+                                                        price: price, mark: mark, now: now, fullUntil: fullUntil,
+                                                        stepSeconds: stepSeconds)
         return Closure(side: s, ladderIndex: ladderIndex, quantity: closed, entryPrice: e, margin: m, positionQuantity: q,
                        full: closed >= q, fullUntil: until)
     }
