@@ -405,6 +405,19 @@ struct VenueMechanicsTests {
         #expect(queue.map(\.ladderIndex) == expected)
     }
 
+    @Test("a takeover's clearance fee counts only what is left of the margin to pay it",
+          arguments: [(0.0125, 0.953, 0.3), (0.003, 0.953, 0.003 * 95.3), (0.0125, 0.9042, 0.42), (0.0125, 0.85, 0.0)])
+    func receivedFees(_ fee: Double, _ factor: Double, _ expected: Double) {
+        // Longs at 100 of 20×, 10× and 5× (bankruptcy 95, 90, 80; MMR 0.5%: liquidation 95.48,
+        // 90.45, 80.40), one step to 100·factor, no impact. At 95.3 only the 20× goes, with 0.3 of
+        // equity left: a 1.25% fee (1.19) takes just that; a 0.3% fee (0.2859) is paid in full.
+        // At 90.42 the 10× leaves 0.42 and the 20× is past bankruptcy (no fee); at 85 both are.
+        let rule = MarginRule(maintenanceMarginRate: 0.005, liquidationFee: fee)
+        let book = [20.0, 10, 5].map { Position(side: .long, quantity: 1, entryPrice: 100, leverage: $0) }
+        let results = Self.trace(Self.config(book, rule: rule, mechanics: .m0, factor: factor, steps: 1, fund: 1e6)).0
+        #expect(abs(results[.liquidationFees, 0] - expected) < 1e-9, "\(results[.liquidationFees, 0])")
+    }
+
     @Test("the aggregated fast route computes exactly what the general routine computes",
           arguments: [ADLRanking?.none, .pnlTimesMarginRatio])
     func fastRoute(_ ranking: ADLRanking?) {

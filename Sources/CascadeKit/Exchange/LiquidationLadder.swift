@@ -67,6 +67,11 @@ public struct LadderSide: Sendable {
     /// of the search (the eight groups of a block are one cache line).
     @usableFromInline let groupKeys: [Double]
 
+    /// The smallest and largest bankruptcy price of the entries of each block of 64 (entries
+    /// 64·b ..< 64·(b + 1)): what ``receivedFees(in:excluding:execution:rate:quantity:)`` needs
+    /// to settle most rounds without reading the entries.
+    let bankruptcyBounds: [SIMD2<Double>]
+
     /// Number of positions on this side.
     public var count: Int { positionIndex.count }
 
@@ -125,6 +130,69 @@ public struct LadderSide: Sendable {
         blockKeys = (0...(blocks + 1)).map { b in b << 6 < order.count ? entries[b << 6][0] : -.infinity }
         groupKeys = (0...(8 * blocks + 8)).map { g in g << 3 < order.count ? entries[g << 3][0] : -.infinity }
         positionIndex = order.map { Int($0) }
+        bankruptcyBounds = stride(from: 0, to: holdings.count, by: 64).map { start in
+            var bounds = SIMD2<Double>(.infinity, -.infinity)
+            for h in holdings[start..<min(start + 64, holdings.count)] {
+                let b = MarginRule.bankruptcyPrice(sign: s, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)
+                bounds = SIMD2(min(bounds[0], b), max(bounds[1], b))
+            }
+            return bounds
+        }
+    }
+
+    /// The bankruptcy price E − s·M/q of entry `index`.
+    @inline(__always)
+    func bankruptcyPrice(_ index: Int) -> Double {
+        let h = holdings[index]
+        return MarginRule.bankruptcyPrice(sign: sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)
+    }
+
+    /// The smallest and largest bankruptcy price over `range`.
+    ///
+    /// - Complexity: O(range/64 + 128).
+    func bankruptcyBounds(_ range: Range<Int>) -> SIMD2<Double> {
+        var bounds = SIMD2<Double>(.infinity, -.infinity)
+        var k = range.lowerBound
+        while k < range.upperBound {
+            if k & 63 == 0 && k + 64 <= range.upperBound {
+                let block = bankruptcyBounds[k >> 6]
+                bounds = SIMD2(min(bounds[0], block[0]), max(bounds[1], block[1]))
+                k += 64
+            } else {
+                let b = bankruptcyPrice(k)
+                bounds = SIMD2(min(bounds[0], b), max(bounds[1], b))
+                k += 1
+            }
+        }
+        return bounds
+    }
+
+    /// The clearance fees a takeover at execution price X actually receives from the entries of
+    /// `range` other than `excluded`, whose quantities add up to `quantity`: Σ min(f·q·X, max(0, e))
+    /// with e = s·q·(X − P_bk) the equity left — the fee comes out of what is left of the margin,
+    /// so a position closed past its bankruptcy price pays none.
+    ///
+    /// - Complexity: O(range/64 + 128) when every entry pays the whole fee or none does (the
+    ///   common case: the bounds of the range's bankruptcy prices decide), else O(range).
+    func receivedFees(in range: Range<Int>, excluding excluded: [Int], execution x: Double, rate f: Double,
+                      quantity: Double) -> Double {
+        guard f > 0, !range.isEmpty, quantity > 0 else { return 0 }
+        let bounds = bankruptcyBounds(range)
+        if side == .long {
+            if x - f * x >= bounds[1] { return f * x * quantity }
+            if x <= bounds[0] { return 0 }
+        } else {
+            if x + f * x <= bounds[0] { return f * x * quantity }
+            if x >= bounds[1] { return 0 }
+        }
+        func fee(_ k: Int) -> Double {
+            let q = holdings[k].quantity
+            return min(f * q * x, max(0, sign * q * (x - bankruptcyPrice(k))))
+        }
+        var total = 0.0
+        for k in range { total += fee(k) }
+        for k in excluded where range.contains(k) { total -= fee(k) }
+        return max(0, total)
     }
 
     /// The key s·ln(P_liq) of entry `index` (−∞ for the sentinel at `count`).

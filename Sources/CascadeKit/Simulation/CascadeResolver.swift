@@ -186,7 +186,7 @@ public struct CascadeResolver: Sendable {
                     }
                     aggregate[s] = totals
                     aggregateRange[s] = range
-                    if map != nil && !settlesEachPosition { excluded[s] = removed + individual }
+                    if (map != nil || feeRate > 0) && !settlesEachPosition { excluded[s] = removed + individual }
                     aggregateCount[s] = count
                     closedQuantity[s] += totals.quantity
                 }
@@ -233,7 +233,8 @@ public struct CascadeResolver: Sendable {
                 record(tally: &tally, side: s, entryNotional: t.entryNotional, executedNotional: execution * t.quantity,
                      marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), receipt: receipt,
                      count: aggregateCount[s])
-                tally.fees += feeRate * execution * t.quantity
+                tally.fees += ladderSide(s).receivedFees(in: aggregateRange[s], excluding: excluded[s], execution: execution,
+                                                         rate: feeRate, quantity: t.quantity)
                 assetNotional += execution * t.quantity
                 map?.add(asset: asset, side: s, range: aggregateRange[s], excluding: excluded[s], price: execution)
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
@@ -253,7 +254,7 @@ public struct CascadeResolver: Sendable {
                     switch rule.settlement {
                     case .takeover:
                         receipt = equity
-                        tally.fees += feeRate * execution * q
+                        tally.fees += min(feeRate * execution * q, max(0, equity))   // only what is left pays the fee
                     case let .market(backstop):
                         let maintenance = rule.maintenanceMargin(quantity: q, entryPrice: c.entryPrice, at: execution)
                         if equity >= backstop * maintenance {
@@ -308,6 +309,10 @@ public struct CascadeResolver: Sendable {
         finish(rounds: rounds, saturated: saturated, step: step, tally: &tally, book: &book)
         return j
     }
+
+    /// The ladder side of side index `s` (0 long, 1 short).
+    @inline(__always)
+    func ladderSide(_ s: Int) -> LadderSide { s == 0 ? ladder.longs : ladder.shorts }
 
     /// How much of a crossed position to close now, at round price `price` (time `now`).
     func closure(side s: Int, ladderIndex: Int, quantity q: Double, entryPrice e: Double, margin m: Double,
@@ -423,9 +428,10 @@ public struct CascadeResolver: Sendable {
                 record(tally: &tally, side: s, entryNotional: t.entryNotional, executedNotional: execution * t.quantity,
                        marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), receipt: receipt,
                        count: s == 0 ? count.long : count.short)
-                tally.fees += feeRate * execution * t.quantity
-                assetNotional += execution * t.quantity
                 let range = s == 0 ? firstLong..<longCursor.index : firstShort..<shortCursor.index
+                tally.fees += ladderSide(s).receivedFees(in: range, excluding: [], execution: execution, rate: feeRate,
+                                                         quantity: t.quantity)
+                assetNotional += execution * t.quantity
                 map?.add(asset: asset, side: s, range: range, price: execution)
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
                                      range: range, roundPrice: price, executionPrice: execution)
