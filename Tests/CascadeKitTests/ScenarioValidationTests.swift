@@ -284,7 +284,7 @@ struct ScenarioValidationTests {
         // The symbol picks the table; tierTable overrides it.
         let sol = try load("  preset: binance-usdm\n", symbol: "SOLUSDT")
         #expect(sol.assets[0].ladder.rule.tiers == VenuePreset.named("binance-usdm")!.rule(for: .altcoin).tiers)
-        #expect(sol.assets[0].ladder.rule.liquidationFee == 0.005)
+        #expect(sol.assets[0].ladder.rule.liquidationFee == 0.015)      // SOLUSDT's liquidationFee in exchangeInfo
         let overridden = try load("  preset: okx\n  maintenanceMarginRate: 0.01\n  liquidationFee: 0.002\n  markPrice: {type: last}\n  partialLiquidation: false\n  autoDeleveraging: false\n")
         let rule = overridden.assets[0].ladder.rule
         #expect(rule.tiers.count == 1 && rule.tiers[0].rate == 0.01 && rule.liquidationFee == 0.002)

@@ -153,18 +153,19 @@ struct VenueMechanicsTests {
     }
 
     @Test("Bybit steps down to the highest lower risk limit whose requirement the rest meets, several at once, else takes over",
-          arguments: [(20_000.0, 6.0), (15_000, 12), (12_000, 18), (9_000, 38)])
+          arguments: [(20_000.0, 6.0), (15_000, 12), (12_000, 18), (9_000, 35), (500, 38)])
     func bybitStepDown(_ equity: Double, _ closed: Double) {
-        // BTCUSDT: 38 BTC at 100,000 is $3.8M, tier 4 (cap 3.8M inclusive, 0.67%, deduction 4,300):
-        // MM = 25,460 − 4,300 = 21,160, so every equity here is liquidatable. The rest's
-        // requirement in tier 3 (32 BTC, $3.2M): 20,160 − 3,020 = 17,140; tier 2 (26 BTC):
-        // 14,560 − 1,200 = 13,360; tier 1 (20 BTC): 10,000. The deductions are Bybit's formula.
+        // BTCUSDT: 38 BTC at 100,000 is $3.8M, the fifth risk limit (cap 3.8M inclusive, 0.67%,
+        // deduction 4,810): MM = 25,460 − 4,810 = 20,650, so every equity here is liquidatable.
+        // The rest's requirement in the limit below (32 BTC, $3.2M, 0.63%): 20,160 − 3,530 =
+        // 16,630; then 26 BTC (0.56%): 14,560 − 1,710 = 12,850; 20 BTC (0.5%): 10,000 − 510 =
+        // 9,490; 3 BTC ($300k, 0.33%): 990. Deductions by Bybit's formula (510 and 1,710 as the
+        // venue's API reports them).
         let rule = VenuePreset.named("bybit")!.rule(for: .btc)
-        #expect(rule.tierIndex(size: 3_800_000) == 3)
-        #expect(abs(rule.maintenanceMargin(quantity: 38, entryPrice: 100_000, at: 99_000) - 21_160) < 1e-6)
-        #expect(abs(rule.maintenanceMargin(quantity: 32, entryPrice: 100_000, at: 99_000) - 17_140) < 1e-6)
-        #expect(abs(rule.maintenanceMargin(quantity: 26, entryPrice: 100_000, at: 99_000) - 13_360) < 1e-6)
-        #expect(abs(rule.maintenanceMargin(quantity: 20, entryPrice: 100_000, at: 99_000) - 10_000) < 1e-6)
+        #expect(rule.tierIndex(size: 3_800_000) == 4)
+        for (quantity, mm) in [(38.0, 20_650.0), (32, 16_630), (26, 12_850), (20, 9_490), (3, 990)] {
+            #expect(abs(rule.maintenanceMargin(quantity: quantity, entryPrice: 100_000, at: 99_000) - mm) < 1e-6, "\(quantity)")
+        }
         #expect(abs(Self.stepDown("bybit", quantity: 38, entry: 100_000, mark: 99_000, equity: equity) - closed) < 1e-9)
     }
 
@@ -198,7 +199,7 @@ struct VenueMechanicsTests {
         #expect(binance.tierIndex(size: 300_000) == 0 && binance.tierIndex(size: 300_000.0.nextUp) == 1)
         #expect(binance.allows(leverage: 150, quantity: 3, entryPrice: 100_000).allowed)
         let bybit = VenuePreset.named("bybit")!.rule(for: .btc)
-        #expect(bybit.tierIndex(size: 2_000_000) == 0 && bybit.tierIndex(size: 2_000_000.0.nextUp) == 1)
+        #expect(bybit.tierIndex(size: 2_000_000) == 1 && bybit.tierIndex(size: 2_000_000.0.nextUp) == 2)
         // What a step-down keeps is within the cap to the last bit.
         for price in [99_999.0, 100_000, 61_234.5678] {
             let keep = binance.largestQuantity(inTier: 0, entryPrice: price, at: price)

@@ -29,19 +29,30 @@ struct VenueTests {
                 quantity: 6, entry: 60_000, margin: 72_000, liquidation: 48_192.77, tier: 0),
         Example(label: "short 4.9 BTC: tier 1 at entry, tier 2 at the liquidation price", venue: "binance-usdm", assetClass: .btc, side: .short,
                 quantity: 4.9, entry: 60_000, margin: 58_800, liquidation: 71_702.71, tier: 1),
+        // ETHUSDT (brackets since 2025-08-21): $250k at entry, $225.9k at the liquidation price,
+        // both in bracket 1 (≤ 300k, 0.40%): LP = 225,000/99.6.
         Example(label: "ETHUSDT long 100 @ 2,500, 10×", venue: "binance-usdm", assetClass: .eth, side: .long,
-                quantity: 100, entry: 2_500, margin: 25_000, liquidation: 2_260.80, tier: 1),
+                quantity: 100, entry: 2_500, margin: 25_000, liquidation: 225_000 / 99.6, tier: 0),
+        // SOLUSDT (since 2025-06-26): bracket 2 (50k–400k, 0.65%, cum 75): LP = 134,925/993.5.
         Example(label: "SOLUSDT long 1,000 @ 150, 10×", venue: "binance-usdm", assetClass: .altcoin, side: .long,
-                quantity: 1_000, entry: 150, margin: 15_000, liquidation: 135.98, tier: 2),
-        // Bybit: maintenance margin at the entry value.
-        Example(label: "long 1 BTC @ 20,000, 50× (venue example)", venue: "bybit", assetClass: .btc, side: .long,
-                quantity: 1, entry: 20_000, margin: 400, liquidation: 19_700, tier: 0),
+                quantity: 1_000, entry: 150, margin: 15_000, liquidation: 134_925 / 993.5, tier: 1),
+        // A position of exactly a cap is in the lower bracket: short 5 BTC @ 60,000 = $300k.
+        Example(label: "short 5 BTC @ 60,000 = $300k at entry: bracket 1 at entry, 2 at the liquidation price", venue: "binance-usdm",
+                assetClass: .btc, side: .short, quantity: 5, entry: 60_000, margin: 60_000, liquidation: 360_300 / 5.025, tier: 1),
+        // Bybit: maintenance margin at the entry value; BTCUSDT's first risk limit is now 300k at
+        // 0.33% (the venue's 0.5% example is checked with its own rate in `bybitExample`).
+        Example(label: "long 1 BTC @ 20,000, 50×: MM 66, LP 20,000 − 334", venue: "bybit", assetClass: .btc, side: .long,
+                quantity: 1, entry: 20_000, margin: 400, liquidation: 19_666, tier: 0),
         Example(label: "short 1 BTC @ 20,000, 50×", venue: "bybit", assetClass: .btc, side: .short,
-                quantity: 1, entry: 20_000, margin: 400, liquidation: 20_300, tier: 0),
-        Example(label: "long 120 BTC @ 20,000, 20×: tier 2", venue: "bybit", assetClass: .btc, side: .long,
-                quantity: 120, entry: 20_000, margin: 120_000, liquidation: 19_102, tier: 1),
-        Example(label: "long 101 BTC @ 20,000, 10×: tier 2 at entry, kept though tier 1 at the liquidation price", venue: "bybit",
-                assetClass: .btc, side: .long, quantity: 101, entry: 20_000, margin: 202_000, liquidation: 18_100.118_811_881_19, tier: 1),
+                quantity: 1, entry: 20_000, margin: 400, liquidation: 20_334, tier: 0),
+        Example(label: "long 120 BTC @ 20,000, 20×: $2.4M, the third limit (0.56%, deduction 1,710)", venue: "bybit",
+                assetClass: .btc, side: .long, quantity: 120, entry: 20_000, margin: 120_000, liquidation: 19_097.75, tier: 2),
+        Example(label: "long 101 BTC @ 20,000, 10×: the third limit at entry, kept though lower at the liquidation price", venue: "bybit",
+                assetClass: .btc, side: .long, quantity: 101, entry: 20_000, margin: 202_000,
+                liquidation: 20_000 - (202_000 - 9_602) / 101.0, tier: 2),
+        Example(label: "long 100 BTC @ 20,000 = $2M exactly: the second limit (inclusive cap)", venue: "bybit",
+                assetClass: .btc, side: .long, quantity: 100, entry: 20_000, margin: 200_000,
+                liquidation: 20_000 - (200_000 - 9_490) / 100.0, tier: 1),
         // OKX: tiers by contracts (0.01 BTC, 100 ADA), fee 0.05% in the maintenance rate, no deduction.
         Example(label: "long 1 BTC (100 contracts) @ 60,000, 20×", venue: "okx", assetClass: .btc, side: .long,
                 quantity: 1, entry: 60_000, margin: 3_000, liquidation: 57_000 / 0.9945, tier: 0),
@@ -92,6 +103,14 @@ struct VenueTests {
         #expect(rule.bankruptcyPrice(of: position) == e.entry - e.side.sign * e.margin / e.quantity)
     }
 
+    @Test("Bybit's help-centre example with the rate it states: long 1 BTC @ 20,000 at 50×, MMR 0.5% → 19,700")
+    func bybitExample() {
+        let rule = MarginRule(tiers: [MarginTier(floor: 0, cap: .infinity, maxLeverage: 100, rate: 0.005, deduction: 0)],
+                              basis: .notionalAtEntry)
+        #expect(rule.liquidationPrice(side: .long, quantity: 1, entryPrice: 20_000, margin: 400).price == 19_700)
+        #expect(rule.liquidationPrice(side: .short, quantity: 1, entryPrice: 20_000, margin: 400).price == 20_300)
+    }
+
     @Test("the formula with a maintenance amount: Binance's isolated ETH example (10%, cum 135,365)")
     func maintenanceAmount() {
         let rule = MarginRule(tiers: [MarginTier(floor: 0, cap: .infinity, maxLeverage: 10, rate: 0.10, deduction: 135_365)],
@@ -107,7 +126,8 @@ struct VenueTests {
             #expect(abs(d - expected) < 1e-6)
         }
         let bybit = VenuePreset.named("bybit")!.tables[.btc]!
-        for (d, expected) in zip(bybit.map(\.deduction), [0.0, 1_200, 3_020, 4_300, 5_820, 8_460, 15_460, 20_500]) {
+        // 510 and 1,710 are what Bybit's risk-limit API reports for tiers 2 and 3 (2026).
+        for (d, expected) in zip(bybit.map(\.deduction), [0.0, 510, 1_710, 3_530, 4_810, 6_330, 8_970, 15_970, 21_010]) {
             #expect(abs(d - expected) < 1e-6)
         }
         let hl = VenuePreset.named("hyperliquid")!.tables[.btc]!

@@ -81,18 +81,24 @@ public struct VenuePreset: Sendable {
                        600_000_000, 800_000_000, 1_200_000_000, .infinity],
                 maxLeverage: [150, 100, 75, 50, 25, 20, 10, 5, 4, 3, 2, 1],
                 rates: [0.004, 0.005, 0.0065, 0.01, 0.02, 0.025, 0.05, 0.10, 0.125, 0.15, 0.25, 0.50]),
+            // ETHUSDT since 2025-08-21 and SOLUSDT since 2025-06-26, complete [S: freqtrade's
+            // binance_leverage_tiers.json, refreshed weekly from GET /fapi/v1/leverageBracket; copy
+            // of 2026-03-26]. The top bracket's cap (1.2B, 400M) is ∞ here.
             .eth: MarginTier.table(
-                caps: [50_000, 600_000, 3_000_000, 12_000_000, 50_000_000, 65_000_000, 150_000_000, 320_000_000,
+                caps: [300_000, 800_000, 3_000_000, 12_000_000, 50_000_000, 65_000_000, 150_000_000, 320_000_000,
                        400_000_000, 530_000_000, 800_000_000, .infinity],
-                maxLeverage: [125, 100, 75, 50, 25, 20, 10, 5, 4, 3, 2, 1],
+                maxLeverage: [150, 100, 75, 50, 25, 20, 10, 5, 4, 3, 2, 1],
                 rates: [0.004, 0.005, 0.0065, 0.01, 0.02, 0.025, 0.05, 0.10, 0.125, 0.15, 0.25, 0.50]),
             .altcoin: MarginTier.table(
-                caps: [20_000, 100_000, 800_000, 4_000_000, 8_000_000, 40_000_000, 80_000_000, .infinity],
-                maxLeverage: [100, 75, 50, 25, 20, 10, 5, 4],
-                rates: [0.005, 0.0065, 0.01, 0.02, 0.025, 0.05, 0.10, 0.125]),
+                caps: [50_000, 400_000, 1_000_000, 4_000_000, 8_000_000, 40_000_000, 80_000_000, 100_000_000,
+                       200_000_000, .infinity],
+                maxLeverage: [100, 75, 50, 25, 20, 10, 5, 4, 2, 1],
+                rates: [0.005, 0.0065, 0.01, 0.02, 0.025, 0.05, 0.10, 0.125, 0.25, 0.50]),
         ],
         basis: same(.notionalAtLiquidation), maintenanceFee: 0,
-        liquidationFee: [.btc: 0.003, .eth: 0.005, .altcoin: 0.005],
+        // The per-symbol liquidationFee of GET /fapi/v1/exchangeInfo: BTCUSDT 1.25% (captures of
+        // 2024-03-28 and 2026-09-15), ETHUSDT 1.25% and SOLUSDT 1.5% (2024-03-28) [S].
+        liquidationFee: [.btc: 0.0125, .eth: 0.0125, .altcoin: 0.015],
         settlement: .takeover, partial: .none, mark: .index(window: 30), adl: .pnlTimesMarginRatio,
         fundDrawdownLimit: nil)
 
@@ -101,12 +107,16 @@ public struct VenuePreset: Sendable {
     static let bybit = VenuePreset(
         name: "bybit",
         tables: [
+            // BTCUSDT: a first tier of 300k at 150× and 0.33% [S: risk-limit API captures of 2026],
+            // then the 20 tiers of the "Margin Parameters" page [V, undated] (the captures' tiers 2
+            // and 3, deductions 510 and 1,710, agree with them). The venue's table now runs to 35
+            // tiers (1× at 60%); the tiers above 80M were not found, so the last one here is open.
             .btc: MarginTier.table(
-                caps: [2_000_000, 2_600_000, 3_200_000, 3_800_000, 4_400_000, 5_000_000, 5_600_000, 8_500_000,
+                caps: [300_000, 2_000_000, 2_600_000, 3_200_000, 3_800_000, 4_400_000, 5_000_000, 5_600_000, 8_500_000,
                        10_000_000, 14_000_000, 20_000_000, 28_000_000, 38_000_000, 50_000_000, 55_000_000, 60_000_000,
                        65_000_000, 70_000_000, 75_000_000, .infinity],
-                maxLeverage: [100, 90, 80, 75, 70, 65, 55, 50, 45, 40, 35, 30, 25, 20, 19, 18, 17, 16, 15, 14],
-                rates: [0.005, 0.0056, 0.0063, 0.0067, 0.0071, 0.0077, 0.0091, 0.01, 0.013, 0.015, 0.016, 0.02,
+                maxLeverage: [150, 100, 90, 80, 75, 70, 65, 55, 50, 45, 40, 35, 30, 25, 20, 19, 18, 17, 16, 15, 14],
+                rates: [0.0033, 0.005, 0.0056, 0.0063, 0.0067, 0.0071, 0.0077, 0.0091, 0.01, 0.013, 0.015, 0.016, 0.02,
                         0.025, 0.029, 0.03, 0.035, 0.036, 0.038, 0.04, 0.045]),
             .eth: MarginTier.table(caps: [1_000_000, 2_000_000, 4_000_000, .infinity], maxLeverage: [100, 50, 33, 25],
                                    rates: [0.005, 0.01, 0.015, 0.02]),
@@ -161,7 +171,9 @@ public struct VenuePreset: Sendable {
         tables: [
             // XBTUSD: base risk limit 200 XBT, step 150 XBT, MM 0.5%, IM 1%, at 100,000 USD/XBT [E].
             .btc: bitmexTable(baseLimit: 20_000_000, step: 15_000_000, baseMM: 0.005, baseIM: 0.01),
-            .eth: bitmexTable(baseLimit: 5_000_000, step: 5_000_000, baseMM: 0.005, baseIM: 0.01),
+            // ETHUSDT (linear): risk limit and step 1M USDT, MM 0.5%, IM 1% [S: ccxt's BitMEX
+            // instrument fixture, 2026-05-21].
+            .eth: bitmexTable(baseLimit: 1_000_000, step: 1_000_000, baseMM: 0.005, baseIM: 0.01),
             .altcoin: bitmexTable(baseLimit: 40_000, step: 40_000, baseMM: 0.01, baseIM: 0.02),
         ],
         basis: same(.riskLimitAtEntry), maintenanceFee: 0, liquidationFee: same(0),
