@@ -73,3 +73,46 @@ struct LiquidationLadderTests {
         }
     }
 }
+
+/// The received-fee sums of a round against the literal per-position oracle.
+@Suite("Received clearance fees")
+struct ReceivedFeeTests {
+    /// Σ min(f·q·X, max(0, s·q·(X − P_bk))) over `range` minus `excluded`, one position at a time.
+    static func oracle(_ side: LadderSide, _ range: Range<Int>, excluding excluded: [Int], x: Double, f: Double) -> Double {
+        range.filter { !excluded.contains($0) }.reduce(0.0) { sum, k in
+            let h = side.holdings[k]
+            let b = MarginRule.bankruptcyPrice(sign: side.sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)
+            return sum + min(f * h.quantity * x, max(0, side.sign * h.quantity * (x - b)))
+        }
+    }
+
+    @Test("flat rules (the ladder's own search) and tiered rules (block bounds) equal the oracle",
+          arguments: ["flat", "binance-usdm", "bybit", "okx"])
+    func againstOracle(_ rules: String) {
+        let rule = rules == "flat" ? MarginRule(maintenanceMarginRate: 0.005, liquidationFee: 0.003)
+            : VenuePreset.named(rules)!.rule(for: .btc)
+        let positions = TestBooks.randomBook(count: 3_000, price: 100, rule: MarginRule(maintenanceMarginRate: 0.005))
+        let ladder = LiquidationLadder(positions: positions, rule: rule)
+        #expect((ladder.longs.flatRate != nil) == (rules == "flat"))
+        var random = SplitMix64Stream(state: 7)
+        var checked = 0
+        for _ in 0..<400 {
+            for side in [ladder.longs, ladder.shorts] where side.count > 2 {
+                let a = Int(random.next() % UInt64(side.count - 1)), b = a + 1 + Int(random.next() % UInt64(min(200, side.count - a - 1) + 1))
+                let range = a..<min(b, side.count)
+                // An execution price around the range's liquidation prices, ±3%.
+                let liquidation = Foundation.exp(side.sign * side.key(range.lowerBound))
+                let x = liquidation * (0.97 + 0.06 * Double(random.next() % 1_000) / 1_000)
+                let excluded = random.next() % 3 == 0 ? [range.lowerBound + Int(random.next() % UInt64(range.count))] : []
+                let quantity = range.filter { !excluded.contains($0) }.reduce(0.0) { $0 + side.holdings[$1].quantity }
+                for f in [0.003, 0.0125] {
+                    let fast = side.receivedFees(in: range, excluding: excluded, execution: x, rate: f, quantity: quantity)
+                    let slow = Self.oracle(side, range, excluding: excluded, x: x, f: f)
+                    #expect(abs(fast - slow) <= 1e-9 * max(1, f * x * quantity), "\(rules) \(range) x \(x) f \(f): \(fast) vs \(slow)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 1_000)
+    }
+}

@@ -71,6 +71,11 @@ public struct LadderSide: Sendable {
     /// 64·b ..< 64·(b + 1)): what ``receivedFees(in:excluding:execution:rate:quantity:)`` needs
     /// to settle most rounds without reading the entries.
     let bankruptcyBounds: [SIMD2<Double>]
+    /// The maintenance rate r of a flat rule (one tier, no deduction, maintenance on the current
+    /// notional), nil otherwise. Then P_liq = P_bk/(1 − s·r) for every position, so the ladder's
+    /// own keys order the bankruptcy prices, and the positions of a range that pay no fee, part
+    /// of it and all of it are three runs the ladder search finds.
+    let flatRate: Double?
 
     /// Number of positions on this side.
     public var count: Int { positionIndex.count }
@@ -138,6 +143,8 @@ public struct LadderSide: Sendable {
             }
             return bounds
         }
+        let flat = rule.tiers.count == 1 && rule.tiers[0].deduction == 0 && rule.maintenanceFee == 0 && rule.basis != .notionalAtEntry
+        flatRate = flat ? rule.tiers[0].rate : nil
     }
 
     /// The bankruptcy price E − s·M/q of entry `index`.
@@ -172,11 +179,35 @@ public struct LadderSide: Sendable {
     /// with e = s·q·(X − P_bk) the equity left — the fee comes out of what is left of the margin,
     /// so a position closed past its bankruptcy price pays none.
     ///
-    /// - Complexity: O(range/64 + 128) when every entry pays the whole fee or none does (the
-    ///   common case: the bounds of the range's bankruptcy prices decide), else O(range).
+    /// - Complexity: for a flat rule, two ladder searches and prefix sums (plus the excluded
+    ///   entries); otherwise O(range/64 + 128) when every entry pays the whole fee or none does (the bounds
+    ///   of the range's bankruptcy prices decide), else O(range).
     func receivedFees(in range: Range<Int>, excluding excluded: [Int], execution x: Double, rate f: Double,
                       quantity: Double) -> Double {
         guard f > 0, !range.isEmpty, quantity > 0 else { return 0 }
+        func fee(_ k: Int) -> Double {
+            let q = holdings[k].quantity
+            return min(f * q * x, max(0, sign * q * (x - bankruptcyPrice(k))))
+        }
+        if let r = flatRate {
+            // P_bk ≥ X (no fee) ⟺ P_liq at or beyond X/(1 − s·r); s·(X − P_bk) ≥ f·X (the whole
+            // fee) ⟺ P_liq short of X·(1 − s·f)/(1 − s·r). In key terms both runs are what the
+            // ladder search finds for those log prices; a position within an ulp of either
+            // threshold pays a fee continuous there, so the split costs nothing in accuracy.
+            let logX = Foundation.log(x)
+            let zeroTarget = target(logPrice: logX - Foundation.log(1 - sign * r))
+            let fullTarget = target(logPrice: logX + Foundation.log(1 - sign * f) - Foundation.log(1 - sign * r))
+            let first = range.lowerBound, last = range.upperBound
+            if !(key(first) >= fullTarget) { return f * x * quantity }   // every position pays in full
+            if key(last - 1) >= zeroTarget { return 0 }                    // none has equity left
+            let paying = key(first) >= zeroTarget ? min(survivor(afterLiquidated: first, target: zeroTarget), last) : first
+            let full = paying < last && key(paying) >= fullTarget
+                ? min(survivor(afterLiquidated: paying, target: fullTarget), last) : paying
+            let part = totals(paying, full), whole = totals(full, last)
+            var total = sign * (x * part.quantity - part.bankruptcyQuantity) + f * x * whole.quantity
+            for k in excluded where range.contains(k) { total -= fee(k) }
+            return max(0, total)
+        }
         let bounds = bankruptcyBounds(range)
         if side == .long {
             if x - f * x >= bounds[1] { return f * x * quantity }
@@ -184,10 +215,6 @@ public struct LadderSide: Sendable {
         } else {
             if x + f * x <= bounds[0] { return f * x * quantity }
             if x >= bounds[1] { return 0 }
-        }
-        func fee(_ k: Int) -> Double {
-            let q = holdings[k].quantity
-            return min(f * q * x, max(0, sign * q * (x - bankruptcyPrice(k))))
         }
         var total = 0.0
         for k in range { total += fee(k) }
