@@ -98,6 +98,36 @@ struct VenueMechanicsTests {
         #expect(abs(results[.adlCoveredDeficit, 0] - 75) < 1e-9 && results[.badDebt, 0] == 0)
     }
 
+    @Test("deleveraging reaches losing counterparties after the profitable ones, and skips one it would bankrupt",
+          arguments: [ADLRanking.pnlTimesEffectiveLeverage, .pnlTimesMarginRatio])
+    func losingCounterparties(_ ranking: ADLRanking) {
+        // A long of 5 at 100, 10× (bankruptcy 90) gaps to 75: a deficit of 5 × 15 = 75, covered
+        // at 90. Shorts: 2 @ 80 at 5× (profitable at 75; equity at 90: 32 − 20 = 12), 2 @ 70 at 2×
+        // (losing; equity at 90: 70 − 40 = 30), 2 @ 72 at 20× (losing, still open at 75, but its
+        // equity at 90 would be 7.2 − 36 < 0: skipped). BitMEX ranks the losers by PnL% ÷
+        // effective leverage (−0.0286 for @70, −0.00033 for @72), Binance ranks them 0 (last,
+        // ladder order).
+        let book = [Position(side: .long, quantity: 5, entryPrice: 100, leverage: 10),
+                    Position(side: .short, quantity: 2, entryPrice: 80, leverage: 5),
+                    Position(side: .short, quantity: 2, entryPrice: 70, leverage: 2),
+                    Position(side: .short, quantity: 2, entryPrice: 72, leverage: 20)]
+        let config = Self.config(book, rule: MarginRule(maintenanceMarginRate: 0.005), mechanics: LiquidationMechanics(deleveraging: ranking),
+                                 factor: 0.75, steps: 1, price: 100)
+        let (results, observer) = Self.trace(config)
+        let shorts = config.assets[0].ladder.shorts
+        let entries = observer.deleveraged.map { shorts.holdings[$0.ladderIndex].entryPrice }
+        #expect(entries == [80, 70], "\(entries)")
+        #expect(observer.deleveraged.allSatisfy { abs($0.price - 90) < 1e-9 && abs($0.quantity - 2) < 1e-9 })
+        #expect(abs(results[.adlCoveredDeficit, 0] - 60) < 1e-9)       // 4 units × 15
+        #expect(abs(results[.badDebt, 0] - 15) < 1e-9)
+        // The ranks themselves.
+        let effective = ADLRanking.pnlTimesEffectiveLeverage
+        let at70 = Holding(quantity: 2, entryPrice: 70, margin: 70), at72 = Holding(quantity: 2, entryPrice: 72, margin: 7.2)
+        #expect(abs(effective.rank(at70, sign: -1, at: 75, rule: MarginRule(maintenanceMarginRate: 0.005)) - (-5.0 / 70) / 2.5) < 1e-12)
+        #expect(abs(effective.rank(at72, sign: -1, at: 75, rule: MarginRule(maintenanceMarginRate: 0.005)) - (-3.0 / 72) / 125) < 1e-9)
+        #expect(ADLRanking.pnlTimesMarginRatio.rank(at70, sign: -1, at: 75, rule: MarginRule(maintenanceMarginRate: 0.005)) == 0)
+    }
+
     @Test("without enough opposite positions the rest of the shortfall is bad debt; without deleveraging all of it")
     func deleveragingCapacity() {
         let book = [Self.gapBook[0], Self.gapBook[1]]   // 2 units of shorts for a 5-unit shortfall

@@ -29,17 +29,6 @@ public enum MarkPriceRule: Sendable, Equatable {
     case index(window: Double)
 }
 
-/// How auto-deleveraging ranks the profitable opposite positions it closes.
-public enum ADLRanking: String, Sendable, Equatable {
-    /// PnL% × margin ratio (Binance: max(0, uPnL)/max(1, margin) × MM/(margin + uPnL)).
-    case pnlTimesMarginRatio
-    /// PnL% × effective leverage for profitable positions (BitMEX; Bybit, OKX and Hyperliquid
-    /// rank by profit and leverage too).
-    case pnlTimesEffectiveLeverage
-    /// No ranking: opposite positions in a fixed pseudo-random order (dYdX v4).
-    case unranked
-}
-
 /// A venue's published liquidation rules as a named preset. Every number carries its source in
 /// docs/venues.md; [E] there marks estimates.
 public struct VenuePreset: Sendable {

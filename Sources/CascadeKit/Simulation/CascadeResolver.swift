@@ -302,7 +302,8 @@ public struct CascadeResolver: Sendable {
                 observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: c.side == 0 ? .long : .short,
                                         ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: execution)
             }
-            settle(receipts: receipts, deficit: deficit, execution: execution, path: path, step: step,
+            settle(receipts: receipts, deficit: deficit, execution: execution,
+                   rankPrice: markBasis == nil ? execution : mark, path: path, step: step,
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
@@ -325,16 +326,16 @@ public struct CascadeResolver: Sendable {
     }
 
     /// The fund settles a round's net receipts; a shortfall it cannot pay goes to
-    /// ``coverShortfall(_:deficit:execution:path:step:longCursor:shortCursor:book:tally:observer:)``.
+    /// ``coverShortfall(_:deficit:execution:rankPrice:path:step:longCursor:shortCursor:book:tally:observer:)``.
     @inline(__always)
     func settle<Observer: CascadeObserver>(
         receipts: Double, deficit: SidePair<(quantity: Double, bankruptcyQuantity: Double)>, execution: Double,
-        path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
+        rankPrice: Double, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
         tally: inout PathTally, observer: inout Observer
     ) {
         let shortfall = tally.fund.receive(receipts)
         if shortfall > 0 {
-            coverShortfall(shortfall, deficit: deficit, execution: execution, path: path, step: step,
+            coverShortfall(shortfall, deficit: deficit, execution: execution, rankPrice: rankPrice, path: path, step: step,
                            longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
         }
     }
@@ -356,7 +357,7 @@ public struct CascadeResolver: Sendable {
     /// side opposite the larger deficit, at that deficit's bankruptcy price; the rest is bad debt.
     func coverShortfall<Observer: CascadeObserver>(
         _ shortfall: Double, deficit: SidePair<(quantity: Double, bankruptcyQuantity: Double)>, execution: Double,
-        path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
+        rankPrice: Double, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
         tally: inout PathTally, observer: inout Observer
     ) {
         var covered = 0.0
@@ -368,7 +369,7 @@ public struct CascadeResolver: Sendable {
                 let gap = abs(execution - bankruptcy)
                 if gap > 0 {
                     let wanted = min(q, shortfall / gap)
-                    let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: execution,
+                    let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: rankPrice,
                                           ranking: ranking, path: path, step: step, longCursor: longCursor,
                                           shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
                     // All that was wanted closed: the shortfall is covered exactly.
@@ -436,7 +437,8 @@ public struct CascadeResolver: Sendable {
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
                                      range: range, roundPrice: price, executionPrice: execution)
             }
-            settle(receipts: receipts, deficit: deficit, execution: execution, path: path, step: step,
+            settle(receipts: receipts, deficit: deficit, execution: execution,
+                   rankPrice: hasMark ? Foundation.exp(markLog) : execution, path: path, step: step,
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
@@ -510,6 +512,13 @@ public struct CascadeResolver: Sendable {
                 }
                 h = side.holdings[c.ladderIndex]
             }
+            // A counterparty whose equity would not survive the close at the deleveraging price
+            // (its bankruptcy price does not overlap it) is skipped, as dYdX's deleveraging does:
+            // it could not pay its part of the deficit.
+            guard h.margin + sign * h.quantity * (price - h.entryPrice) >= 0 else {
+                book.queueHead[s] += 1
+                continue
+            }
             let take = min(left, h.quantity)
             left -= take
             tally.deleveragedPositions += 1
@@ -535,8 +544,8 @@ public struct CascadeResolver: Sendable {
         return quantity - left
     }
 
-    /// Fills the deleveraging queue of side `s` with every candidate: the profitable open
-    /// positions with their rank at market price `x`, or — unranked — all open positions in
+    /// Fills the deleveraging queue of side `s` with every candidate: the open positions with
+    /// equity left at the ranking price `x` (the venue's mark), with their rank, or — unranked — all open positions in
     /// ladder order, then the re-inserted ones, rotated to a pseudo-random start fixed per path,
     /// step and side (already in order).
     func rank(side s: Int, ladderSide: LadderSide, cursor: Int, marketPrice x: Double, ranking: ADLRanking,
@@ -563,18 +572,8 @@ public struct CascadeResolver: Sendable {
             return
         }
         @inline(__always)
-        func rank(_ h: Holding) -> Double {
-            let pnl = sign * h.quantity * (x - h.entryPrice)
-            guard pnl > 0 else { return -.infinity }
-            if ranking == .pnlTimesMarginRatio {
-                let equity = h.margin + pnl
-                let maintenance = rule.maintenanceMargin(quantity: h.quantity, entryPrice: h.entryPrice, at: x)
-                return pnl / max(1, h.margin) * (equity > 0 ? maintenance / equity : 0)
-            }
-            let bankruptcy = MarginRule.bankruptcyPrice(sign: sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)
-            return sign * (x - h.entryPrice) / h.entryPrice * (x / abs(x - bankruptcy))
-        }
-        queue.reserveCapacity((n - cursor) / 2 + live.count)
+        func rank(_ h: Holding) -> Double { ranking.rank(h, sign: sign, at: x, rule: rule) }
+        queue.reserveCapacity(n - cursor + live.count)
         ladderSide.holdings.withUnsafeBufferPointer { holdings in
             for k in cursor..<n {
                 let value = rank(holdings[k])
