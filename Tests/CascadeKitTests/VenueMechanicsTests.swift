@@ -393,6 +393,13 @@ struct VenueMechanicsTests {
         #expect(rounds(.last, steps: 2, chain: long).liquidations == 100)
     }
 
+    @Test("mark windows in steps: 0 s is the index, 30 s on one-minute steps one step, 5 minutes five (docs/venues.md)",
+          arguments: [(0.0, 60.0, 0), (30, 60, 1), (300, 60, 5), (150, 60, 3), (60, 60, 1), (30, 1, 30), (1e9, 60, 600)])
+    func markWindows(_ window: Double, _ step: Double, _ steps: Int) {
+        #expect(LiquidationMechanics(mark: .index(window: window)).markWindowSteps(stepSeconds: step) == steps)
+        #expect(LiquidationMechanics(mark: .last).markWindowSteps(stepSeconds: step) == 0)
+    }
+
     @Test("money is conserved with every flow present, under every preset", arguments: VenuePreset.names)
     func conservation(_ venue: String) {
         let preset = VenuePreset.named(venue)!
