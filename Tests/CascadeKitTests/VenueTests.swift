@@ -62,6 +62,8 @@ struct VenueTests {
                 side: .long, quantity: 150_000, entry: 0.40, margin: 6_000, liquidation: 54_000 / 149_175, tier: 0),
         Example(label: "long 250 BTC (25,000 contracts): tier 2 whatever the price", venue: "okx", assetClass: .btc, side: .long,
                 quantity: 250, entry: 60_000, margin: 750_000, liquidation: 14_250_000 / (250 * 0.992), tier: 1),
+        Example(label: "long 150 BTC = 15,000 contracts exactly: tier 1 (inclusive cap)", venue: "okx", assetClass: .btc, side: .long,
+                quantity: 150, entry: 60_000, margin: 900_000, liquidation: 8_100_000 / 149.175, tier: 0),
         // BitMEX (linear, step risk limits at 100,000 USD/XBT, whole position at the step's rate).
         Example(label: "long 100 BTC @ 100,000, 10×", venue: "bitmex", assetClass: .btc, side: .long,
                 quantity: 100, entry: 100_000, margin: 1_000_000, liquidation: 9_000_000 / 99.5, tier: 0),
@@ -69,6 +71,8 @@ struct VenueTests {
                 quantity: 300, entry: 100_000, margin: 3_000_000, liquidation: 27_000_000 / 297, tier: 1),
         Example(label: "short 50 BTC @ 100,000, 20×", venue: "bitmex", assetClass: .btc, side: .short,
                 quantity: 50, entry: 100_000, margin: 250_000, liquidation: 5_250_000 / 50.25, tier: 0),
+        Example(label: "long 200 BTC = $20M exactly: the base risk limit (inclusive)", venue: "bitmex", assetClass: .btc, side: .long,
+                quantity: 200, entry: 100_000, margin: 2_000_000, liquidation: 18_000_000 / 199, tier: 0),
         // dYdX v4: one maintenance fraction per market (large-cap 1.2%, small-cap 5%).
         Example(label: "long 1 BTC @ 50,000, 20×", venue: "dydx-v4", assetClass: .btc, side: .long,
                 quantity: 1, entry: 50_000, margin: 2_500, liquidation: 47_500 / 0.988, tier: 0),
@@ -76,6 +80,8 @@ struct VenueTests {
                 quantity: 1, entry: 50_000, margin: 2_500, liquidation: 52_500 / 1.012, tier: 0),
         Example(label: "long 10 SOL @ 150, 5×", venue: "dydx-v4", assetClass: .altcoin, side: .long,
                 quantity: 10, entry: 150, margin: 300, liquidation: 1_200 / 9.5, tier: 0),
+        Example(label: "short 10 SOL @ 150, 5×", venue: "dydx-v4", assetClass: .altcoin, side: .short,
+                quantity: 10, entry: 150, margin: 300, liquidation: 1_800 / 10.5, tier: 0),
         // Hyperliquid: MMR = 1/(2·max leverage), tier at the notional at mark.
         Example(label: "long 1 BTC @ 100,000, 10×", venue: "hyperliquid", assetClass: .btc, side: .long,
                 quantity: 1, entry: 100_000, margin: 10_000, liquidation: 91_139.24, tier: 0),
@@ -83,6 +89,9 @@ struct VenueTests {
                 quantity: 1, entry: 100_000, margin: 10_000, liquidation: 108_641.98, tier: 0),
         Example(label: "long 2,000 BTC @ 100,000: tier 2 at entry and at the liquidation price", venue: "hyperliquid", assetClass: .btc,
                 side: .long, quantity: 2_000, entry: 100_000, margin: 20_000_000, liquidation: 91_346.15, tier: 1),
+        Example(label: "short 1,450 BTC @ 100,000, 10×: $145M at entry (tier 1), $157M at the liquidation price (tier 2)",
+                venue: "hyperliquid", assetClass: .btc, side: .short, quantity: 1_450, entry: 100_000, margin: 14_500_000,
+                liquidation: 161_375_000 / (1_450 * 1.025), tier: 1),
         Example(label: "SOL long 0.6 @ 173.06 (venue-reported 142.05186667)", venue: "hyperliquid", assetClass: .altcoin, side: .long,
                 quantity: 0.6, entry: 173.06, margin: 20.735658, liquidation: 142.051_866_67, tier: 0),
     ]
