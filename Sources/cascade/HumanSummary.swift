@@ -61,8 +61,16 @@ struct HumanSummary {
         if let share = m(.impactTriggeredShare), share.summary.count > 0 {
             lines.append("  triggered by impact      \(Format.percent(share.summary.mean)) of liquidated notional (mean over paths that liquidated)")
         }
-        lines.append("  insurance fund depleted  \(probability("insuranceFundDepleted")); any bad debt \(probability("badDebt"))"
-                     + (m(.badDebt).map { ", mean \(Format.money($0.summary.mean))" } ?? ""))
+        if c.separateFunds {
+            for (a, asset) in c.assets.enumerated() {
+                let label = "fund \(asset.symbol) depleted".padding(toLength: 23, withPad: " ", startingAt: 0)
+                lines.append("  \(label)  \(probability("insuranceFundDepleted.\(asset.symbol)")); bad debt \(probability("badDebt.\(asset.symbol)"))"
+                             + (stats.metric(PathColumn(.badDebt, asset: a)).map { ", mean \(Format.money($0.summary.mean))" } ?? ""))
+            }
+        } else {
+            lines.append("  insurance fund depleted  \(probability("insuranceFundDepleted")); any bad debt \(probability("badDebt"))"
+                         + (m(.badDebt).map { ", mean \(Format.money($0.summary.mean))" } ?? ""))
+        }
         if let adl = stats.probability("autoDeleveraging"), adl.count > 0, let notional = m(.adlNotional), let count = m(.adlCount) {
             lines.append("  auto-deleveraging        \(probability("autoDeleveraging")): mean \(Format.money(notional.summary.mean)) notional, "
                          + "\(String(format: "%.0f", count.summary.mean)) positions per path")

@@ -17,6 +17,8 @@ public struct InsuranceFund: Sendable, Equatable {
     /// The lowest and highest balance so far.
     public private(set) var lowest: Double
     public private(set) var peak: Double
+    /// The lowest balance since the last ``watch()`` (the start, before any).
+    public private(set) var lowestSinceWatch: Double
     /// Deficits nobody covered, in total (USD, ≥ 0).
     public private(set) var badDebt: Double
     /// Deficits covered by auto-deleveraging profitable traders, in total (USD, ≥ 0).
@@ -31,6 +33,7 @@ public struct InsuranceFund: Sendable, Equatable {
         balance = initial
         lowest = initial
         peak = initial
+        lowestSinceWatch = initial
         badDebt = 0
         deleveraged = 0
         netReceipts = 0
@@ -53,7 +56,14 @@ public struct InsuranceFund: Sendable, Equatable {
         let pay = min(-receipt, max(0, balance - floor))
         balance -= pay
         lowest = min(lowest, balance)
+        lowestSinceWatch = min(lowestSinceWatch, balance)
         return -receipt - pay
+    }
+
+    /// Starts watching for a new low: ``lowestSinceWatch`` is the balance now. (With several
+    /// funds on a path, the lowest of their total is found from the one fund a cascade touches.)
+    public mutating func watch() {
+        lowestSinceWatch = balance
     }
 
     /// Records that deleveraging covered `amount` of a shortfall.
@@ -67,6 +77,7 @@ public struct InsuranceFund: Sendable, Equatable {
         let pay = min(shortfall, balance)
         balance -= pay
         lowest = min(lowest, balance)
+        lowestSinceWatch = min(lowestSinceWatch, balance)
         badDebt += shortfall - pay
     }
 

@@ -91,7 +91,18 @@ public struct RunStatistics: Sendable {
         }
         event("anyLiquidation", "at least one position was liquidated", PathColumn(.liquidations)) { $0 > 0 }
         if config.insuranceFund > 0 {
-            event("insuranceFundDepleted", "the insurance fund reached zero", PathColumn(.insuranceFundMin)) { $0 <= 0 }
+            event("insuranceFundDepleted", config.separateFunds ? "the insurance funds' total reached zero" : "the insurance fund reached zero",
+                  PathColumn(.insuranceFundMin)) { $0 <= 0 }
+        }
+        if config.separateFunds, let initial = config.assetFunds {
+            for (a, symbol) in config.symbols.enumerated() where initial[a] > 0 {
+                event("insuranceFundDepleted.\(symbol)", "the insurance fund of \(symbol) reached zero",
+                      PathColumn(.insuranceFundMin, asset: a)) { $0 <= 0 }
+            }
+            for (a, symbol) in config.symbols.enumerated() {
+                event("badDebt.\(symbol)", "deficits in \(symbol) were left uncovered by its fund (bad debt > 0)",
+                      PathColumn(.badDebt, asset: a)) { $0 > 0 }
+            }
         }
         event("badDebt", "deficits were left uncovered (bad debt > 0)", PathColumn(.badDebt)) { $0 > 0 }
         event("autoDeleveraging", "auto-deleveraging closed at least one position", PathColumn(.adlCount)) { $0 > 0 }

@@ -259,7 +259,9 @@ public struct ExchangeSection: Sendable, Decodable, ScenarioSection {
     public var preset: String?
     public var maintenanceMarginRate: Double?
     public var liquidationFee: Double?
-    public var insuranceFund: Double
+    /// One number: a fund shared by every asset; a mapping of asset symbols to numbers: one
+    /// fund per asset.
+    public var insuranceFund: InsuranceFundSection
     public var markPrice: MarkPriceSection?
     /// false switches a preset's partial liquidation off.
     public var partialLiquidation: Bool?
@@ -276,10 +278,45 @@ public struct ExchangeSection: Sendable, Decodable, ScenarioSection {
         preset = try c.optional(String.self, forKey: .preset)
         maintenanceMarginRate = try c.optional(Double.self, forKey: .maintenanceMarginRate)
         liquidationFee = try c.optional(Double.self, forKey: .liquidationFee)
-        insuranceFund = try c.value(Double.self, forKey: .insuranceFund)
+        insuranceFund = try c.value(InsuranceFundSection.self, forKey: .insuranceFund)
         markPrice = try c.optional(MarkPriceSection.self, forKey: .markPrice)
         partialLiquidation = try c.optional(Bool.self, forKey: .partialLiquidation)
         autoDeleveraging = try c.optional(Bool.self, forKey: .autoDeleveraging)
+    }
+}
+
+/// `exchange.insuranceFund:` — the starting balance (USD) of one fund that every asset shares
+/// (`insuranceFund: 5.0e8`), or of one fund per asset, keyed by the assets' symbols
+/// (`insuranceFund: {BTCUSDT: 5.0e8, SOLUSDT: 2.0e7}`): an asset's deficits are then paid only
+/// by its own fund, as on venues that keep funds apart (Binance for some contracts, Bybit's
+/// isolated pools, dYdX's isolated markets).
+public enum InsuranceFundSection: Sendable, Decodable, Equatable, ScenarioValue {
+    case shared(Double)
+    /// (symbol, starting balance) in the order written.
+    case perAsset([Fund])
+
+    public struct Fund: Sendable, Equatable {
+        public var symbol: String
+        public var amount: Double
+    }
+
+    static var expectation: String { "a number (one shared fund) or a mapping of asset symbols to numbers (one fund per asset)" }
+    static var plural: String { "numbers or mappings of asset symbols to numbers" }
+
+    public init(from decoder: any Decoder) throws {
+        if let mapping = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            self = .perAsset(try mapping.allKeys.map { Fund(symbol: $0.stringValue, amount: try mapping.value(Double.self, forKey: $0)) })
+        } else {
+            self = .shared(try decoder.singleValueContainer().decode(Double.self))
+        }
+    }
+
+    /// The sum of the starting balances (USD).
+    public var total: Double {
+        switch self {
+        case let .shared(amount): amount
+        case let .perAsset(funds): funds.reduce(0) { $0 + $1.amount }
+        }
     }
 }
 

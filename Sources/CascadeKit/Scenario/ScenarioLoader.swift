@@ -163,8 +163,11 @@ public enum ScenarioLoader {
         var config = SimulationConfig(
             seed: scenario.seed, paths: sim.paths, steps: steps, stepSeconds: sim.step.seconds,
             assets: assetConfigs, correlationFactor: correlationFactor,
-            insuranceFund: scenario.exchange.insuranceFund, maxCascadeRounds: sim.maxCascadeRounds,
+            insuranceFund: scenario.exchange.insuranceFund.total, maxCascadeRounds: sim.maxCascadeRounds,
             timeSeries: TimeSeriesLayout(steps: steps, stride: stride, relativeAccuracy: scenario.report.timeseriesAccuracy))
+        if case let .perAsset(funds) = scenario.exchange.insuranceFund, assets.count > 1 {
+            config.assetFunds = assets.map { asset in funds.first { $0.symbol == asset.symbol }!.amount }
+        }
         config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
         if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
         let outputs = Set(scenario.report.outputs)

@@ -65,7 +65,24 @@ public enum ScenarioValidator {
         } else if ex.preset == nil {
             v.add("exchange.liquidationFee", "missing; expected the clearance fee rate, or a venue preset (exchange.preset)")
         }
-        v.nonNegative(ex.insuranceFund, "exchange.insuranceFund", atMost: ModelLimits.money)
+        switch ex.insuranceFund {
+        case let .shared(amount):
+            v.nonNegative(amount, "exchange.insuranceFund", atMost: ModelLimits.money)
+        case let .perAsset(funds):
+            let symbols = scenario.market.assets.map(\.symbol)
+            for fund in funds {
+                let key = "exchange.insuranceFund.\(ErrorText.clipped(fund.symbol))"
+                if symbols.contains(fund.symbol) {
+                    v.nonNegative(fund.amount, key, atMost: ModelLimits.money)
+                } else {
+                    v.add(key, "'\(ErrorText.clipped(fund.symbol))' is not an asset of market.assets; expected one fund per asset, keyed by its symbol (\(symbols.joined(separator: ", ")))")
+                }
+            }
+            for symbol in symbols where !funds.contains(where: { $0.symbol == symbol }) {
+                v.add("exchange.insuranceFund", "has no fund for asset '\(symbol)'; expected a fund for every asset (\(symbols.joined(separator: ", "))), or one number for a fund they share")
+            }
+            v.nonNegative(ex.insuranceFund.total, "exchange.insuranceFund (the sum of the funds)", atMost: ModelLimits.money)
+        }
         if let mark = ex.markPrice {
             if !["last", "index"].contains(mark.type) {
                 v.add("exchange.markPrice.type", "'\(mark.type)' is not allowed; expected last or index")

@@ -152,6 +152,12 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var notionalBucket: [Int32]
     var fundBucket: [Int32]
     var tallies: [PathTally]
+    /// With separate funds (``SimulationConfig/separateFunds``), each asset's fund on each path,
+    /// at `b * assets + a`; a path's tally holds the fund of the asset being resolved, for the
+    /// length of the resolution. Empty when the assets share the tally's fund.
+    var funds: [InsuranceFund]
+    /// With separate funds, the lowest total of a path's funds so far.
+    var lowestFundTotal: [Double]
     /// Indices of the paths whose threshold was crossed in the current step (one asset).
     var crossing: [Int]
     /// Paths that liquidated in the current step (any asset), each once; and a flag per path.
@@ -197,6 +203,14 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         notionalBucket = Array(repeating: 0, count: capacity)
         fundBucket = notionalBucket
         tallies = Array(repeating: PathTally(insuranceFund: config.insuranceFund, drawdownLimit: config.fundDrawdownLimit), count: capacity)
+        if config.separateFunds, let initial = config.assetFunds {
+            let perPath = initial.map { InsuranceFund(initial: $0, drawdownLimit: config.fundDrawdownLimit) }
+            funds = Array((0..<capacity).map { _ in perPath }.joined())
+            lowestFundTotal = Array(repeating: config.insuranceFund, count: capacity)
+        } else {
+            funds = []
+            lowestFundTotal = []
+        }
         crossing = Array(repeating: 0, count: capacity)
         touched = Array(repeating: 0, count: capacity)
         isTouched = Array(repeating: false, count: capacity)
@@ -335,6 +349,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
         for b in 0..<n {
             tallies[b] = PathTally(insuranceFund: config.insuranceFund, drawdownLimit: config.fundDrawdownLimit)
+            if let initial = config.assetFunds, config.separateFunds {
+                for a in initial.indices { funds[b * initial.count + a] = InsuranceFund(initial: initial[a], drawdownLimit: config.fundDrawdownLimit) }
+                lowestFundTotal[b] = config.insuranceFund
+            }
             notionalBucket[b] = LogBucketMapping.zeroBucket
             fundBucket[b] = initialFundBucket
             recorder.recordNotionalChange(row: 0, from: TimeSeriesRecorder.noBucket, to: LogBucketMapping.zeroBucket)
@@ -429,7 +447,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 // changes is usually out of cache), so that these misses overlap; then the changes.
                 for i in 0..<touchedCount {
                     let b = touched[i]
-                    let new = SIMD2(mapping.bucket(value: tallies[b].executedNotional), mapping.bucket(value: tallies[b].fund.balance))
+                    let new = SIMD2(mapping.bucket(value: tallies[b].executedNotional), mapping.bucket(value: fundBalance(path: b)))
                     touchedBuckets[i] = new
                     recorder.prefetchChanges(row: row, notional: (notionalBucket[b], new[0]), fund: (fundBucket[b], new[1]))
                 }
@@ -452,7 +470,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             if let exact, recordRow {
                 for b in 0..<n {
                     exact.set(column: 2 * assets.count, row: row, path: first + b, tallies[b].executedNotional)
-                    exact.set(column: 2 * assets.count + 1, row: row, path: first + b, tallies[b].fund.balance)
+                    exact.set(column: 2 * assets.count + 1, row: row, path: first + b, fundBalance(path: b))
                 }
             }
             if let control, recordRow || touchedRow {
@@ -512,10 +530,23 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             }
             let before = lanes.notional[b]
             var notional = before
+            // With separate funds, the asset's own fund pays its deficits.
+            let fundSlot = funds.isEmpty ? -1 : b * assets.count + lanes.index
+            if fundSlot >= 0 {
+                tallies[b].fund = funds[fundSlot]
+                tallies[b].fund.watch()
+            }
             let jb = lanes.resolver.resolve(
                 path: first + b, step: step, logFundamental: logF[b], startImpact: j[b], markBasis: lanes.markBasis(b),
                 longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], book: &lanes.books[b],
                 tally: &tallies[b], assetNotional: &notional, map: &map, observer: &observer)
+            if fundSlot >= 0 {
+                funds[fundSlot] = tallies[b].fund
+                // Only this fund moved: the total's low is the others' balances plus its low.
+                var others = 0.0
+                for a in assets.indices where a != lanes.index { others += funds[b * assets.count + a].balance }
+                lowestFundTotal[b] = min(lowestFundTotal[b], others + tallies[b].fund.lowestSinceWatch)
+            }
             lanes.notional[b] = notional
             if let ended = lanes.cascades[b].step(path: first + b, asset: lanes.index, step: step, rounds: tallies[b].lastRounds,
                                                   notional: notional - before, j: jb),
@@ -538,10 +569,36 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
     }
 
+    /// The balance of path `b`'s fund, or the total of its assets' funds.
+    func fundBalance(path b: Int) -> Double {
+        if funds.isEmpty { return tallies[b].fund.balance }
+        var total = 0.0
+        for a in assets.indices { total += funds[b * assets.count + a].balance }
+        return total
+    }
+
+    /// The fund totals of path `b` over its assets' funds.
+    func fundTotals(path b: Int) -> (netReceipts: Double, balance: Double, lowest: Double, badDebt: Double, deleveraged: Double) {
+        if funds.isEmpty {
+            let f = tallies[b].fund
+            return (f.netReceipts, f.balance, f.lowest, f.badDebt, f.deleveraged)
+        }
+        var total = (netReceipts: 0.0, balance: 0.0, lowest: lowestFundTotal[b], badDebt: 0.0, deleveraged: 0.0)
+        for a in assets.indices {
+            let f = funds[b * assets.count + a]
+            total.netReceipts += f.netReceipts
+            total.balance += f.balance
+            total.badDebt += f.badDebt
+            total.deleveraged += f.deleveraged
+        }
+        return total
+    }
+
     mutating func writeResults(first: Int, n: Int, into results: PathResultsWriter) {
         for b in 0..<n {
             let t = tallies[b]
             let p = first + b
+            let fund = fundTotals(path: b)
             results.set(.liquidatedNotional, nil, p, t.executedNotional)
             results.set(.liquidatedLongNotionalAtEntry, nil, p, t.longEntryNotional)
             results.set(.liquidatedShortNotionalAtEntry, nil, p, t.shortEntryNotional)
@@ -553,15 +610,25 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             results.set(.priceLimitHits, nil, p, Double(t.priceLimitHits))
             results.set(.marginLost, nil, p, t.marginLost)
             results.set(.counterpartyGains, nil, p, t.counterpartyGains)
-            results.set(.fundReceipts, nil, p, t.fund.netReceipts)
+            results.set(.fundReceipts, nil, p, fund.netReceipts)
             results.set(.liquidationFees, nil, p, t.fees)
-            results.set(.insuranceFundEnd, nil, p, t.fund.balance)
-            results.set(.insuranceFundMin, nil, p, t.fund.lowest)
-            results.set(.badDebt, nil, p, t.fund.badDebt)
+            results.set(.insuranceFundEnd, nil, p, fund.balance)
+            results.set(.insuranceFundMin, nil, p, fund.lowest)
+            results.set(.badDebt, nil, p, fund.badDebt)
             results.set(.partialLiquidations, nil, p, Double(t.partialLiquidations))
             results.set(.adlCount, nil, p, Double(t.deleveragedPositions))
             results.set(.adlNotional, nil, p, t.deleveragedNotional)
-            results.set(.adlCoveredDeficit, nil, p, t.fund.deleveraged)
+            results.set(.adlCoveredDeficit, nil, p, fund.deleveraged)
+            if !funds.isEmpty {
+                for a in assets.indices {
+                    let f = funds[b * assets.count + a]
+                    results.set(.fundReceipts, a, p, f.netReceipts)
+                    results.set(.insuranceFundEnd, a, p, f.balance)
+                    results.set(.insuranceFundMin, a, p, f.lowest)
+                    results.set(.badDebt, a, p, f.badDebt)
+                    results.set(.adlCoveredDeficit, a, p, f.deleveraged)
+                }
+            }
             results.set(.firstLiquidationTime, nil, p,
                         t.firstLiquidationStep < 0 ? .nan : Double(t.firstLiquidationStep + 1) * config.stepSeconds)
             var eventCount = 0, largest = -Double.infinity, longest = 0

@@ -128,6 +128,17 @@ extension PathMetric {
     }
 }
 
+extension PathMetric {
+    /// Whether the metric is a fund's: reported also for each asset's own fund when the assets
+    /// keep their funds apart (``SimulationConfig/assetFunds``).
+    public var isPerFund: Bool {
+        switch self {
+        case .fundReceipts, .insuranceFundEnd, .insuranceFundMin, .badDebt, .adlCoveredDeficit: true
+        default: false
+        }
+    }
+}
+
 /// A column of `paths.csv`: a metric over all assets (`asset` nil) or for one asset.
 public struct PathColumn: Hashable, Sendable {
     public var metric: PathMetric
@@ -139,14 +150,16 @@ public struct PathColumn: Hashable, Sendable {
     }
 
     /// The columns of a run with `assets` assets: every metric over all assets, then for each
-    /// asset its price metrics (and, with several assets, its liquidated notional). With one
-    /// asset its price metrics stand in for the totals, under the plain names.
-    public static func layout(assets: Int) -> [PathColumn] {
+    /// asset its price metrics (and, with several assets, its liquidated notional, and with
+    /// `separateFunds` its fund's metrics). With one asset its price metrics stand in for the
+    /// totals, under the plain names.
+    public static func layout(assets: Int, separateFunds: Bool = false) -> [PathColumn] {
         if assets == 1 { return PathMetric.allCases.map { PathColumn($0, asset: $0.isPerAsset ? 0 : nil) } }
         var columns = PathMetric.allCases.filter { !$0.isPerAsset }.map { PathColumn($0) }
         for a in 0..<assets {
             columns.append(PathColumn(.liquidatedNotional, asset: a))
             columns += PathMetric.allCases.filter(\.isPerAsset).map { PathColumn($0, asset: a) }
+            if separateFunds { columns += PathMetric.allCases.filter(\.isPerFund).map { PathColumn($0, asset: a) } }
         }
         return columns
     }
@@ -167,18 +180,18 @@ public struct PathResults: Sendable {
     /// values[column * paths + path]
     public internal(set) var values: [Double]
 
-    public init(paths: Int, symbols: [String]) {
-        self.init(uninitializedPaths: paths, symbols: symbols)
+    public init(paths: Int, symbols: [String], separateFunds: Bool = false) {
+        self.init(uninitializedPaths: paths, symbols: symbols, separateFunds: separateFunds)
         values.withUnsafeMutableBufferPointer { $0.initialize(repeating: .nan) }
     }
 
     /// Results whose values are not yet set: whoever creates them sets every value (the engine's
     /// workers NaN-fill the paths of each chunk before simulating it, so the memory is first
     /// touched by the threads, in parallel, and while it is in their cache).
-    init(uninitializedPaths paths: Int, symbols: [String]) {
+    init(uninitializedPaths paths: Int, symbols: [String], separateFunds: Bool = false) {
         self.paths = paths
         self.symbols = symbols
-        columns = PathColumn.layout(assets: symbols.count)
+        columns = PathColumn.layout(assets: symbols.count, separateFunds: separateFunds)
         index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
         let count = paths * columns.count
         values = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }

@@ -43,8 +43,14 @@ public struct SimulationConfig: Sendable {
     /// Lower Cholesky factor (row-major K×K) of the assets' correlation matrix; nil for one asset
     /// or independent assets.
     public var correlationFactor: [Double]?
-    /// Insurance fund at time 0 (USD), shared by all assets.
+    /// Insurance fund at time 0 (USD): the one fund all assets share, or the sum of
+    /// ``assetFunds``.
     public var insuranceFund: Double
+    /// With several assets, each asset's own fund at time 0 (USD, by asset): an asset's deficits
+    /// are paid only by its fund. nil: one fund, ``insuranceFund``, shared by all assets.
+    public var assetFunds: [Double]? = nil {
+        didSet { if let assetFunds { insuranceFund = assetFunds.reduce(0, +) } }
+    }
     /// The fraction below its peak the fund may fall before deleveraging (nil: down to zero).
     public var fundDrawdownLimit: Double? = nil
     /// Most cascade rounds resolved within one step; what is left carries to the next step.
@@ -92,6 +98,9 @@ public struct SimulationConfig: Sendable {
 
     /// The horizon in seconds.
     public var horizonSeconds: Double { Double(steps) * stepSeconds }
+
+    /// Whether each asset has a fund of its own (``assetFunds``, with more than one asset).
+    public var separateFunds: Bool { assetFunds != nil && assets.count > 1 }
 
     /// The asset symbols, in order.
     public var symbols: [String] { assets.map(\.symbol) }
