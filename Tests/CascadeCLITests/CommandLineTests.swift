@@ -326,6 +326,27 @@ struct CommandLineTests {
         }
     }
 
+    @Test("liquidation-price on an inverse contract: contracts and a margin in the coin; refusals name the option")
+    func inverseLiquidationPrice() throws {
+        let base = ["liquidation-price", "--venue", "bitmex", "--symbol", "XBTUSD", "--side", "long", "--entry", "10000", "--quantity", "200000"]
+        let json = try Self.cascade(base + ["--margin", "1", "--funding-rate", "0.0001", "--json"])
+        #expect(json.status == 0 && json.stdout.hasPrefix("{\"contract\": \"inverse\", \"coin\": \"XBT\", \"liquidationPrice\": 9577.5578"),
+                "\(json.stdout)")
+        let text = try Self.cascade(base + ["--leverage", "20"])
+        #expect(text.status == 0 && text.stdout.contains("bankruptcy price   9523.81"), "\(text.stdout)")
+        for (arguments, message) in [
+            (["--leverage", "20", "--tier-table", "btc"], "--tier-table does not apply to XBTUSD, an inverse contract with its own risk limits"),
+            (["--leverage", "101"], "leverage 101× is above bitmex's maximum 100× for a position of this size (tier 1); the venue would not open it"),
+            (["--leverage", "20", "--funding-rate", "0.5"], "--funding-rate 0.5 is out of range; expected a fraction between -0.1 and 0.1"),
+        ] {
+            let result = try Self.cascade(base + arguments)
+            #expect(result.status == 1 && result.stderr == "error: \(message)\n" && result.stdout.isEmpty, "\(arguments): \(result.stderr)")
+        }
+        let linear = try Self.cascade(["liquidation-price", "--venue", "bitmex", "--symbol", "XBTUSDT", "--side", "long", "--entry", "10000",
+                                       "--quantity", "2", "--leverage", "20", "--funding-rate", "0.0001"])
+        #expect(linear.status == 1 && linear.stderr.contains("--funding-rate applies only to an inverse contract"), "\(linear.stderr)")
+    }
+
     @Test("validate accepts the bundled scenarios")
     func validateBundled() throws {
         for name in ["calm-day", "flash-crash"] {

@@ -12,6 +12,8 @@ public enum LiquidationCalculator {
         case aboveMaximumLeverage(leverage: Double, maximum: Double, tier: Int, venue: String)
         /// Equity at entry (the margin) is at or below the maintenance margin at entry.
         case liquidatableAtEntry(margin: Double, maintenance: Double)
+        /// An inverse position worth more (coin, at entry) than the largest risk limit known.
+        case beyondKnownTiers(value: Double, cap: Double, coin: String, symbol: String)
 
         public var description: String {
             switch self {
@@ -24,6 +26,9 @@ public enum LiquidationCalculator {
             case let .liquidatableAtEntry(margin, maintenance):
                 "the position is liquidatable at entry: its margin \(CSVFormat.number(margin)) is not above its maintenance "
                     + "margin \(CSVFormat.number(maintenance)); the venue would not open it"
+            case let .beyondKnownTiers(value, cap, coin, symbol):
+                "the position is worth \(CSVFormat.number(value)) \(coin) at entry, above the largest \(symbol) risk limit known "
+                    + "here (\(CSVFormat.number(cap)) \(coin); docs/venues.md, \"Inverse contracts\")"
             }
         }
     }
@@ -75,5 +80,47 @@ public enum LiquidationCalculator {
         }
         return Quote(assetClass: assetClass, rule: rule, liquidationPrice: price, bankruptcyPrice: bankruptcy, tier: tier,
                      tierAtEntry: tierAtEntry, leverage: leverage, warnings: warnings)
+    }
+
+    /// A quote for an inverse contract: prices in USD, margin and maintenance in the coin.
+    public struct InverseQuote: Sendable, Equatable {
+        public var contract: InverseContract
+        public var rule: InverseMarginRule
+        /// +∞ for a short that cannot be liquidated or go bankrupt.
+        public var liquidationPrice: Double
+        public var bankruptcyPrice: Double
+        /// Maintenance margin (coin) and the tier (0-based; by the value at entry).
+        public var maintenance: Double
+        public var tier: Int
+        /// (Q·contract value / E) / margin.
+        public var leverage: Double
+        public var warnings: [String]
+    }
+
+    /// The quote of `contracts` contracts of the inverse `contract` at `entry` (USD) with isolated
+    /// `margin` (coin), counting `fundingRate` where the venue counts funding in maintenance.
+    public static func inverseQuote(contract: InverseContract, side: Side, entry: Double, contracts: Double, margin: Double,
+                                    fundingRate: Double = 0) throws(Refusal) -> InverseQuote {
+        let rule = contract.rule(fundingRate: fundingRate)
+        let q = contracts * contract.contractValue
+        let value = q / entry
+        if let last = rule.tiers.last, value > last.cap {
+            throw .beyondKnownTiers(value: value, cap: last.cap, coin: contract.coin, symbol: contract.symbol)
+        }
+        let tier = rule.tierIndex(value: value)
+        let leverage = value / margin
+        if leverage > rule.tiers[tier].maxLeverage {
+            throw .aboveMaximumLeverage(leverage: leverage, maximum: rule.tiers[tier].maxLeverage, tier: tier, venue: contract.venue)
+        }
+        let maintenance = rule.maintenanceMargin(side: side, contracts: q, entryPrice: entry, margin: margin, at: entry)
+        if margin <= maintenance { throw .liquidatableAtEntry(margin: margin, maintenance: maintenance) }
+        let (price, _) = rule.liquidationPrice(side: side, contracts: q, entryPrice: entry, margin: margin)
+        var warnings = ["\(contract.symbol) is an inverse contract: the simulation models it as linear (docs/venues.md); these prices are the inverse rule's"]
+        if leverage <= 1 && side == .short {
+            warnings.append("the margin covers the position's value at entry (leverage \(CSVFormat.number(leverage))×, at most 1×): this short cannot go bankrupt")
+        }
+        return InverseQuote(contract: contract, rule: rule, liquidationPrice: price,
+                            bankruptcyPrice: InverseMarginRule.bankruptcyPrice(side: side, contracts: q, entryPrice: entry, margin: margin),
+                            maintenance: maintenance, tier: tier, leverage: leverage, warnings: warnings)
     }
 }
