@@ -137,6 +137,9 @@ struct ScenarioValidationTests {
         // Stress shocks
         Row(change: ("      model:", "      shocks:\n        - {at: 2h, move: -0.1}\n      model:"),
             location: "market.assets[0].shocks[0].at", message: "2h is beyond the horizon 1h"),
+        // Found by the libFuzzer target: printing 1e23 days trapped in Int(_:).
+        Row(change: ("      model:", "      shocks:\n        - {at: 100000000000000000000000d, move: -0.1}\n      model:"),
+            location: "market.assets[0].shocks[0].at", message: "1e+23d is beyond the horizon 1h"),
         Row(change: ("      model:", "      shocks:\n        - {at: 30m, move: -1.5, over: 10m}\n      model:"),
             location: "market.assets[0].shocks[0].move", message: "-1.5 is out of range; expected a relative move > -1"),
         Row(change: ("      model:", "      shocks:\n        - {at: 30m, move: -0.1, over: 45m}\n      model:"),
@@ -305,9 +308,21 @@ struct ScenarioValidationTests {
         #expect(TimeSpan(parsing: text)?.seconds == seconds)
     }
 
-    @Test("non-durations are refused", arguments: ["", "5", "m", "-1m", "1 m", "1w", "abc", "1h30", "h1"])
+    @Test("non-durations are refused", arguments: ["", "5", "m", "-1m", "1 m", "1w", "abc", "1h30", "h1",
+                                                   // Finite parts whose total is not: 1e308 days.
+                                                   "1" + String(repeating: "0", count: 308) + "d"])
     func notDurations(_ text: String) {
         #expect(TimeSpan(parsing: text) == nil)
+    }
+
+    /// Found by the libFuzzer target: a shock at 1e23 days printed through Int(_:), which traps.
+    @Test("durations too long for an Int print without trapping")
+    func hugeDurations() {
+        #expect(TimeSpan(seconds: 1e23 * 86_400).description == "1e+23d")
+        #expect(TimeSpan(seconds: 0x1p53 * 86_400).description == "9007199254740992.0d")
+        #expect(TimeSpan(seconds: 0x1p52 * 60).description == "4503599627370496m")
+        #expect(TimeSpan(seconds: 90).description == "90s" && TimeSpan(seconds: 3_600).description == "1h")
+        #expect(TimeSpan(seconds: 1.5).description == "1.5s" && TimeSpan(seconds: 0).description == "0s")
     }
 }
 

@@ -28,7 +28,7 @@ public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
                 return nil
             }
         }
-        guard parts > 0, number.isEmpty else { return nil }
+        guard parts > 0, number.isEmpty, total.isFinite else { return nil }
         seconds = total
     }
 
@@ -48,12 +48,20 @@ public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
         self = span
     }
 
-    /// The shortest exact rendering: `90s` → `90s`, `3600s` → `1h`.
+    /// The shortest exact rendering: `90s` → `90s`, `3600s` → `1h`; a whole number of units is
+    /// written without a fraction up to 2⁵³ (past that, and for fractions, as Swift prints a
+    /// Double: `1e+23d`).
     public var description: String {
         for unit in Self.units.reversed() where seconds >= unit.seconds {
             let value = seconds / unit.seconds
-            if value == value.rounded() { return "\(Int(value))\(unit.suffix)" }
+            if value == value.rounded() { return Self.render(value) + unit.suffix }
         }
-        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+        return Self.render(seconds) + "s"
+    }
+
+    /// `value` as a whole number where it is one that an Int holds exactly, else Swift's
+    /// shortest round-trip form.
+    static func render(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 0x1p53 ? String(Int(value)) : String(value)
     }
 }
