@@ -31,6 +31,10 @@ struct InverseContractTests {
 
     @Test("BitMEX: the four-step XBTUSD example — 200,000 contracts at 10,000, 1 XBT, funding 0.01% [S 2020-02-24]")
     func bitmexExample() throws {
+        // The example uses the taker fee of its day, 0.075% (0.05% now).
+        var xbtusd = xbtusd
+        #expect(xbtusd.takerFee == 0.0005)
+        xbtusd.takerFee = 0.000_75
         let quote = try LiquidationCalculator.inverseQuote(contract: xbtusd, side: .long, entry: 10_000, contracts: 200_000,
                                                            margin: 1, fundingRate: 0.0001)
         // 1) bankruptcy 10,000·20/21; 2) bankruptcy value 200,000/P_bk = 21 XBT;
@@ -52,8 +56,8 @@ struct InverseContractTests {
         let atCap = try LiquidationCalculator.inverseQuote(contract: xbtusd, side: .short, entry: 10_000, contracts: 2_000_000, margin: 20)
         let above = try LiquidationCalculator.inverseQuote(contract: xbtusd, side: .short, entry: 10_000, contracts: 2_000_100, margin: 20)
         #expect(atCap.tier == 0 && above.tier == 1)
-        #expect(isClose(atCap.maintenance, 0.005 * 200 + 0.000_75 * 2_000_000 * (1 / 10_000.0 - 20 / 2_000_000.0), relative: 1e-13))
-        #expect(isClose(above.maintenance, 0.01 * 200.01 + 0.000_75 * 2_000_100 * (1 / 10_000.0 - 20 / 2_000_100.0), relative: 1e-13))
+        #expect(isClose(atCap.maintenance, 0.005 * 200 + 0.000_5 * 2_000_000 * (1 / 10_000.0 - 20 / 2_000_000.0), relative: 1e-13))
+        #expect(isClose(above.maintenance, 0.01 * 200.01 + 0.000_5 * 2_000_100 * (1 / 10_000.0 - 20 / 2_000_100.0), relative: 1e-13))
         // 10× short: liquidation above entry, at equity = maintenance.
         #expect(above.liquidationPrice > 10_000 && above.liquidationPrice < above.bankruptcyPrice)
         #expect(isClose(equity(.short, q: 2_000_100, e: 10_000, m: 20, at: above.liquidationPrice), above.maintenance, relative: 1e-12))

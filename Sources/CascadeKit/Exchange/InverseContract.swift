@@ -27,9 +27,11 @@ public struct InverseContract: Sendable, Equatable {
         // XBTUSD: 1 USD contracts, risk limit 200 XBT then steps of 150 XBT [S: BitMEX instrument
         // data in ccxt's fixture, 2026-05-21], MM 0.5% and IM 1% at the base, each step +0.5%
         // [V: BitMEX risk-limit examples]; maintenance 0.5% × entry value + (taker fee + funding)
-        // × bankruptcy value [S: 2020 guide and BitMEX support]; taker fee 0.075% [S: 2018–2020
-        // guides; the current fee schedule was not read].
-        InverseContract(venue: "bitmex", symbol: "XBTUSD", coin: "XBT", contractValue: 1, takerFee: 0.00075,
+        // × bankruptcy value [S: 2020 guide and BitMEX support]; taker fee 0.05%, the instrument's
+        // `takerFee` [S: BitMEX `GET /instrument?symbol=XBTUSD` response of 2024-11-24, kept as
+        // test data in nautilus_trader; an account's fee tier may differ]. It was 0.075% in
+        // 2018–2020 (BitMEX's fee page of 2019 [V]).
+        InverseContract(venue: "bitmex", symbol: "XBTUSD", coin: "XBT", contractValue: 1, takerFee: 0.0005,
                         tiers: VenuePreset.bitmexTable(baseLimit: 200, step: 150, baseMM: 0.005, baseIM: 0.01), countsFunding: true),
         // BTCUSD (inverse perpetual): 1 USD contracts; first risk limit 150 BTC at MMR 0.5%, IMR 1%,
         // 100× [V: Bybit v5 API "Get Risk Limit" example, 2022-12-26]; the higher limits were not
