@@ -43,15 +43,20 @@ validate: release
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
 
-## fuzz: the libFuzzer target of the scenario decoder for FUZZ_SECONDS (separate package under
-## Fuzz/; docs/fuzzing.md). Mutates a copy of Fuzz/Corpus; a crashing input lands in Fuzz/artifacts/.
+## fuzz: the libFuzzer target of the scenario decoder (separate package under Fuzz/; docs/fuzzing.md).
+## Mutates a copy of Fuzz/Corpus for FUZZ_SECONDS, or exactly FUZZ_RUNS inputs from FUZZ_SEED (what CI
+## runs: the same inputs every time). A crashing input lands in Fuzz/artifacts/. Swift's own crash
+## backtracer is switched off so that libFuzzer's handler writes that input.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= -1
+FUZZ_SEED    ?= 0
 fuzz: deps
 	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer
 	@mkdir -p Fuzz/artifacts
 	@work=$$(mktemp -d) && cp Fuzz/Corpus/*.yaml "$$work"/ && \
-	Fuzz/.build/release/ScenarioDecoderFuzzer "$$work" -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
-		-timeout=10 -print_final_stats=1 -artifact_prefix=Fuzz/artifacts/ ; status=$$?; rm -rf "$$work"; exit $$status
+	SWIFT_BACKTRACE=enable=no Fuzz/.build/release/ScenarioDecoderFuzzer "$$work" -max_total_time=$(FUZZ_SECONDS) \
+		-runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=Fuzz/artifacts/ ; status=$$?; rm -rf "$$work"; exit $$status
 
 deps:
 	@if ! pkg-config --exists openblas 2>/dev/null; then \
