@@ -121,6 +121,53 @@ struct InverseContractTests {
         #expect(rule.liquidationPrice(side: .long, contracts: 300_000, entryPrice: 30_000, margin: 1.2).tier == 2)
     }
 
+    /// The reciprocal form against the inverse rule's own formulas, on random positions of each
+    /// maintenance kind: XBTUSD's risk limits with funding, Bybit's BTCUSD, a COIN-M table with
+    /// deductions.
+    @Test("in y = 1/P an inverse rule is a linear one: same liquidation, bankruptcy, maintenance and tier")
+    func reciprocalForm() {
+        let coinM = InverseMarginRule(tiers: MarginTier.table(caps: [5, 10, 50, .infinity], maxLeverage: [125, 100, 50, 20],
+                                                              rates: [0.004, 0.005, 0.01, 0.025]),
+                                      maintenance: .valueAtLiquidation)
+        let rules = [xbtusd.rule(fundingRate: 0.0001), xbtusd.rule(fundingRate: -0.0003), bybit.rule(fundingRate: 0), coinM]
+        var random = Xoshiro256Plus(seed: 2026, path: 0)
+        // 1/x rounds: equal to a few ulps.
+        func same(_ a: Double, _ b: Double) -> Bool { a == b || abs(a - b) <= 1e-12 * max(abs(a), abs(b)) }
+        for (r, rule) in rules.enumerated() {
+            let y = rule.reciprocal
+            for _ in 0..<2_000 {
+                let side: Side = Xoshiro256Plus.uniform(random.next()) < 0.5 ? .long : .short
+                let e = 1_000 * Foundation.exp(5 * Xoshiro256Plus.uniform(random.next()))             // 1,000 to 148,000 USD
+                let value = Foundation.exp(10 * Xoshiro256Plus.uniform(random.next()) - 4)           // 0.018 to 403 coin at entry
+                let q = value * e
+                let leverage = 0.8 + 60 * Xoshiro256Plus.uniform(random.next())
+                let m = value / leverage
+                let p = InverseMarginRule.reciprocalPosition(side: side, contracts: q, entryPrice: e, margin: m)
+                #expect(p.side != side && p.quantity == q && p.entryPrice == 1 / e && same(p.margin, m))
+                let s = p.side.sign
+                // Bankruptcy: 1/P_bk, and 0 in y where the inverse short has none.
+                let bankruptcy = InverseMarginRule.bankruptcyPrice(side: side, contracts: q, entryPrice: e, margin: m)
+                let yBankruptcy = MarginRule.bankruptcyPrice(sign: s, quantity: q, entryPrice: 1 / e, margin: m)
+                #expect(bankruptcy == .infinity ? yBankruptcy <= 0 : same(1 / bankruptcy, yBankruptcy), "rule \(r): \(bankruptcy) \(yBankruptcy)")
+                // Liquidation: 1/P_liq in the same tier; 0 in y where P_liq is +∞.
+                let (price, tier) = rule.liquidationPrice(side: side, contracts: q, entryPrice: e, margin: m)
+                let (yPrice, yTier) = y.liquidationPrice(side: p.side, quantity: q, entryPrice: 1 / e, margin: m)
+                #expect(price == .infinity ? yPrice == 0 : same(1 / price, yPrice), "rule \(r): \(price) vs 1/\(yPrice)")
+                #expect(price == .infinity || tier == yTier, "rule \(r): tier \(tier) vs \(yTier)")
+                // Maintenance at a few prices, and the liquidation condition on either side of P_liq.
+                for at in [e, e * 0.7, e * 1.3] {
+                    #expect(same(rule.maintenanceMargin(side: side, contracts: q, entryPrice: e, margin: m, at: at),
+                                 y.maintenanceMargin(sign: s, quantity: q, entryPrice: 1 / e, margin: m, at: 1 / at)))
+                }
+                if price.isFinite && price > 0 {
+                    let safe = side == .long ? price * (1 + 1e-9) : price * (1 - 1e-9)
+                    let gone = side == .long ? price * (1 - 1e-9) : price * (1 + 1e-9)
+                    #expect(!y.isLiquidatable(p, at: 1 / safe) && y.isLiquidatable(p, at: 1 / gone), "rule \(r): around \(price)")
+                }
+            }
+        }
+    }
+
     @Test("the command refuses what does not apply to an inverse contract")
     func commandLine() {
         #expect(InverseContract.named("XBTUSD", venue: "binance-usdm") == nil)

@@ -37,6 +37,43 @@ public struct InverseMarginRule: Sendable, Equatable {
         self.maintenance = maintenance
     }
 
+    /// This rule in the reciprocal price y = 1/P, as a linear ``MarginRule`` whose amounts are in
+    /// the coin: the inverse position (side s, Q contracts, entry E, margin M) is the linear
+    /// position ``reciprocalPosition(side:contracts:entryPrice:margin:)`` = (side −s, quantity Q,
+    /// entry 1/E, margin M) of it, with PnL −s·Q·(y − 1/E) = s·Q·(1/E − 1/P). Its liquidation and
+    /// bankruptcy prices are 1/P_liq and 1/P_bk (0 where the inverse position has none, P = +∞),
+    /// its maintenance margin at y = 1/P is this rule's at P, and its tier is this rule's:
+    ///
+    /// - ``Maintenance/entryValue(closeFee:)``: rate_t·q·e + closeFee·q·y_bk with the tier of the
+    ///   value at entry q·e — basis `.notionalAtEntry` with ``MarginRule/bankruptcyFee``, no
+    ///   deduction;
+    /// - ``Maintenance/valueAtLiquidation``: q·y·rate_t − cum_t with the tier of q·y — basis
+    ///   `.notionalAtLiquidation`.
+    ///
+    /// Everything that is linear in the price — the ladder's prefix sums, a takeover's receipt
+    /// s'·(y·q − q·y_bk), auto-deleveraging at the bankruptcy price — then holds for an inverse
+    /// book in the coin, with y for the price; only the forced flow in USD is Q (contracts), not
+    /// q·y. Tested against this rule's own formulas (`InverseContractTests`).
+    public var reciprocal: MarginRule {
+        switch maintenance {
+        case let .entryValue(closeFee):
+            let undeducted = tiers.map { tier -> MarginTier in
+                var tier = tier
+                tier.deduction = 0
+                return tier
+            }
+            return MarginRule(tiers: undeducted, basis: .notionalAtEntry, bankruptcyFee: closeFee)
+        case .valueAtLiquidation:
+            return MarginRule(tiers: tiers, basis: .notionalAtLiquidation)
+        }
+    }
+
+    /// The linear position in y = 1/P that the inverse position (side, Q contracts at `e` USD,
+    /// margin M coin) is under ``reciprocal``: side −s, quantity Q, entry 1/E, leverage (Q/E)/M.
+    public static func reciprocalPosition(side: Side, contracts q: Double, entryPrice e: Double, margin m: Double) -> Position {
+        Position(side: side == .long ? .short : .long, quantity: q, entryPrice: 1 / e, leverage: q / e / m)
+    }
+
     /// The tier of a position worth `value` coin.
     public func tierIndex(value: Double) -> Int {
         var t = 0

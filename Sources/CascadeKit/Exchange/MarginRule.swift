@@ -88,14 +88,20 @@ public struct MarginRule: Sendable, Equatable {
     /// Clearance fee on executed notional, paid to the insurance fund (takeover venues).
     public var liquidationFee: Double
     public var settlement: SettlementStyle
+    /// A fee rate on the position's notional at its bankruptcy price, counted in maintenance:
+    /// MM += bankruptcyFee·q·max(0, P_bk). Only the reciprocal form of an inverse contract has one
+    /// (BitMEX's and Bybit's fee to close at the bankruptcy price, ``InverseMarginRule/reciprocal``);
+    /// every linear preset has 0, and then MM is exactly as without it.
+    public var bankruptcyFee: Double = 0
 
     public init(tiers: [MarginTier], basis: TierBasis, maintenanceFee: Double = 0, liquidationFee: Double = 0,
-                settlement: SettlementStyle = .takeover) {
+                settlement: SettlementStyle = .takeover, bankruptcyFee: Double = 0) {
         self.tiers = tiers
         self.basis = basis
         self.maintenanceFee = maintenanceFee
         self.liquidationFee = liquidationFee
         self.settlement = settlement
+        self.bankruptcyFee = bankruptcyFee
     }
 
     /// Model M0's rule: one flat maintenance rate m (and leverage below 1/m).
@@ -149,7 +155,8 @@ public struct MarginRule: Sendable, Equatable {
         return q
     }
 
-    /// Maintenance margin of a position at price `price`.
+    /// Maintenance margin of a position at price `price`, without the ``bankruptcyFee`` term (which
+    /// needs the position's side and margin: ``maintenanceMargin(sign:quantity:entryPrice:margin:at:)``).
     public func maintenanceMargin(quantity q: Double, entryPrice: Double, at price: Double) -> Double {
         let tier = tiers[tierIndex(quantity: q, entryPrice: entryPrice, at: price)]
         switch basis {
@@ -158,18 +165,30 @@ public struct MarginRule: Sendable, Equatable {
         }
     }
 
+    /// Maintenance margin at `price` of a position of side sign `s`, quantity q, entry E and
+    /// margin M, with the ``bankruptcyFee`` term bankruptcyFee·q·max(0, E − s·M/q).
+    @inlinable
+    public func maintenanceMargin(sign s: Double, quantity q: Double, entryPrice e: Double, margin m: Double,
+                                  at price: Double) -> Double {
+        let base = maintenanceMargin(quantity: q, entryPrice: e, at: price)
+        guard bankruptcyFee != 0 else { return base }
+        return base + bankruptcyFee * q * Swift.max(0, Self.bankruptcyPrice(sign: s, quantity: q, entryPrice: e, margin: m))
+    }
+
     /// The liquidation price and the tier used for it, for a position with margin `margin`;
     /// price 0 when the position cannot be liquidated (a long whose margin covers its notional).
     public func liquidationPrice(side: Side, quantity q: Double, entryPrice e: Double, margin m: Double) -> (price: Double, tier: Int) {
         let s = side.sign
+        // The bankruptcy-fee term of maintenance, a constant of the position (0 on linear rules).
+        let feeTerm = bankruptcyFee == 0 ? 0 : bankruptcyFee * q * max(0, Self.bankruptcyPrice(sign: s, quantity: q, entryPrice: e, margin: m))
         func solve(_ t: Int) -> Double {
             let tier = tiers[t]
-            return (m - s * q * e + tier.deduction) / (q * (tier.rate + maintenanceFee - s))
+            return (m - s * q * e + tier.deduction - feeTerm) / (q * (tier.rate + maintenanceFee - s))
         }
         switch basis {
         case .notionalAtEntry:
             let t = tierIndex(size: q * e)
-            let mm = q * e * (tiers[t].rate + maintenanceFee) - tiers[t].deduction
+            let mm = q * e * (tiers[t].rate + maintenanceFee) - tiers[t].deduction + feeTerm
             return (max(0, e - s * (m - mm) / q), t)
         case let .contracts(size):
             let t = tierIndex(size: q / size)
@@ -226,7 +245,8 @@ public struct MarginRule: Sendable, Equatable {
     /// Whether `position` meets the liquidation condition at `price`, from the margin inequality.
     public func isLiquidatable(_ position: Position, at price: Double) -> Bool {
         let equity = position.margin + position.side.sign * position.quantity * (price - position.entryPrice)
-        return equity <= maintenanceMargin(quantity: position.quantity, entryPrice: position.entryPrice, at: price)
+        return equity <= maintenanceMargin(sign: position.side.sign, quantity: position.quantity, entryPrice: position.entryPrice,
+                                           margin: position.margin, at: price)
     }
 
     /// The largest leverage allowed for a position of `quantity` at `entryPrice` (its tier's at
