@@ -45,7 +45,7 @@ struct Validate: ParsableCommand {
         print("  \(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds))")
         for asset in c.assets {
             print("  \(asset.symbol): model \(asset.model.name), \(asset.ladder.positions.count) positions, "
-                  + "open interest \(Format.money(asset.ladder.openInterest))"
+                  + "open interest \(Format.money(asset.openInterest))"
                   + (asset.schedule == nil ? "" : ", with stress shocks"))
         }
         print("  positions: \(c.positionCount) (\(loaded.syntheticPositions) synthetic, \(loaded.filePositions) from file)")

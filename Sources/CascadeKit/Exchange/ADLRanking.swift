@@ -27,7 +27,7 @@ public enum ADLRanking: String, Sendable, Equatable {
             return 0
         case .pnlTimesMarginRatio:
             guard pnl > 0 else { return 0 }
-            let maintenance = rule.maintenanceMargin(quantity: h.quantity, entryPrice: h.entryPrice, at: x)
+            let maintenance = rule.maintenanceMargin(sign: sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin, at: x)
             return pnl / max(1, h.margin) * (maintenance / equity)
         case .pnlTimesEffectiveLeverage:
             let bankruptcy = MarginRule.bankruptcyPrice(sign: sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)

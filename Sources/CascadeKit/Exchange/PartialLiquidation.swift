@@ -45,7 +45,9 @@ public enum PartialLiquidation: Sendable, Equatable {
                 tier = max(0, tier - max(1, tiers))
                 let keep = rule.largestQuantity(inTier: tier, entryPrice: e, at: mark)
                 guard keep > 0 && keep < q else { break }
-                if equity > rule.maintenanceMargin(quantity: keep, entryPrice: e, at: mark) {
+                // The rest's margin: all of it, less the closed part's loss at the mark.
+                let restMargin = m + sign * (q - keep) * (mark - e)
+                if equity > rule.maintenanceMargin(sign: sign, quantity: keep, entryPrice: e, margin: restMargin, at: mark) {
                     closed = q - keep
                     until = now + stepSeconds * 0.5    // the rest, if liquidatable again this step, goes in full
                     break

@@ -37,10 +37,17 @@ public struct CascadeResolver: Sendable {
     /// Whether every crossed ladder position is closed in full through the prefix sums (takeover,
     /// no position that may close partly): then a path with an untouched book takes the fast route.
     var aggregatesAll: Bool
+    /// Whether the book is an inverse one, held in its reciprocal form (``AssetConfig/contract``):
+    /// then the cascade is resolved in y = 1/P with amounts in the coin, and reported in USD.
+    public let reciprocal: Bool
     let seed: UInt64
 
     public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
-                mechanics: LiquidationMechanics = .m0, stepSeconds: Double = 60, seed: UInt64 = 0) {
+                mechanics: LiquidationMechanics = .m0, stepSeconds: Double = 60, seed: UInt64 = 0,
+                contract: ContractType = .linear) {
+        precondition(contract == .linear || ladder.rule.settlement == .takeover,
+                     "an inverse book is settled by takeover (the venues that list inverse contracts)")
+        self.reciprocal = contract == .inverse
         self.asset = asset
         self.ladder = ladder
         self.impact = impact
@@ -108,8 +115,31 @@ public struct CascadeResolver: Sendable {
     ///   - tally: the path's running totals; updated.
     ///   - assetNotional: the path's liquidated notional in this asset; updated.
     ///   - map: the liquidation map to add the closures to, if one is kept.
+    ///
+    /// For an inverse book (``reciprocal``) the arguments are the asset's, in P — `longCursor` on
+    /// the ladder side that a falling price liquidates, which in y = 1/P is the side of shorts —
+    /// and the cascade is resolved in y: ln y = −ln P, and with an odd impact function the impact
+    /// in y is −J exactly.
     public func resolve<Observer: CascadeObserver>(
         path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double? = nil,
+        longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
+        tally: inout PathTally, assetNotional: inout Double, map: inout LiquidationMap?, observer: inout Observer
+    ) -> Double {
+        guard reciprocal else {
+            return resolveInUnits(path: path, step: step, logFundamental: logFundamental, startImpact: startImpact,
+                                  markBasis: markBasis, longCursor: &longCursor, shortCursor: &shortCursor, book: &book,
+                                  tally: &tally, assetNotional: &assetNotional, map: &map, observer: &observer)
+        }
+        return -resolveInUnits(path: path, step: step, logFundamental: -logFundamental, startImpact: -startImpact,
+                               markBasis: markBasis.map { -$0 }, longCursor: &shortCursor, shortCursor: &longCursor,
+                               book: &book, tally: &tally, assetNotional: &assetNotional, map: &map, observer: &observer)
+    }
+
+    /// The cascade in the book's own price and settlement currency: P and USD for a linear book,
+    /// y = 1/P and the coin for an inverse one (whose amounts go to the tally and the fund in USD
+    /// at each round's execution price, ``usd(_:at:)``).
+    func resolveInUnits<Observer: CascadeObserver>(
+        path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double?,
         longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
         tally: inout PathTally, assetNotional: inout Double, map: inout LiquidationMap?, observer: inout Observer
     ) -> Double {
@@ -215,7 +245,7 @@ public struct CascadeResolver: Sendable {
                 }
             }
 
-            flow += (closedQuantity[1] - closedQuantity[0]) * price
+            flow += (closedQuantity[1] - closedQuantity[0]) * (reciprocal ? 1 : price)
             j = impact.logImpact(cumulativeFlow: startFlow + flow)
             saturated = saturated || Swift.abs(j) >= ModelLimits.maximumLogImpact
             logPrice = logFundamental + j
@@ -230,15 +260,16 @@ public struct CascadeResolver: Sendable {
                 let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
                 receipts += receipt
                 if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
-                record(tally: &tally, side: s, entryNotional: t.entryNotional, executedNotional: execution * t.quantity,
-                     marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), receipt: receipt,
-                     count: aggregateCount[s])
-                tally.fees += ladderSide(s).receivedFees(in: aggregateRange[s], excluding: excluded[s], execution: execution,
-                                                         rate: feeRate, quantity: t.quantity)
-                assetNotional += execution * t.quantity
+                record(tally: &tally, side: s, quantity: t.quantity, execution: execution, entryNotional: t.entryNotional,
+                       executedNotional: execution * t.quantity, marginLost: t.margin,
+                       marketLoss: sign * (t.entryNotional - execution * t.quantity), count: aggregateCount[s])
+                tally.fees += usd(ladderSide(s).receivedFees(in: aggregateRange[s], excluding: excluded[s], execution: execution,
+                                                             rate: feeRate, quantity: t.quantity), at: execution)
+                assetNotional += notional(t.quantity, at: execution)
                 map?.add(asset: asset, side: s, range: aggregateRange[s], excluding: excluded[s], price: execution)
-                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
-                                     range: aggregateRange[s], roundPrice: price, executionPrice: execution)
+                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
+                                     range: aggregateRange[s], roundPrice: observedPrice(price),
+                                     executionPrice: observedPrice(execution))
             }
             for c in closures {
                 let sign: Double = c.side == 0 ? 1 : -1
@@ -254,9 +285,10 @@ public struct CascadeResolver: Sendable {
                     switch rule.settlement {
                     case .takeover:
                         receipt = equity
-                        tally.fees += min(feeRate * execution * q, max(0, equity))   // only what is left pays the fee
+                        tally.fees += usd(min(feeRate * execution * q, max(0, equity)), at: execution)   // only what is left pays the fee
                     case let .market(backstop):
-                        let maintenance = rule.maintenanceMargin(quantity: q, entryPrice: c.entryPrice, at: execution)
+                        let maintenance = rule.maintenanceMargin(sign: sign, quantity: q, entryPrice: c.entryPrice, margin: c.margin,
+                                                                 at: execution)
                         if equity >= backstop * maintenance {
                             marginConsumed = c.margin - equity       // the trader keeps the equity
                         } else {
@@ -278,15 +310,15 @@ public struct CascadeResolver: Sendable {
                             += q * MarginRule.bankruptcyPrice(sign: sign, quantity: q, entryPrice: c.entryPrice, margin: c.margin)
                     }
                     receipts += receipt
-                    record(tally: &tally, side: c.side, entryNotional: q * c.entryPrice, executedNotional: execution * q,
-                         marginLost: marginConsumed, marketLoss: marketLoss, receipt: receipt, count: 1)
+                    record(tally: &tally, side: c.side, quantity: q, execution: execution, entryNotional: q * c.entryPrice,
+                           executedNotional: execution * q, marginLost: marginConsumed, marketLoss: marketLoss, count: 1)
                 } else {
                     // A partial close: the realised loss comes out of the position's margin and the
                     // rest lives on with a new liquidation price.
                     let remaining = c.positionQuantity - q
                     tally.partialLiquidations += 1
-                    record(tally: &tally, side: c.side, entryNotional: q * c.entryPrice, executedNotional: execution * q,
-                         marginLost: marketLoss, marketLoss: marketLoss, receipt: 0, count: 0)
+                    record(tally: &tally, side: c.side, quantity: q, execution: execution, entryNotional: q * c.entryPrice,
+                           executedNotional: execution * q, marginLost: marketLoss, marketLoss: marketLoss, count: 0)
                     let side: Side = c.side == 0 ? .long : .short
                     let liquidation = rule.liquidationPrice(side: side, quantity: remaining, entryPrice: c.entryPrice,
                                                             margin: partialMargin).price
@@ -297,10 +329,10 @@ public struct CascadeResolver: Sendable {
                                              fullUntil: c.fullUntil, blockedStep: blocked),
                                 side: c.side)
                 }
-                assetNotional += execution * q
+                assetNotional += notional(q, at: execution)
                 map?.add(asset: asset, side: c.side, entry: c.ladderIndex, quantity: q, price: execution)
-                observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: c.side == 0 ? .long : .short,
-                                        ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: execution)
+                observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(c.side),
+                                        ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: observedPrice(execution))
             }
             settle(receipts: receipts, deficit: deficit, execution: execution,
                    rankPrice: markBasis == nil ? execution : mark, path: path, step: step,
@@ -314,6 +346,25 @@ public struct CascadeResolver: Sendable {
     /// The ladder side of side index `s` (0 long, 1 short).
     @inline(__always)
     func ladderSide(_ s: Int) -> LadderSide { s == 0 ? ladder.longs : ladder.shorts }
+
+    /// An amount in the book's settlement currency at execution price `x`, in USD: itself for a
+    /// linear book; for an inverse one, coin at P = 1/y.
+    @inline(__always)
+    func usd(_ amount: Double, at x: Double) -> Double { reciprocal ? amount / x : amount }
+
+    /// The USD notional of quantity `q` at price `x`: q·x, or Q for an inverse book (contracts of
+    /// 1 USD).
+    @inline(__always)
+    func notional(_ q: Double, at x: Double) -> Double { reciprocal ? q : q * x }
+
+    /// The side an observer is told of: the position's own (an inverse book's ladder holds it on
+    /// the reciprocal side, where its entry index still refers).
+    @inline(__always)
+    func observedSide(_ s: Int) -> Side { (s == 0) != reciprocal ? .long : .short }
+
+    /// A price in the book's units as the observer is told of it, in USD.
+    @inline(__always)
+    func observedPrice(_ x: Double) -> Double { reciprocal ? 1 / x : x }
 
     /// How much of a crossed position to close now, at round price `price` (time `now`).
     func closure(side s: Int, ladderIndex: Int, quantity q: Double, entryPrice e: Double, margin m: Double,
@@ -333,7 +384,7 @@ public struct CascadeResolver: Sendable {
         rankPrice: Double, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
         tally: inout PathTally, observer: inout Observer
     ) {
-        let shortfall = tally.fund.receive(receipts)
+        let shortfall = tally.fund.receive(usd(receipts, at: execution))
         if shortfall > 0 {
             coverShortfall(shortfall, deficit: deficit, execution: execution, rankPrice: rankPrice, path: path, step: step,
                            longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
@@ -368,12 +419,13 @@ public struct CascadeResolver: Sendable {
                 let bankruptcy = deficit[s].bankruptcyQuantity / q
                 let gap = abs(execution - bankruptcy)
                 if gap > 0 {
-                    let wanted = min(q, shortfall / gap)
+                    // The shortfall in the book's settlement currency (the coin of an inverse book).
+                    let wanted = min(q, (reciprocal ? shortfall * execution : shortfall) / gap)
                     let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: rankPrice,
                                           ranking: ranking, path: path, step: step, longCursor: longCursor,
                                           shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
                     // All that was wanted closed: the shortfall is covered exactly.
-                    covered = done >= wanted * (1 - 1e-12) ? shortfall : min(shortfall, done * gap)
+                    covered = done >= wanted * (1 - 1e-12) ? shortfall : min(shortfall, usd(done * gap, at: execution))
                 }
             }
         }
@@ -412,7 +464,7 @@ public struct CascadeResolver: Sendable {
             let firstLong = longCursor.index, firstShort = shortCursor.index
             let closed = SidePair(long: longs.advance(&longCursor, logPrice: check), short: shorts.advance(&shortCursor, logPrice: check))
             let count = SidePair(long: longCursor.index - firstLong, short: shortCursor.index - firstShort)
-            flow += (closed.short.quantity - closed.long.quantity) * price
+            flow += (closed.short.quantity - closed.long.quantity) * (reciprocal ? 1 : price)
             j = impact.logImpact(cumulativeFlow: startFlow + flow)
             saturated = saturated || Swift.abs(j) >= ModelLimits.maximumLogImpact
             logPrice = logFundamental + j
@@ -426,16 +478,16 @@ public struct CascadeResolver: Sendable {
                 let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
                 receipts += receipt
                 if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
-                record(tally: &tally, side: s, entryNotional: t.entryNotional, executedNotional: execution * t.quantity,
-                       marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), receipt: receipt,
-                       count: s == 0 ? count.long : count.short)
+                record(tally: &tally, side: s, quantity: t.quantity, execution: execution, entryNotional: t.entryNotional,
+                       executedNotional: execution * t.quantity, marginLost: t.margin,
+                       marketLoss: sign * (t.entryNotional - execution * t.quantity), count: s == 0 ? count.long : count.short)
                 let range = s == 0 ? firstLong..<longCursor.index : firstShort..<shortCursor.index
-                tally.fees += ladderSide(s).receivedFees(in: range, excluding: [], execution: execution, rate: feeRate,
-                                                         quantity: t.quantity)
-                assetNotional += execution * t.quantity
+                tally.fees += usd(ladderSide(s).receivedFees(in: range, excluding: [], execution: execution, rate: feeRate,
+                                                             quantity: t.quantity), at: execution)
+                assetNotional += notional(t.quantity, at: execution)
                 map?.add(asset: asset, side: s, range: range, price: execution)
-                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: s == 0 ? .long : .short,
-                                     range: range, roundPrice: price, executionPrice: execution)
+                observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
+                                     range: range, roundPrice: observedPrice(price), executionPrice: observedPrice(execution))
             }
             settle(receipts: receipts, deficit: deficit, execution: execution,
                    rankPrice: hasMark ? Foundation.exp(markLog) : execution, path: path, step: step,
@@ -446,10 +498,22 @@ public struct CascadeResolver: Sendable {
         return j
     }
 
-    /// Adds one closure (or an aggregate of them) to the path's totals.
+    /// Adds one closure (or an aggregate of them) of `quantity` at `execution` to the path's
+    /// totals, which are in USD: an inverse book's coin amounts at P = 1/y, its notionals Q (its
+    /// contracts are worth 1 USD each), its sides the positions' own (the ladder holds them on the
+    /// reciprocal side).
     @inline(__always)
-    func record(tally: inout PathTally, side: Int, entryNotional: Double, executedNotional: Double, marginLost: Double,
-              marketLoss: Double, receipt: Double, count: Int) {
+    func record(tally: inout PathTally, side: Int, quantity: Double, execution: Double, entryNotional: Double,
+                executedNotional: Double, marginLost: Double, marketLoss: Double, count: Int) {
+        var side = side, entryNotional = entryNotional, executedNotional = executedNotional
+        var marginLost = marginLost, marketLoss = marketLoss
+        if reciprocal {
+            side = 1 - side
+            entryNotional = quantity
+            executedNotional = quantity
+            marginLost /= execution
+            marketLoss /= execution
+        }
         if side == 0 {
             tally.longEntryNotional += entryNotional
             tally.longExecutedNotional += executedNotional
@@ -522,9 +586,9 @@ public struct CascadeResolver: Sendable {
             let take = min(left, h.quantity)
             left -= take
             tally.deleveragedPositions += 1
-            tally.deleveragedNotional += take * price
-            observer.deleveraged(path: path, asset: asset, step: step, side: s == 0 ? .long : .short,
-                                 ladderIndex: c.ladderIndex, quantity: take, price: price)
+            tally.deleveragedNotional += notional(take, at: price)
+            observer.deleveraged(path: path, asset: asset, step: step, side: observedSide(s),
+                                 ladderIndex: c.ladderIndex, quantity: take, price: observedPrice(price))
             let rest = h.quantity - take
             if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
             if rest <= 0 {

@@ -4,6 +4,13 @@ import Foundation
 final class AssetLanes {
     let index: Int
     let ladder: LiquidationLadder
+    /// The ladder side a falling price liquidates, and the side a rising one does: the longs and
+    /// the shorts, or — for an inverse book, held in y = 1/P — the shorts and the longs. The
+    /// cursors and keys below are in P: `longCursor` is on ``falling``.
+    let falling: LadderSide
+    let rising: LadderSide
+    /// The side index (0 long, 1 short) of ``falling`` in the path books.
+    let fallingBook: Int
     let resolver: CascadeResolver
     let decay: Double
     let schedule: StressSchedule?
@@ -60,8 +67,13 @@ final class AssetLanes {
         logBandLow = logP0 - ModelLimits.logPriceBand
         logBandHigh = logP0 + ModelLimits.logPriceBand
         ladder = asset.ladder
+        let inverse = asset.contract == .inverse
+        falling = inverse ? asset.ladder.shorts : asset.ladder.longs
+        rising = inverse ? asset.ladder.longs : asset.ladder.shorts
+        fallingBook = inverse ? 1 : 0
         resolver = CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds,
-                                   mechanics: asset.mechanics, stepSeconds: config.stepSeconds, seed: config.seed)
+                                   mechanics: asset.mechanics, stepSeconds: config.stepSeconds, seed: config.seed,
+                                   contract: asset.contract)
         decay = asset.impact.decayFactor(stepSeconds: config.stepSeconds)
         schedule = asset.schedule
         func lanes() -> LaneBuffer<Double> { LaneBuffer(lanes: capacity, value: 0) }
@@ -74,9 +86,9 @@ final class AssetLanes {
         increment = lanes()
         notional = lanes()
         longCursor = .allocate(capacity: capacity)
-        longCursor.initialize(repeating: asset.ladder.longs.start, count: capacity)
+        longCursor.initialize(repeating: falling.start, count: capacity)
         shortCursor = .allocate(capacity: capacity)
-        shortCursor.initialize(repeating: asset.ladder.shorts.start, count: capacity)
+        shortCursor.initialize(repeating: rising.start, count: capacity)
         books = .allocate(capacity: capacity)
         books.initialize(repeating: PathBook(), count: capacity)
         self.capacity = capacity
@@ -332,10 +344,10 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             for b in 0..<n {
                 lanes.books[b].reset()
                 lanes.cascades[b] = LaneCascades()
-                lanes.longCursor[b] = lanes.ladder.longs.start
-                lanes.shortCursor[b] = lanes.ladder.shorts.start
-                lanes.nextLongKey[b] = lanes.ladder.longs.start.key
-                lanes.nextShortKey[b] = lanes.ladder.shorts.start.key
+                lanes.longCursor[b] = lanes.falling.start
+                lanes.shortCursor[b] = lanes.rising.start
+                lanes.nextLongKey[b] = lanes.falling.start.key
+                lanes.nextShortKey[b] = lanes.rising.start.key
             }
             recorder.recordPrices(asset: a, row: 0, traded: lanes.tradedBucket.pointer, fundamental: lanes.fundamentalBucket.pointer,
                                   count: n, tradedRange: logP0...logP0, fundamentalRange: logP0...logP0)
@@ -500,7 +512,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                                    summary: inout PassSummary, observer: inout Observer) {
         let logF = lanes.logFundamental, j = lanes.impact, logP = lanes.logTraded
         let longKey = lanes.nextLongKey, shortKey = lanes.nextShortKey
-        let longs = lanes.ladder.longs, shorts = lanes.ladder.shorts
+        let longs = lanes.falling, shorts = lanes.rising
         var hits = 0
         let basisScale = lanes.markSteps == 0 ? 0 : 1 / Double(lanes.markSteps)
         for v in 0..<summary.crossingVectorCount {
@@ -557,8 +569,8 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             let x = logF[b] + jb
             logP[b] = x
             // The next thresholds: the ladder's and those of positions re-inserted on this path.
-            longKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(0, step: step + 1))
-            shortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1, step: step + 1))
+            longKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(lanes.fallingBook, step: step + 1))
+            shortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1 - lanes.fallingBook, step: step + 1))
             // The extremes and bucket of the end-of-step price.
             lanes.minLogTraded[b] = min(lanes.minLogTraded[b], x)
             lanes.peakLogTraded[b] = max(lanes.peakLogTraded[b], x)

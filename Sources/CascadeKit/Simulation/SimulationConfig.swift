@@ -14,9 +14,16 @@ public struct AssetConfig: Sendable {
     public var ladder: LiquidationLadder
     /// Partial liquidation, mark price and deleveraging (default: model M0).
     public var mechanics: LiquidationMechanics
+    /// Linear (USD-margined) or inverse (coin-margined). An inverse asset's ladder holds each
+    /// position in its reciprocal form — side −s, quantity Q (contracts of 1 USD), entry 1/E,
+    /// margin in the coin (``InverseMarginRule/reciprocalPosition(side:contracts:entryPrice:margin:)``)
+    /// — under the reciprocal rule (``InverseMarginRule/reciprocal``): the engine settles it in
+    /// the coin in y = 1/P and reports it in USD (docs/venues.md, "Inverse contracts").
+    public var contract: ContractType
 
     public init(symbol: String, initialPrice: Double, model: PriceModel, schedule: StressSchedule? = nil,
-                impact: ImpactModel, ladder: LiquidationLadder, mechanics: LiquidationMechanics = .m0) {
+                impact: ImpactModel, ladder: LiquidationLadder, mechanics: LiquidationMechanics = .m0,
+                contract: ContractType = .linear) {
         self.symbol = symbol
         self.initialPrice = initialPrice
         self.model = model
@@ -24,7 +31,26 @@ public struct AssetConfig: Sendable {
         self.impact = impact
         self.ladder = ladder
         self.mechanics = mechanics
+        self.contract = contract
     }
+
+    /// Open notional at entry, both sides (USD): Σ q·E, or for an inverse book Σ Q (its
+    /// contracts are worth 1 USD each).
+    public var openInterest: Double {
+        switch contract {
+        case .linear: ladder.openInterest
+        case .inverse: ladder.longs.totals(0, ladder.longs.count).quantity + ladder.shorts.totals(0, ladder.shorts.count).quantity
+        }
+    }
+}
+
+/// How a contract's PnL and margin are denominated.
+public enum ContractType: String, Sendable, Equatable, CaseIterable {
+    /// USD(T)-margined: PnL = s·q·(P − E) in USD, q in units of the asset.
+    case linear
+    /// Coin-margined: Q contracts of 1 USD, PnL = s·Q·(1/E − 1/P) in the coin (BitMEX XBTUSD,
+    /// Bybit BTCUSD, Binance COIN-M).
+    case inverse
 }
 
 /// Everything the engine needs for a run, already validated: the engine never sees a scenario
@@ -109,5 +135,5 @@ public struct SimulationConfig: Sendable {
     public var positionCount: Int { assets.reduce(0) { $0 + $1.ladder.positions.count } }
 
     /// Total open notional at entry, all assets, both sides (USD).
-    public var openInterest: Double { assets.reduce(0) { $0 + $1.ladder.openInterest } }
+    public var openInterest: Double { assets.reduce(0) { $0 + $1.openInterest } }
 }

@@ -101,6 +101,9 @@ public struct LiquidationMap: Sendable {
     public let initialPrices: [Double]
     /// Bucket sums of each asset's ladder sides [asset][side].
     let sides: [[LeverageBucketSums]]
+    /// Whether each asset's book is inverse, held in y = 1/P (``AssetConfig/contract``): its
+    /// closures come in y, on the reciprocal ladder side, in contracts of 1 USD.
+    let reciprocal: [Bool]
     /// cents[((asset·2 + side)·priceBins + priceBin)·buckets + bucket]
     public private(set) var cents: [Int128]
 
@@ -108,6 +111,7 @@ public struct LiquidationMap: Sendable {
         self.layout = layout
         symbols = assets.map(\.symbol)
         initialPrices = assets.map(\.initialPrice)
+        reciprocal = assets.map { $0.contract == .inverse }
         sides = assets.map { a in
             [LeverageBucketSums(side: a.ladder.longs, positions: a.ladder.positions, layout: layout),
              LeverageBucketSums(side: a.ladder.shorts, positions: a.ladder.positions, layout: layout)]
@@ -125,15 +129,16 @@ public struct LiquidationMap: Sendable {
 
     /// Adds the ladder entries `range` of `side` (0 long, 1 short) of `asset`, closed at `price`,
     /// leaving out the entries `excluded` (closed on their own or gone).
+    /// For an inverse book (`price` in y = 1/P), the cell's offset is that of the position's own
+    /// side and of P.
     public mutating func add(asset: Int, side: Int, range: Range<Int>, excluding excluded: [Int] = [], price: Double) {
         guard !range.isEmpty else { return }
         let sums = sides[asset][side]
-        let base = offset(asset: asset, side: side,
-                          priceBin: layout.priceBin(logRatio: Foundation.log(price / initialPrices[asset])))
+        let (base, usdPerQuantity) = cell(asset: asset, side: side, price: price)
         if excluded.isEmpty {
             for b in 0..<layout.leverageBuckets {
                 let q = sums.quantity(bucket: b, in: range)
-                if q > 0 { cents[base + b] += Self.toCents(q * price) }
+                if q > 0 { cents[base + b] += Self.toCents(q * usdPerQuantity) }
             }
         } else {
             var q = (0..<layout.leverageBuckets).map { sums.quantity(bucket: $0, in: range) }
@@ -142,16 +147,27 @@ public struct LiquidationMap: Sendable {
                 q[b] -= sums.quantity(bucket: b, in: k..<(k + 1))
             }
             for b in 0..<layout.leverageBuckets where q[b] > 0 {
-                cents[base + b] += Self.toCents(q[b] * price)
+                cents[base + b] += Self.toCents(q[b] * usdPerQuantity)
             }
         }
     }
 
     /// Adds `quantity` of ladder entry `entry` of `side` of `asset`, closed on its own at `price`.
     public mutating func add(asset: Int, side: Int, entry: Int, quantity: Double, price: Double) {
-        let base = offset(asset: asset, side: side,
-                          priceBin: layout.priceBin(logRatio: Foundation.log(price / initialPrices[asset])))
-        cents[base + Int(sides[asset][side].bucketOf[entry])] += Self.toCents(quantity * price)
+        let (base, usdPerQuantity) = cell(asset: asset, side: side, price: price)
+        cents[base + Int(sides[asset][side].bucketOf[entry])] += Self.toCents(quantity * usdPerQuantity)
+    }
+
+    /// The offset of the cells of a closure of ladder side `side` at `price` (in the book's
+    /// units), and the USD notional of one unit of quantity: the price, or 1 for an inverse book
+    /// (contracts of 1 USD), whose side and price are flipped back to the position's and to P.
+    @inline(__always)
+    func cell(asset: Int, side: Int, price: Double) -> (base: Int, usdPerQuantity: Double) {
+        let inverse = reciprocal[asset]
+        let p = inverse ? 1 / price : price
+        let base = offset(asset: asset, side: inverse ? 1 - side : side,
+                          priceBin: layout.priceBin(logRatio: Foundation.log(p / initialPrices[asset])))
+        return (base, inverse ? 1 : price)
     }
 
     /// Adds another map (same layout and assets) into this one.

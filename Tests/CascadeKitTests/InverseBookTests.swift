@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+@testable import CascadeKit
+
+/// Inverse books in the engine: held in y = 1/P (``InverseMarginRule/reciprocal``), settled in
+/// the coin, reported in USD. Checked against a literal computation in P with the inverse rule's
+/// own formulas, against the general route, and for conservation and determinism on every path.
+@Suite("Inverse books")
+struct InverseBookTests {
+    static let xbtusd = InverseContract.named("XBTUSD", venue: "bitmex")!
+    static let rule = xbtusd.rule(fundingRate: 0)
+
+    /// An inverse position as the venue states it: Q contracts of 1 USD at E, margin M in the coin.
+    struct Holding { var side: Side; var contracts: Double; var entry: Double; var margin: Double }
+
+    /// `count` inverse positions around 100,000 USD: sizes to 150 XBT, leverage 2× to 50×.
+    static func book(count: Int, seed: UInt64) -> [Holding] {
+        var random = Xoshiro256Plus(seed: seed, path: 0)
+        func uniform() -> Double { Xoshiro256Plus.uniform(random.next()) }
+        return (0..<count).map { _ in
+            let side: Side = uniform() < 0.6 ? .long : .short
+            let entry = 100_000 * Foundation.exp(0.1 * (uniform() - 0.5))
+            let value = Foundation.exp(8 * uniform() - 3)                      // 0.05 to 150 XBT
+            let leverage = 2 + 48 * uniform()
+            return Holding(side: side, contracts: value * entry, entry: entry, margin: value / leverage)
+        }
+    }
+
+    /// What one step's cascade closes, by the literal rules in P: the positions whose inverse
+    /// liquidation price the round's price reaches, the forced flow in USD (Q a contract), the
+    /// impact on the cumulative flow, and each closure's equity M + s·Q·(1/E − 1/X) coin going to
+    /// the fund, every coin amount valued at the round's execution price X.
+    struct Literal {
+        var alive: [Bool]
+        var liquidations = 0
+        var marginLost = 0.0, counterpartyGains = 0.0, receipts = 0.0
+        var longExecuted = 0.0, shortExecuted = 0.0, notional = 0.0
+        var rounds = 0
+
+        init(count: Int) { alive = Array(repeating: true, count: count) }
+
+        mutating func step(_ book: [Holding], logF: Double, j0: Double, impact: ImpactModel) -> Double {
+            let startFlow = impact.equivalentFlow(logImpact: j0)
+            var j = j0, flow = 0.0
+            var price = Foundation.exp(logF + j)
+            while true {
+                var closed: [Int] = []
+                for (i, h) in book.enumerated() where alive[i] {
+                    let liquidation = InverseBookTests.rule.liquidationPrice(side: h.side, contracts: h.contracts, entryPrice: h.entry,
+                                                                             margin: h.margin).price
+                    if h.side == .long ? price <= liquidation : price >= liquidation { closed.append(i) }
+                }
+                if closed.isEmpty { break }
+                rounds += 1
+                for i in closed { flow += book[i].side == .long ? -book[i].contracts : book[i].contracts }
+                j = impact.logImpact(cumulativeFlow: startFlow + flow)
+                let x = Foundation.exp(logF + j)
+                for i in closed {
+                    let h = book[i], s = h.side.sign
+                    let pnl = s * h.contracts * (1 / h.entry - 1 / x)      // coin
+                    marginLost += h.margin * x
+                    counterpartyGains += -pnl * x
+                    receipts += (h.margin + pnl) * x
+                    if h.side == .long { longExecuted += h.contracts } else { shortExecuted += h.contracts }
+                    notional += h.contracts
+                    liquidations += 1
+                    alive[i] = false
+                }
+                price = x
+            }
+            return j
+        }
+    }
+
+    @Test("a cascade of an inverse book, step by step, is the literal one in P and the coin")
+    func literalOracle() {
+        let book = Self.book(count: 3_000, seed: 11)
+        let positions = book.map { InverseMarginRule.reciprocalPosition(side: $0.side, contracts: $0.contracts, entryPrice: $0.entry,
+                                                                         margin: $0.margin) }
+        let ladder = LiquidationLadder(positions: positions, rule: Self.rule.reciprocal)
+        let impact = ImpactModel(shape: .squareRoot, depth: 5e6, coefficient: 1, recoveryHalfLife: 120)
+        let resolver = CascadeResolver(ladder: ladder, impact: impact, maxRounds: 1_000, contract: .inverse)
+        #expect(resolver.aggregatesAll && resolver.reciprocal)
+        var general = resolver
+        general.aggregatesAll = false
+        // In P the longs fall with the price: in y they are the shorts.
+        struct State { var falling: LadderCursor; var rising: LadderCursor; var book = PathBook(); var tally: PathTally; var notional = 0.0; var j = 0.0 }
+        func start() -> State { State(falling: ladder.shorts.start, rising: ladder.longs.start, tally: PathTally(insuranceFund: 1e12)) }
+        var fast = start(), slow = start()
+        var literal = Literal(count: book.count), literalJ = 0.0
+        var observer = NoCascadeObserver()
+        var logF = Foundation.log(100_000.0)
+        let decay = impact.decayFactor(stepSeconds: 60)
+        for step in 0..<120 {
+            // Down 12% in 40 steps, then up 25%: both sides liquidate.
+            logF += step < 40 ? -0.0032 : 0.0028
+            fast.j *= decay; slow.j *= decay; literalJ *= decay
+            fast.j = resolver.resolve(path: 0, step: step, logFundamental: logF, startImpact: fast.j, longCursor: &fast.falling,
+                                      shortCursor: &fast.rising, book: &fast.book, tally: &fast.tally,
+                                      assetNotional: &fast.notional, observer: &observer)
+            slow.j = general.resolve(path: 0, step: step, logFundamental: logF, startImpact: slow.j, longCursor: &slow.falling,
+                                     shortCursor: &slow.rising, book: &slow.book, tally: &slow.tally,
+                                     assetNotional: &slow.notional, observer: &observer)
+            literalJ = literal.step(book, logF: logF, j0: literalJ, impact: impact)
+            #expect(fast.j == slow.j && fast.falling == slow.falling && fast.rising == slow.rising, "step \(step)")
+            #expect(isClose(fast.j, literalJ, relative: 1e-9, absolute: 1e-15), "step \(step): J \(fast.j) vs \(literalJ)")
+            #expect(fast.tally.liquidations == literal.liquidations, "step \(step)")
+        }
+        let t = fast.tally
+        #expect(t.liquidations > 1_000 && t.liquidations < book.count)
+        #expect(literal.longExecuted > 0 && literal.shortExecuted > 0)
+        for (name, value, expected) in [("marginLost", t.marginLost, literal.marginLost),
+                                        ("counterpartyGains", t.counterpartyGains, literal.counterpartyGains),
+                                        ("fund receipts", t.fund.netReceipts, literal.receipts),
+                                        ("long executed", t.longExecutedNotional, literal.longExecuted),
+                                        ("short executed", t.shortExecutedNotional, literal.shortExecuted),
+                                        ("long entry", t.longEntryNotional, literal.longExecuted),
+                                        ("notional", fast.notional, literal.notional)] {
+            #expect(isClose(value, expected, relative: 1e-9), "\(name): \(value) vs \(expected)")
+        }
+        // The general route computes exactly what the aggregated one does.
+        let u = slow.tally
+        #expect(t.marginLost == u.marginLost && t.counterpartyGains == u.counterpartyGains && t.fund.netReceipts == u.fund.netReceipts)
+        #expect(t.longExecutedNotional == u.longExecutedNotional && t.shortEntryNotional == u.shortEntryNotional && fast.notional == slow.notional)
+        // Money is conserved in USD as in the coin: every closure's amounts are valued at its price.
+        #expect(isClose(t.marginLost, t.counterpartyGains + t.fund.netReceipts, relative: 1e-12))
+    }
+
+    /// BitMEX's rules on an XBTUSD book on a violent path: step-downs, a small fund, deleveraging.
+    static func stress(paths: Int) throws -> SimulationConfig {
+        let preset = VenuePreset.named("bitmex")!
+        let population = SyntheticPopulation(count: 3_000, openInterest: 5e8, longShare: 0.7,
+                                             leverageMix: [(2, 0.2), (5, 0.3), (10, 0.3), (20, 0.2)], entrySpread: 0.05, sizeSigma: 2)
+        let book = try population.generateInverseBook(price: 100_000, rule: rule, seed: 9)
+        var config = TestBooks.config(positions: [Position(side: .long, quantity: 1, entryPrice: 100_000, leverage: 2)],
+                                      price: 100_000, volatility: 1.5, jumps: MertonJumps(intensity: 3_000, mean: -0.03, stdev: 0.03),
+                                      impact: ImpactModel(shape: .squareRoot, depth: 3e6, coefficient: 1, recoveryHalfLife: 600),
+                                      insuranceFund: 2e5, paths: paths, steps: 120, stepSeconds: 60, seed: 4)
+        config.assets[0].ladder = LiquidationLadder(positions: book.positions, rule: rule.reciprocal)
+        config.assets[0].contract = .inverse
+        config.assets[0].mechanics = LiquidationMechanics(preset: preset)
+        config.liquidationMap = LiquidationMapLayout()
+        return config
+    }
+
+    @Test("an inverse book under BitMEX's rules conserves money on every path, for any threads and chunks")
+    func conservation() throws {
+        let config = try Self.stress(paths: 16)
+        // The book's face value is the open interest asked for on average over the entry draws:
+        // here 494.5M (a few large positions carry the value-weighted mean of E/P₀).
+        #expect(isClose(config.openInterest, 5e8, relative: 0.02), "\(config.openInterest)")
+        let run = SimulationEngine(config: config).run(threads: 2, chunkSize: 5)
+        let r = run.paths
+        var deleveraged = 0.0, partial = 0.0, liquidated = 0.0
+        for p in 0..<16 {
+            let scale = 5e8
+            #expect(isClose(r[.marginLost, p], r[.counterpartyGains, p] + r[.fundReceipts, p], relative: 1e-9, absolute: 1e-7 * scale),
+                    "path \(p): margin \(r[.marginLost, p]) vs \(r[.counterpartyGains, p]) + \(r[.fundReceipts, p])")
+            #expect(isClose(r[.insuranceFundEnd, p] - 2e5, r[.fundReceipts, p] + r[.adlCoveredDeficit, p] + r[.badDebt, p],
+                            relative: 1e-9, absolute: 1e-7 * scale), "path \(p): fund")
+            #expect(r[.insuranceFundEnd, p] >= 0 && r[.badDebt, p] >= 0 && r[.adlCoveredDeficit, p] >= 0)
+            #expect(r[.liquidatedNotional, p] <= config.openInterest * (1 + 1e-12))
+            deleveraged += r[.adlCount, p]
+            partial += r[.partialLiquidations, p]
+            liquidated += r[.liquidatedNotional, p]
+        }
+        #expect(r.column(.liquidations).reduce(0, +) > 100)
+        #expect(deleveraged > 0 && partial > 0, "ADL \(deleveraged), partial \(partial)")
+        // The liquidation map holds the liquidated notional in USD, by the positions' own sides.
+        let map = try #require(run.liquidationMap)
+        let mapped = map.cents.reduce(Int128(0), +)
+        #expect(isClose(Double(mapped) / 100, liquidated, relative: 1e-6), "\(Double(mapped) / 100) vs \(liquidated)")
+        // Bit-identical for another thread count and chunk size.
+        let again = SimulationEngine(config: config).run(threads: 1, chunkSize: 3).paths
+        for metric in [PathMetric.liquidatedNotional, .marginLost, .fundReceipts, .badDebt, .adlCoveredDeficit, .finalTradedPrice] {
+            #expect(r.column(metric) == again.column(metric), "\(metric)")
+        }
+    }
+}
