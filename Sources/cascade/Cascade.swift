@@ -44,7 +44,8 @@ struct Validate: ParsableCommand {
         print("\(scenario): valid")
         print("  \(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds))")
         for asset in c.assets {
-            print("  \(asset.symbol): model \(asset.model.name), \(asset.ladder.positions.count) positions, "
+            let contract = asset.contract == .inverse ? ", inverse (contracts of 1 USD, margined in the coin)" : ""
+            print("  \(asset.symbol)\(contract): model \(asset.model.name), \(asset.ladder.positions.count) positions, "
                   + "open interest \(Format.money(asset.openInterest))"
                   + (asset.schedule == nil ? "" : ", with stress shocks"))
         }

@@ -176,4 +176,104 @@ struct InverseBookTests {
             #expect(r.column(metric) == again.column(metric), "\(metric)")
         }
     }
+
+    /// The test scenario (100 positions of about 1 BTC at 100,000) under `exchange`, its asset
+    /// `symbol` with the extra asset keys `keys`.
+    static func scenario(_ exchange: String, symbol: String, keys: String = "", openInterest: String = "10000000") -> String {
+        ScenarioText.replacing("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", with: exchange)
+            .replacingOccurrences(of: "    - symbol: BTCUSDT\n", with: "    - symbol: \(symbol)\n" + keys)
+            .replacingOccurrences(of: "openInterest: 10000000", with: "openInterest: \(openInterest)")
+    }
+
+    static func load(_ yaml: String) throws(ScenarioError) -> LoadedScenario {
+        try ScenarioLoader.load(yaml: yaml, file: "t.yaml", directory: ScenarioText.temporaryDirectory())
+    }
+
+    static func message(_ yaml: String) -> String {
+        do { _ = try load(yaml); return "" } catch { return error.description }
+    }
+
+    @Test("a preset's inverse symbol is simulated as inverse; contract: linear keeps the linear proxy")
+    func scenarioContract() throws {
+        let inverse = try Self.load(Self.scenario("  preset: bitmex\n", symbol: "XBTUSD")).config
+        #expect(inverse.assets[0].contract == .inverse)
+        #expect(inverse.assets[0].ladder.rule == Self.xbtusd.rule(fundingRate: 0).reciprocal)
+        #expect(isClose(inverse.openInterest, 1e7, relative: 0.05), "\(inverse.openInterest)")
+        // Every position is a reciprocal one: entry 1/E near 1/100,000, solvent at the start in y.
+        let y0 = 1 / 100_000.0
+        for p in inverse.assets[0].ladder.positions {
+            #expect(p.entryPrice > y0 * 0.8 && p.entryPrice < y0 * 1.25)
+            let liquidation = inverse.assets[0].ladder.rule.liquidationPrice(of: p)
+            #expect(p.side == .long ? liquidation < y0 : liquidation > y0)
+        }
+        let bybit = try Self.load(Self.scenario("  preset: bybit\n", symbol: "BTCUSD")).config
+        #expect(bybit.assets[0].contract == .inverse)
+        let linear = try Self.load(Self.scenario("  preset: bitmex\n", symbol: "XBTUSD", keys: "      contract: linear\n")).config
+        #expect(linear.assets[0].contract == .linear && isClose(linear.openInterest, 1e7, relative: 1e-12))
+        #expect(linear.assets[0].ladder.rule == VenuePreset.named("bitmex")!.rule(for: .btc))
+        // Linear symbols stay linear under the same venue; an explicit `linear` changes nothing.
+        #expect(try Self.load(Self.scenario("  preset: bitmex\n", symbol: "XBTUSDT")).config.assets[0].contract == .linear)
+        #expect(try Self.load(Self.scenario("  preset: binance-usdm\n", symbol: "BTCUSDT", keys: "      contract: linear\n"))
+            .config.assets[0].contract == .linear)
+        // It runs, conserving money.
+        var config = inverse
+        config.paths = 4
+        let r = SimulationEngine(config: config).run(threads: 1).paths
+        for p in 0..<4 {
+            #expect(isClose(r[.marginLost, p], r[.counterpartyGains, p] + r[.fundReceipts, p], relative: 1e-9, absolute: 1e-6))
+        }
+    }
+
+    @Test("inverse is refused where no venue lists the symbol as one, and what does not apply to it is named")
+    func scenarioRefusals() {
+        let listed = "XBTUSD on bitmex, BTCUSD on bybit"
+        #expect(Self.message(Self.scenario("  preset: binance-usdm\n", symbol: "BTCUSDT", keys: "      contract: inverse\n"))
+                == "t.yaml: market.assets[0].contract: inverse needs a venue preset that lists 'BTCUSDT' as an inverse contract; "
+                + "expected exchange.preset and a symbol among: \(listed) (docs/venues.md, \"Inverse contracts\")")
+        #expect(Self.message(Self.scenario("  maintenanceMarginRate: 0.005\n  liquidationFee: 0\n", symbol: "XBTUSD",
+                                           keys: "      contract: inverse\n"))
+                .hasPrefix("t.yaml: market.assets[0].contract: inverse needs a venue preset"))
+        #expect(Self.message(Self.scenario("  preset: bitmex\n", symbol: "XBTUSD", keys: "      contract: coin\n"))
+                == "t.yaml: market.assets[0].contract: 'coin' is not a contract type; expected linear or inverse")
+        #expect(Self.message(Self.scenario("  preset: bitmex\n", symbol: "XBTUSD", keys: "      tierTable: btc\n"))
+                == "t.yaml: market.assets[0].tierTable: does not apply to XBTUSD, an inverse contract with its own risk limits; "
+                + "expected no tierTable, or contract: linear")
+        #expect(Self.message(Self.scenario("  preset: bitmex\n  maintenanceMarginRate: 0.01\n", symbol: "XBTUSD"))
+                .hasPrefix("t.yaml: exchange.maintenanceMarginRate: replaces a linear tier table; it does not apply to XBTUSD"))
+        // Bybit's BTCUSD: only the first risk limit (150 BTC) is known; a book beyond it is refused.
+        let large = Self.message(Self.scenario("  preset: bybit\n", symbol: "BTCUSD", openInterest: "10000000000"))
+        #expect(large.hasPrefix("t.yaml: market.assets[0].symbol: BTCUSD on bybit: a position worth ")
+                && large.contains("BTC at entry is beyond the known risk limits (up to 150 BTC)"), "\(large)")
+    }
+
+    @Test("a positions file's rows of an inverse asset are contracts at E with leverage L, margin Q/E/L in the coin")
+    func positionsFile() throws {
+        let directory = ScenarioText.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "side,quantity,entryPrice,leverage\nlong,200000,10000,20\nshort,50000,10500,5\n"
+            .write(to: directory.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8)
+        let yaml = Self.scenario("  preset: bitmex\n", symbol: "XBTUSD")
+            .replacingOccurrences(of: "price: 100000", with: "price: 10000")
+            .replacingOccurrences(of: "positions:\n  synthetic:", with: "positions:\n  file: book.csv\n  synthetic:")
+        let config = try ScenarioLoader.load(yaml: yaml, file: "t.yaml", directory: directory).config
+        #expect(config.assets[0].contract == .inverse)
+        let fromFile = config.assets[0].ladder.positions.filter { $0.quantity == 200_000 || $0.quantity == 50_000 }
+        #expect(fromFile.count == 2)
+        // BitMEX's 20× long of 200,000 contracts at 10,000: 1 XBT of margin, bankruptcy 10,000·20/21.
+        let long = try #require(fromFile.first { $0.quantity == 200_000 })
+        #expect(long.side == .short && long.entryPrice == 1 / 10_000.0 && isClose(long.margin, 1, relative: 1e-14))
+        let bankruptcy = MarginRule.bankruptcyPrice(sign: long.side.sign, quantity: long.quantity, entryPrice: long.entryPrice,
+                                                    margin: long.margin)
+        #expect(isClose(1 / bankruptcy, 10_000 * 20 / 21.0, relative: 1e-12))
+        // A row liquidatable at the start is refused with its liquidation price in USD.
+        try "side,quantity,entryPrice,leverage\nlong,200000,10600,50\n"
+            .write(to: directory.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8)
+        do {
+            _ = try ScenarioLoader.load(yaml: yaml, file: "t.yaml", directory: directory)
+            Issue.record("an insolvent inverse row loaded")
+        } catch {
+            #expect(error.description.contains("book.csv:2: this long is already liquidatable at the initial price 10000 (its liquidation price is 10"),
+                    "\(error.description)")
+        }
+    }
 }

@@ -115,7 +115,7 @@ public enum LiquidationCalculator {
         let maintenance = rule.maintenanceMargin(side: side, contracts: q, entryPrice: entry, margin: margin, at: entry)
         if margin <= maintenance { throw .liquidatableAtEntry(margin: margin, maintenance: maintenance) }
         let (price, _) = rule.liquidationPrice(side: side, contracts: q, entryPrice: entry, margin: margin)
-        var warnings = ["\(contract.symbol) is an inverse contract: the simulation models it as linear (docs/venues.md); these prices are the inverse rule's"]
+        var warnings: [String] = []
         if leverage <= 1 && side == .short {
             warnings.append("the margin covers the position's value at entry (leverage \(CSVFormat.number(leverage))×, at most 1×): this short cannot go bankrupt")
         }

@@ -82,8 +82,11 @@ public struct AssetSection: Sendable, Decodable, ScenarioSection {
     public var shocks: [ShockSection]
     /// Which of the preset's tier tables applies: btc, eth or altcoin (default: from the symbol).
     public var tierTable: String?
+    /// `linear` or `inverse` (default: inverse where the preset's venue lists the symbol as an
+    /// inverse contract — BitMEX XBTUSD, Bybit BTCUSD — else linear).
+    public var contract: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case symbol, price, model, impact, shocks, tierTable }
+    enum CodingKeys: String, CodingKey, CaseIterable { case symbol, price, model, impact, shocks, tierTable, contract }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -94,6 +97,7 @@ public struct AssetSection: Sendable, Decodable, ScenarioSection {
         impact = try c.optional(ImpactSection.self, forKey: .impact)
         shocks = try c.optional([ShockSection].self, forKey: .shocks) ?? []
         tierTable = try c.optional(String.self, forKey: .tierTable)
+        contract = try c.optional(String.self, forKey: .contract)
     }
 }
 

@@ -95,6 +95,7 @@ public enum ScenarioLoader {
         let assets = scenario.market.assets
         let symbols = assets.map(\.symbol)
         let rules = assets.map { marginRule(exchange: scenario.exchange, asset: $0)! }
+        let inverseContracts = assets.map { inverseContract(exchange: scenario.exchange, asset: $0) }
         // The memory the run needs, before anything large is allocated.
         let memoryLimit = overrides.memoryLimit ?? MemoryEstimate.defaultLimit
         let memory = try estimateMemory(scenario, steps: steps, directory: directory, file: file,
@@ -107,7 +108,8 @@ public enum ScenarioLoader {
             // With a flat rule leverage must stay below 1/m; a preset's tiers are checked per row.
             let flat = scenario.exchange.preset == nil || scenario.exchange.maintenanceMarginRate != nil
             let loaded = try loadPositionsFile(relative, directory: directory, scenarioFile: file, rules: rules,
-                                               assets: assets, flatMaximumLeverage: flat ? rules[0].maximumLeverage : .infinity)
+                                               assets: assets, inverse: inverseContracts.map { $0 != nil },
+                                               flatMaximumLeverage: flat ? rules[0].maximumLeverage : .infinity)
             for (position, asset) in loaded { positionsByAsset[asset].append(position) }
             fromFile = loaded.count
         }
@@ -120,7 +122,9 @@ public enum ScenarioLoader {
             // The first population uses the scenario seed itself; the others a seed of their own.
             let seed = index == 0 ? scenario.seed : SplitMix64.mix(scenario.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
             do {
-                let book = try population.generateBook(price: assets[asset].price, rule: rules[asset], seed: seed)
+                let book = try inverseContracts[asset].map { contract in
+                    try population.generateInverseBook(price: assets[asset].price, rule: contract.rule(fundingRate: 0), seed: seed)
+                } ?? population.generateBook(price: assets[asset].price, rule: rules[asset], seed: seed)
                 if positionsByAsset[asset].isEmpty { positionsByAsset[asset] = book.positions } else { positionsByAsset[asset] += book.positions }
                 cappedLeverage += book.cappedLeverage
             } catch SyntheticPopulation.GenerationError.notionalsOutOfRange {
@@ -129,6 +133,14 @@ public enum ScenarioLoader {
                 throw .invalid(file: file, issues: [ScenarioIssue(scenario.positions.syntheticPath(index), "\(error); reduce entrySpread or the leverage")])
             }
             synthetic += s.count
+        }
+
+        // An inverse contract's book must stay within the risk limits that are known (Bybit's
+        // BTCUSD: only the first, 150 BTC).
+        for a in assets.indices {
+            guard let contract = inverseContracts[a], let cap = rules[a].tiers.last?.cap, cap.isFinite,
+                  let largest = positionsByAsset[a].lazy.map(\.entryNotional).max(), largest > cap else { continue }
+            throw .invalid(file: file, issues: [ScenarioIssue("market.assets[\(a)].symbol", "\(contract.symbol) on \(contract.venue): a position worth \(ScenarioValidator.format(largest)) \(contract.coin) at entry is beyond the known risk limits (up to \(ScenarioValidator.format(cap)) \(contract.coin)); expected smaller positions (a smaller size.sigma or openInterest, or more positions), or contract: linear")])
         }
 
         var assetConfigs: [AssetConfig] = []
@@ -154,7 +166,8 @@ public enum ScenarioLoader {
                                     coefficient: impactSection.coefficient,
                                     recoveryHalfLife: impactSection.recoveryHalfLife.seconds),
                 ladder: LiquidationLadder(positions: positionsByAsset[a], rule: rules[a]),
-                mechanics: mechanics(exchange: scenario.exchange)))
+                mechanics: mechanics(exchange: scenario.exchange),
+                contract: inverseContracts[a] == nil ? .linear : .inverse))
         }
         let correlationFactor: [Double]? = scenario.market.correlation.flatMap { matrix in
             assets.count > 1 ? try? DenseLinearAlgebra.choleskyLower(matrix.flatMap { $0 }, order: assets.count) : nil
@@ -186,6 +199,12 @@ public enum ScenarioLoader {
     /// The margin rule of `asset` (nil when the exchange section is invalid): the preset's table for
     /// the asset's class, with the scenario's overrides; or model M0's flat rule.
     static func marginRule(exchange ex: ExchangeSection, asset: AssetSection?) -> MarginRule? {
+        if let inverse = inverseContract(exchange: ex, asset: asset) {
+            // Funding is not simulated: none counted in maintenance.
+            var rule = inverse.rule(fundingRate: 0).reciprocal
+            if let fee = ex.liquidationFee { rule.liquidationFee = fee }
+            return rule
+        }
         guard let name = ex.preset else {
             guard let rate = ex.maintenanceMarginRate else { return nil }
             return MarginRule(maintenanceMarginRate: rate, liquidationFee: ex.liquidationFee ?? 0)
@@ -199,6 +218,13 @@ public enum ScenarioLoader {
         }
         if let fee = ex.liquidationFee { rule.liquidationFee = fee }
         return rule
+    }
+
+    /// The inverse contract `asset` is under the exchange section: the one the preset's venue lists
+    /// for its symbol (BitMEX XBTUSD, Bybit BTCUSD), unless `contract: linear` says otherwise.
+    static func inverseContract(exchange ex: ExchangeSection, asset: AssetSection?) -> InverseContract? {
+        guard let asset, asset.contract != ContractType.linear.rawValue, let venue = ex.preset else { return nil }
+        return InverseContract.named(asset.symbol, venue: venue)
     }
 
     /// The liquidation mechanics of the exchange section: the preset's, with the overrides.
@@ -436,7 +462,7 @@ public enum ScenarioLoader {
     }
 
     static func loadPositionsFile(_ relative: String, directory: URL, scenarioFile: String,
-                                  rules: [MarginRule], assets: [AssetSection],
+                                  rules: [MarginRule], assets: [AssetSection], inverse: [Bool],
                                   flatMaximumLeverage: Double) throws(ScenarioError) -> [(Position, Int)] {
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
         let text: String
@@ -465,22 +491,35 @@ public enum ScenarioLoader {
             } else {
                 asset = 0
             }
-            let position = row.position, price = assets[asset].price
+            // An inverse asset's row is Q contracts (USD) at E with leverage L, margin Q/E/L coin: in
+            // its reciprocal form for the reciprocal rule, at y₀ = 1/P₀ (messages give P).
+            let isInverse = inverse[asset]
+            let position = isInverse
+                ? InverseMarginRule.reciprocalPosition(side: row.position.side, contracts: row.position.quantity,
+                                                       entryPrice: row.position.entryPrice,
+                                                       margin: row.position.quantity / row.position.entryPrice / row.position.leverage)
+                : row.position
+            let price = isInverse ? 1 / assets[asset].price : assets[asset].price
             let rule = rules[asset]
             let limit = rule.allows(leverage: position.leverage, quantity: position.quantity, entryPrice: position.entryPrice)
             if !limit.allowed && position.leverage > limit.maximum {
                 issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
                 continue
             }
-            if !ModelLimits.price.contains(position.entryPrice) || position.entryNotional > ModelLimits.money
-                || !(position.entryNotional >= ModelLimits.smallestNotional) {
-                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): entry price \(ScenarioValidator.format(position.entryPrice)) and notional \(ScenarioValidator.format(position.entryNotional)) are out of range; expected an entry price ≥ 1e-12 and ≤ 1e12 and a notional quantity × entryPrice ≥ 1e-6 and ≤ 1e+15\(ScenarioValidator.limitNote)"))
+            // The USD notional: quantity × entryPrice, or an inverse contract's Q contracts of 1 USD.
+            let notional = isInverse ? row.position.quantity : row.position.entryNotional
+            if !ModelLimits.price.contains(row.position.entryPrice) || notional > ModelLimits.money
+                || !(notional >= ModelLimits.smallestNotional) {
+                let what = isInverse ? "contracts (USD)" : "notional"
+                let expected = isInverse ? "contracts" : "a notional quantity × entryPrice"
+                issues.append(ScenarioIssue("positions.file", "\(relative):\(row.line): entry price \(ScenarioValidator.format(row.position.entryPrice)) and \(what) \(ScenarioValidator.format(notional)) are out of range; expected an entry price ≥ 1e-12 and ≤ 1e12 and \(expected) ≥ 1e-6 and ≤ 1e+15\(ScenarioValidator.limitNote)"))
                 continue
             }
-            fileNotional += position.entryNotional
+            fileNotional += notional
             let liq = rule.liquidationPrice(of: position)
             if rule.isLiquidatable(position, at: price) || !(position.side == .long ? liq < price : liq > price) {
-                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): this \(position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(price)) (its liquidation price is \(ScenarioValidator.format(liq))); expected a position that is solvent at the start"))
+                let shown = isInverse ? (liq > 0 ? 1 / liq : .infinity) : liq
+                issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): this \(row.position.side.rawValue) is already liquidatable at the initial price \(ScenarioValidator.format(assets[asset].price)) (its liquidation price is \(ScenarioValidator.format(shown))); expected a position that is solvent at the start"))
             }
             result.append((position, asset))
             if issues.count == 20 { break }

@@ -95,6 +95,22 @@ public enum ScenarioValidator {
             if ex.autoDeleveraging == true { v.add("exchange.autoDeleveraging", "true needs a venue preset whose ranking to use; expected exchange.preset") }
         }
         for (i, asset) in scenario.market.assets.enumerated() {
+            let inverse = ScenarioLoader.inverseContract(exchange: ex, asset: asset)
+            if let contract = asset.contract, ContractType(rawValue: contract) == nil {
+                v.add("market.assets[\(i)].contract", "\(ErrorText.quoted(contract)) is not a contract type; expected linear or inverse")
+            } else if asset.contract == ContractType.inverse.rawValue && inverse == nil {
+                let listed = InverseContract.listed.map { "\($0.symbol) on \($0.venue)" }.joined(separator: ", ")
+                v.add("market.assets[\(i)].contract", "inverse needs a venue preset that lists \(ErrorText.quoted(asset.symbol)) as an inverse contract; expected exchange.preset and a symbol among: \(listed) (docs/venues.md, \"Inverse contracts\")")
+            }
+            if let inverse {
+                if asset.tierTable != nil {
+                    v.add("market.assets[\(i)].tierTable", "does not apply to \(inverse.symbol), an inverse contract with its own risk limits; expected no tierTable, or contract: linear")
+                }
+                if ex.maintenanceMarginRate != nil {
+                    v.add("exchange.maintenanceMarginRate", "replaces a linear tier table; it does not apply to \(inverse.symbol) (market.assets[\(i)]), an inverse contract with its own risk limits; expected no override, or market.assets[\(i)].contract: linear")
+                }
+                continue
+            }
             if let table = asset.tierTable, AssetClass(rawValue: table) == nil {
                 v.add("market.assets[\(i)].tierTable", "'\(table)' is not a tier table; expected btc, eth or altcoin")
             } else if let preset = ex.preset, VenuePreset.named(preset) != nil, asset.tierTable == nil,

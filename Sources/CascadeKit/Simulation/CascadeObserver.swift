@@ -1,6 +1,11 @@
 /// Receives the details of a simulated path that the aggregate results leave out: every round of
 /// every cascade and the prices at the end of every step. Used by tests and tracing; the engine's
 /// production path uses ``NoCascadeObserver``, whose empty methods compile away.
+///
+/// Sides are the positions' own and prices are in USD. For an inverse asset
+/// (``AssetConfig/contract``) the ladder holds each position on the side of the opposite name (its
+/// reciprocal form), so a `range` or `ladderIndex` of a long refers to `ladder.shorts` and the
+/// reverse.
 public protocol CascadeObserver {
     /// A round of the cascade of `asset` in `step` closed the ladder entries `range` of `side` at
     /// `executionPrice`; `roundPrice` is the traded price at which they were found liquidatable.
