@@ -153,12 +153,7 @@ struct InverseBookTests {
         let r = run.paths
         var deleveraged = 0.0, partial = 0.0, liquidated = 0.0
         for p in 0..<16 {
-            let scale = 5e8
-            #expect(isClose(r[.marginLost, p], r[.counterpartyGains, p] + r[.fundReceipts, p], relative: 1e-9, absolute: 1e-7 * scale),
-                    "path \(p): margin \(r[.marginLost, p]) vs \(r[.counterpartyGains, p]) + \(r[.fundReceipts, p])")
-            #expect(isClose(r[.insuranceFundEnd, p] - 2e5, r[.fundReceipts, p] + r[.adlCoveredDeficit, p] + r[.badDebt, p],
-                            relative: 1e-9, absolute: 1e-7 * scale), "path \(p): fund")
-            #expect(r[.insuranceFundEnd, p] >= 0 && r[.badDebt, p] >= 0 && r[.adlCoveredDeficit, p] >= 0)
+            TestBooks.expectConserved(r, path: p, fund: 2e5, scale: 5e8)
             #expect(r[.liquidatedNotional, p] <= config.openInterest * (1 + 1e-12))
             deleveraged += r[.adlCount, p]
             partial += r[.partialLiquidations, p]

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import CascadeKit
 
 /// Builders of small configurations for tests.
@@ -52,6 +53,19 @@ enum TestBooks {
         config.assets[0].mechanics = LiquidationMechanics(preset: preset)
         config.fundDrawdownLimit = preset.fundDrawdownLimit
         return config
+    }
+
+    /// The money identities of path `p` (docs/venues.md): margin lost = counterparty gains + fund
+    /// receipts, and the fund's change = receipts + the deficits ADL covered + bad debt, from a
+    /// fund of `fund` at the start, to 1e-9 relative (1e-7 of `scale` absolute); no balance below 0.
+    static func expectConserved(_ r: PathResults, path p: Int, fund: Double, scale: Double,
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(isClose(r[.marginLost, p], r[.counterpartyGains, p] + r[.fundReceipts, p], relative: 1e-9, absolute: 1e-7 * scale),
+                "path \(p): margin \(r[.marginLost, p]) vs \(r[.counterpartyGains, p]) + \(r[.fundReceipts, p])",
+                sourceLocation: sourceLocation)
+        #expect(isClose(r[.insuranceFundEnd, p] - fund, r[.fundReceipts, p] + r[.adlCoveredDeficit, p] + r[.badDebt, p],
+                        relative: 1e-9, absolute: 1e-7 * scale), "path \(p): fund", sourceLocation: sourceLocation)
+        #expect(r[.insuranceFundEnd, p] >= 0 && r[.badDebt, p] >= 0 && r[.adlCoveredDeficit, p] >= 0, sourceLocation: sourceLocation)
     }
 
     static func randomBook(count: Int, price: Double = 100, seed: UInt64 = 3, rule: FlatMarginRule) -> [Position] {
