@@ -28,13 +28,13 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "CVectorMath"),
-        .target(name: "CSystem"),
+        .target(name: "CCascadeSystem"),
         .target(
             name: "CascadeKit",
             dependencies: [
                 "COpenBLAS",
                 "CVectorMath",
-                "CSystem",
+                "CCascadeSystem",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: engineSettings

@@ -1,4 +1,4 @@
-import CSystem
+import CCascadeSystem
 import Foundation
 import Synchronization
 

@@ -1,5 +1,5 @@
-#ifndef CASCADE_CSYSTEM_H
-#define CASCADE_CSYSTEM_H
+#ifndef CASCADE_CCASCADESYSTEM_H
+#define CASCADE_CCASCADESYSTEM_H
 
 // System calls Swift cannot reach: glibc's variadic syscall() is not imported into Swift.
 
