@@ -56,7 +56,7 @@ struct VenueMechanicsTests {
     ]
 
     @Test("deleveraging closes profitable opposite positions in the ranking's order, at the bankruptcy price",
-          arguments: [ADLRanking.pnlTimesEffectiveLeverage, .pnlTimesMarginRatio])
+          arguments: [ADLRanking.pnlTimesEffectiveLeverage, .pnlTimesMarginRatio, .markOverEntryTimesLeverage])
     func deleveragingOrder(_ ranking: ADLRanking) {
         let rule = MarginRule(maintenanceMarginRate: 0.005)
         // One step of −25%: the long (liquidation 90.45, bankruptcy 90) executes at 75.
@@ -70,6 +70,9 @@ struct VenueMechanicsTests {
             let bankruptcy = p.entryPrice * (1 + 1 / p.leverage)
             switch ranking {
             case .pnlTimesEffectiveLeverage: return (p.entryPrice - x) / p.entryPrice * (x / (bankruptcy - x))
+            case .markOverEntryTimesLeverage:
+                // Hyperliquid's index, a short's price ratio entry / mark: (E/x)·(q·x / (M + pnl)).
+                return p.entryPrice / x * (p.quantity * x / (p.margin + pnl))
             default:
                 let equity = p.margin + pnl
                 return pnl / max(1, p.margin) * (0.005 * p.quantity * x / equity)
@@ -99,14 +102,15 @@ struct VenueMechanicsTests {
     }
 
     @Test("deleveraging reaches losing counterparties after the profitable ones, and skips one it would bankrupt",
-          arguments: [ADLRanking.pnlTimesEffectiveLeverage, .pnlTimesMarginRatio])
+          arguments: [ADLRanking.pnlTimesEffectiveLeverage, .pnlTimesMarginRatio, .markOverEntryTimesLeverage])
     func losingCounterparties(_ ranking: ADLRanking) {
         // A long of 5 at 100, 10× (bankruptcy 90) gaps to 75: a deficit of 5 × 15 = 75, covered
         // at 90. Shorts: 2 @ 80 at 5× (profitable at 75; equity at 90: 32 − 20 = 12), 2 @ 70 at 2×
         // (losing; equity at 90: 70 − 40 = 30), 2 @ 72 at 20× (losing, still open at 75, but its
         // equity at 90 would be 7.2 − 36 < 0: skipped). BitMEX ranks the losers by PnL% ÷
         // effective leverage (−0.0286 for @70, −0.00033 for @72), Binance ranks them 0 (last,
-        // ladder order).
+        // ladder order), Hyperliquid's index puts them after the profitable ones (−1/2.33 for @70,
+        // −1/120 for @72).
         let book = [Position(side: .long, quantity: 5, entryPrice: 100, leverage: 10),
                     Position(side: .short, quantity: 2, entryPrice: 80, leverage: 5),
                     Position(side: .short, quantity: 2, entryPrice: 70, leverage: 2),

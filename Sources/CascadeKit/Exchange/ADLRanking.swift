@@ -11,6 +11,12 @@ public enum ADLRanking: String, Sendable, Equatable {
     /// PnL% = s·(X − E)/E, effective leverage = X/|X − P_bk|; Bybit, OKX and Hyperliquid rank by
     /// profit and leverage too).
     case pnlTimesEffectiveLeverage
+    /// Hyperliquid's published sorting index, (mark / entry) × (notional at the mark / account
+    /// value), for positions in profit [V: docs "Auto-deleveraging", read 2026-12-06]; a short's
+    /// price ratio is entry / mark [E: the index is written for a long, and mark / entry would
+    /// put the least profitable shorts first]. Losing positions, whose order the docs do not
+    /// give, follow every profitable one, by the same index [E].
+    case markOverEntryTimesLeverage
     /// No ranking: opposite positions in a fixed pseudo-random order (dYdX v4).
     case unranked
 
@@ -29,6 +35,10 @@ public enum ADLRanking: String, Sendable, Equatable {
             guard pnl > 0 else { return 0 }
             let maintenance = rule.maintenanceMargin(sign: sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin, at: x)
             return pnl / max(1, h.margin) * (maintenance / equity)
+        case .markOverEntryTimesLeverage:
+            let ratio = sign > 0 ? x / h.entryPrice : h.entryPrice / x
+            let index = ratio * (h.quantity * x / equity)
+            return pnl > 0 ? index : -1 / index
         case .pnlTimesEffectiveLeverage:
             let bankruptcy = MarginRule.bankruptcyPrice(sign: sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)
             let pnlPercent = sign * (x - h.entryPrice) / h.entryPrice

@@ -195,5 +195,5 @@ public struct VenuePreset: Sendable {
                  .altcoin: hyperliquidTable(firstCap: 70_000_000, leverages: [20, 10])],
         basis: same(.notionalAtLiquidation), maintenanceFee: 0, liquidationFee: same(0),
         settlement: .market(backstop: 2.0 / 3), partial: .chunk(threshold: 100_000, fraction: 0.2, cooldown: 30),
-        mark: .index(window: 150), adl: .pnlTimesEffectiveLeverage, fundDrawdownLimit: nil)
+        mark: .index(window: 150), adl: .markOverEntryTimesLeverage, fundDrawdownLimit: nil)
 }
