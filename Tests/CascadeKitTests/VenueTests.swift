@@ -269,4 +269,31 @@ struct VenueTests {
         #expect(abs(large - 0.01 * 230 * 100_000) < 1e-6)    // 1.00% of 230 XBT
         #expect(rule.tierIndex(quantity: 230, entryPrice: 100_000, at: 100_000) == 1)
     }
+
+    /// dYdX's own examples [V]: the docs' isolated ETH short (dydxprotocol/v4-documentation,
+    /// docs/pages/concepts/trading/liquidations.mdx @ df2cc99, also on dYdX's help centre), and
+    /// the maintenance requirement of the protocol's TestIsLiquidatable (v4-chain
+    /// protocol/x/clob/keeper/liquidations_test.go @ 84d4664, 2026-03-04).
+    @Test("dYdX's docs: short 3 ETH @ 3,000 on 1,000 of equity, MMF 5% → 3,174.60; MMR of 0.1 BTC @ 50,000 at 10% is 500")
+    func dydxExamples() {
+        // p' = (e − s·p)/(|s|·MMF − s) = 10,000/3.15. The preset's small-cap fraction is the
+        // example's 5%; its large-cap ETH fraction is 1.2%.
+        let rule = VenuePreset.named("dydx-v4")!.rule(for: .altcoin)
+        #expect(rule.maintenanceMarginRate == 0.05)
+        let (price, tier) = rule.liquidationPrice(side: .short, quantity: 3, entryPrice: 3_000, margin: 1_000)
+        #expect(abs(price - 10_000 / 3.15) < 1e-9 && tier == 0)
+        #expect(String(format: "%.2f", price) == "3174.60")
+        // "Remaining equity would be 5% of the notional: $476.2."
+        #expect(abs((1_000 + 3 * (3_000 - price)) - 0.05 * 3 * price) < 1e-9)
+        #expect(String(format: "%.1f", 0.05 * 3 * price) == "476.2")
+        // TestIsLiquidatable: 0.1 BTC at 50,000 with MMF 10% requires 500 USDC; 499 of collateral
+        // is liquidatable. (At exactly 500 dYdX is not — TNC < MMR strictly — where the model, at
+        // that single price, liquidates: docs/venues.md, dYdX.)
+        var tenPercent = rule
+        tenPercent.tiers = [MarginTier(floor: 0, cap: .infinity, maxLeverage: 5, rate: 0.10, deduction: 0)]
+        #expect(abs(tenPercent.maintenanceMargin(quantity: 0.1, entryPrice: 50_000, at: 50_000) - 500) < 1e-9)
+        let position = Position(side: .long, quantity: 0.1, entryPrice: 50_000, leverage: 5_000 / 499.0)
+        #expect(tenPercent.isLiquidatable(position, at: 50_000))
+        #expect(!tenPercent.isLiquidatable(Position(side: .long, quantity: 0.1, entryPrice: 50_000, leverage: 5_000 / 501.0), at: 50_000))
+    }
 }
