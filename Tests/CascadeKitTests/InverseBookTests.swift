@@ -146,9 +146,9 @@ struct InverseBookTests {
     @Test("an inverse book under BitMEX's rules conserves money on every path, for any threads and chunks")
     func conservation() throws {
         let config = try Self.stress(paths: 16)
-        // The book's face value is the open interest asked for on average over the entry draws:
-        // here 494.5M (a few large positions carry the value-weighted mean of E/P₀).
-        #expect(isClose(config.openInterest, 5e8, relative: 0.02), "\(config.openInterest)")
+        // The book's face value is the open interest asked for (its first draw had 494.5M: a few
+        // large positions carry the value-weighted mean of E/P₀).
+        #expect(isClose(config.openInterest, 5e8, relative: 1e-9), "\(config.openInterest)")
         let run = SimulationEngine(config: config).run(threads: 2, chunkSize: 5)
         let r = run.paths
         var deleveraged = 0.0, partial = 0.0, liquidated = 0.0
@@ -193,7 +193,7 @@ struct InverseBookTests {
         let inverse = try Self.load(Self.scenario("  preset: bitmex\n", symbol: "XBTUSD")).config
         #expect(inverse.assets[0].contract == .inverse)
         #expect(inverse.assets[0].ladder.rule == Self.xbtusd.rule(fundingRate: 0).reciprocal)
-        #expect(isClose(inverse.openInterest, 1e7, relative: 0.05), "\(inverse.openInterest)")
+        #expect(isClose(inverse.openInterest, 1e7, relative: 1e-9), "\(inverse.openInterest)")
         // Every position is a reciprocal one: entry 1/E near 1/100,000, solvent at the start in y.
         let y0 = 1 / 100_000.0
         for p in inverse.assets[0].ladder.positions {

@@ -112,6 +112,13 @@ public struct SyntheticPopulation: Sendable, Equatable {
     /// - Complexity: O(count).
     public func generateBook(price: Double, rule: MarginRule, seed: UInt64,
                              threads: Int = SimulationEngine.defaultThreads) throws -> Book {
+        try generateBook(price: price, rule: rule, seed: seed, threads: threads,
+                         sideTargets: [openInterest * longShare, openInterest * (1 - longShare)])
+    }
+
+    /// ``generateBook(price:rule:seed:threads:)`` with each side's notionals scaled to add up to
+    /// `sideTargets` (longs, shorts) instead of the open interest's shares.
+    func generateBook(price: Double, rule: MarginRule, seed: UInt64, threads: Int, sideTargets: [Double]) throws -> Book {
         let generator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.population.rawValue))
         let longs = longCount
         var running = 0.0
@@ -154,8 +161,8 @@ public struct SyntheticPopulation: Sendable, Equatable {
             smallest[side] = min(smallest[side], notionals[i])
             largest[side] = max(largest[side], notionals[i])
         }
-        let scale = [openInterest * longShare / max(sideNotional[0], .leastNormalMagnitude),
-                     openInterest * (1 - longShare) / max(sideNotional[1], .leastNormalMagnitude)]
+        let scale = [sideTargets[0] / max(sideNotional[0], .leastNormalMagnitude),
+                     sideTargets[1] / max(sideNotional[1], .leastNormalMagnitude)]
         // Every scaled notional must be a finite number of at least ModelLimits.smallestNotional
         // (a σ of a hundred makes e^(σZ) overflow, and the scale then zero: no entry could ever
         // be solvent; a long share of 1e-320 makes the longs' notionals subnormal).
@@ -229,16 +236,30 @@ extension SyntheticPopulation {
     /// longs in y are the inverse shorts), with the reciprocal rule's tier caps on leverage and
     /// solvency at the start.
     ///
-    /// A position's USD face value is then Q = its coin value at entry × E, so the book's face
-    /// value is `openInterest` × the value-weighted mean of E/P₀: `openInterest` on average over
-    /// the entry draws, not exactly (494.5M for 500M in a book of 3,000 positions with entry
-    /// spread 5% and size σ 2, where a few large positions carry the weight). `cascade validate`
-    /// prints the book's face value.
+    /// A position's USD face value is Q = its coin value at entry × E, so a book drawn to
+    /// `openInterest`/P₀ of coin value is worth `openInterest` only on average over the entry draws.
+    /// Each side's coin value is therefore corrected by the ratio of its target face value to the
+    /// drawn one and the book drawn again from the same seed: the sizes scale by that ratio and the
+    /// draws repeat, so the second book's face value is the target but for rounding, and for the
+    /// few positions whose redraw (a tier cap, solvency) the new size changed — at most four draws.
     public func generateInverseBook(price: Double, rule: InverseMarginRule, seed: UInt64,
                                     threads: Int = SimulationEngine.defaultThreads) throws -> Book {
         var reciprocal = self
         reciprocal.openInterest = openInterest / price
         reciprocal.longShare = 1 - longShare
-        return try reciprocal.generateBook(price: 1 / price, rule: rule.reciprocal, seed: seed, threads: threads)
+        let longs = reciprocal.longCount
+        // In y the longs are the inverse shorts.
+        let targets = [openInterest * (1 - longShare), openInterest * longShare]
+        var coin = [reciprocal.openInterest * reciprocal.longShare, reciprocal.openInterest * (1 - reciprocal.longShare)]
+        var book = Book(positions: [], cappedLeverage: 0)
+        for draw in 0..<4 {
+            book = try reciprocal.generateBook(price: 1 / price, rule: rule.reciprocal, seed: seed, threads: threads, sideTargets: coin)
+            var face = [0.0, 0.0]
+            for (i, p) in book.positions.enumerated() { face[i < longs ? 0 : 1] += p.quantity }
+            let exact = (0..<2).allSatisfy { face[$0] == targets[$0] || abs(face[$0] - targets[$0]) <= 1e-12 * targets[$0] }
+            if exact || draw == 3 { break }
+            for side in 0..<2 where face[side] > 0 { coin[side] *= targets[side] / face[side] }
+        }
+        return book
     }
 }
