@@ -251,11 +251,11 @@ public struct MarginRule: Sendable, Equatable {
 
     /// The largest leverage allowed for a position of `quantity` at `entryPrice` (its tier's at
     /// entry), and whether `leverage` is allowed: at most that, and with initial margin above the
-    /// maintenance margin at entry.
-    public func allows(leverage: Double, quantity: Double, entryPrice: Double) -> (allowed: Bool, maximum: Double) {
+    /// maintenance margin at entry (counting the ``bankruptcyFee`` term of a position of `side`).
+    public func allows(leverage: Double, quantity: Double, entryPrice: Double, side: Side = .long) -> (allowed: Bool, maximum: Double) {
         let tier = tiers[tierIndex(quantity: quantity, entryPrice: entryPrice, at: entryPrice)]
         let initial = quantity * entryPrice / leverage
-        let maintenance = maintenanceMargin(quantity: quantity, entryPrice: entryPrice, at: entryPrice)
+        let maintenance = maintenanceMargin(sign: side.sign, quantity: quantity, entryPrice: entryPrice, margin: initial, at: entryPrice)
         return (leverage >= 1 && leverage <= tier.maxLeverage && initial > maintenance, tier.maxLeverage)
     }
 }

@@ -199,12 +199,12 @@ public struct SyntheticPopulation: Sendable, Equatable {
                         while true {
                             let entry = price * Foundation.exp(entrySpread * z)
                             let quantity = notional / entry
-                            let drawn = rule.allows(leverage: leverageValues[i], quantity: quantity, entryPrice: entry)
+                            let drawn = rule.allows(leverage: leverageValues[i], quantity: quantity, entryPrice: entry, side: side)
                             let leverage = min(leverageValues[i], drawn.maximum)
                             let position = Position(side: side, quantity: quantity, entryPrice: entry, leverage: leverage)
                             let liquidation = rule.liquidationPrice(of: position)
                             let allowed = leverage == leverageValues[i] ? drawn.allowed
-                                : rule.allows(leverage: leverage, quantity: quantity, entryPrice: entry).allowed
+                                : rule.allows(leverage: leverage, quantity: quantity, entryPrice: entry, side: side).allowed
                             if allowed
                                 && (side == .long ? liquidation < price : liquidation > price) {
                                 out.base[i] = position

@@ -501,7 +501,8 @@ public enum ScenarioLoader {
                 : row.position
             let price = isInverse ? 1 / assets[asset].price : assets[asset].price
             let rule = rules[asset]
-            let limit = rule.allows(leverage: position.leverage, quantity: position.quantity, entryPrice: position.entryPrice)
+            let limit = rule.allows(leverage: position.leverage, quantity: position.quantity, entryPrice: position.entryPrice,
+                                    side: position.side)
             if !limit.allowed && position.leverage > limit.maximum {
                 issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): leverage \(ScenarioValidator.format(position.leverage)) is above the venue's maximum \(ScenarioValidator.format(limit.maximum)) for a position of this size"))
                 continue
