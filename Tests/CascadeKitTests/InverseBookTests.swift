@@ -219,6 +219,20 @@ struct InverseBookTests {
         }
     }
 
+    @Test("an inverse book has as many longs as a linear one, and its face value on each side")
+    func sides() throws {
+        for (count, share) in [(3, 0.5), (5, 0.7), (101, 0.55)] {
+            let population = SyntheticPopulation(count: count, openInterest: 1e6, longShare: share,
+                                                 leverageMix: [(5, 1)], entrySpread: 0.05, sizeSigma: 1)
+            let book = try population.generateInverseBook(price: 100_000, rule: Self.rule, seed: 3).positions
+            // The inverse longs are the shorts in y.
+            let longs = book.filter { $0.side == .short }
+            #expect(longs.count == population.longCount, "\(count), \(share)")
+            #expect(isClose(longs.reduce(0) { $0 + $1.quantity }, 1e6 * share, relative: 1e-9))
+            #expect(isClose(book.reduce(0) { $0 + $1.quantity }, 1e6, relative: 1e-9))
+        }
+    }
+
     @Test("inverse is refused where no venue lists the symbol as one, and what does not apply to it is named")
     func scenarioRefusals() {
         let listed = "XBTUSD on bitmex, BTCUSD on bybit"
@@ -260,6 +274,13 @@ struct InverseBookTests {
         let bankruptcy = MarginRule.bankruptcyPrice(sign: long.side.sign, quantity: long.quantity, entryPrice: long.entryPrice,
                                                     margin: long.margin)
         #expect(isClose(1 / bankruptcy, 10_000 * 20 / 21.0, relative: 1e-12))
+        // The row's leverage is kept exactly (Q/E/(Q/E/L) is an ulp above 100 here, which the
+        // venue's 100× maximum would refuse), and its leverage bucket with it.
+        try "side,quantity,entryPrice,leverage\nlong,2857986,24388.3,100\n"
+            .write(to: directory.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8)
+        let hundred = try ScenarioLoader.load(yaml: yaml.replacingOccurrences(of: "price: 10000", with: "price: 24400"),
+                                              file: "t.yaml", directory: directory).config
+        #expect(hundred.assets[0].ladder.positions.contains { $0.quantity == 2_857_986 && $0.leverage == 100 })
         // A row liquidatable at the start is refused with its liquidation price in USD.
         try "side,quantity,entryPrice,leverage\nlong,200000,10600,50\n"
             .write(to: directory.appendingPathComponent("book.csv"), atomically: true, encoding: .utf8)

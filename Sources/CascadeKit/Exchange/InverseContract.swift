@@ -22,7 +22,11 @@ public struct InverseContract: Sendable, Equatable {
         InverseMarginRule(tiers: tiers, maintenance: .entryValue(closeFee: takerFee + (countsFunding ? fundingRate : 0)))
     }
 
-    /// The listed inverse contracts.
+    /// The listed inverse contracts. The simulation runs an inverse book in the coin
+    /// (``InverseMarginRule/reciprocal``), which works unchanged for a takeover settlement, a tier
+    /// step-down and rankings without USD constants — BitMEX's and Bybit's mechanics; a venue with
+    /// others (Binance COIN-M's margin-ratio ranking, whose max(1, margin) is in USD) needs them
+    /// converted first (`CascadeResolver` refuses it).
     public static let listed: [InverseContract] = [
         // XBTUSD: 1 USD contracts, risk limit 200 XBT then steps of 150 XBT [S: BitMEX instrument
         // data in ccxt's fixture, 2026-05-21], MM 0.5% and IM 1% at the base, each step +0.5%

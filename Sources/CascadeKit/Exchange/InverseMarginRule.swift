@@ -71,7 +71,12 @@ public struct InverseMarginRule: Sendable, Equatable {
     /// The linear position in y = 1/P that the inverse position (side, Q contracts at `e` USD,
     /// margin M coin) is under ``reciprocal``: side −s, quantity Q, entry 1/E, leverage (Q/E)/M.
     public static func reciprocalPosition(side: Side, contracts q: Double, entryPrice e: Double, margin m: Double) -> Position {
-        Position(side: side == .long ? .short : .long, quantity: q, entryPrice: 1 / e, leverage: q / e / m)
+        reciprocalPosition(side: side, contracts: q, entryPrice: e, leverage: q / e / m)
+    }
+
+    /// The same for a position opened at leverage L (margin (Q/E)/L coin), keeping L exactly.
+    public static func reciprocalPosition(side: Side, contracts q: Double, entryPrice e: Double, leverage: Double) -> Position {
+        Position(side: side == .long ? .short : .long, quantity: q, entryPrice: 1 / e, leverage: leverage)
     }
 
     /// The tier of a position worth `value` coin.

@@ -112,15 +112,16 @@ public struct SyntheticPopulation: Sendable, Equatable {
     /// - Complexity: O(count).
     public func generateBook(price: Double, rule: MarginRule, seed: UInt64,
                              threads: Int = SimulationEngine.defaultThreads) throws -> Book {
-        try generateBook(price: price, rule: rule, seed: seed, threads: threads,
+        try generateBook(price: price, rule: rule, seed: seed, threads: threads, longs: longCount,
                          sideTargets: [openInterest * longShare, openInterest * (1 - longShare)])
     }
 
-    /// ``generateBook(price:rule:seed:threads:)`` with each side's notionals scaled to add up to
-    /// `sideTargets` (longs, shorts) instead of the open interest's shares.
-    func generateBook(price: Double, rule: MarginRule, seed: UInt64, threads: Int, sideTargets: [Double]) throws -> Book {
+    /// ``generateBook(price:rule:seed:threads:)`` with `longs` longs (the first indices) and each
+    /// side's notionals scaled to add up to `sideTargets` (longs, shorts) instead of the open
+    /// interest's shares.
+    func generateBook(price: Double, rule: MarginRule, seed: UInt64, threads: Int, longs: Int,
+                      sideTargets: [Double]) throws -> Book {
         let generator = Philox4x32(seed: seed, domain: UInt64(RandomPurpose.population.rawValue))
-        let longs = longCount
         var running = 0.0
         let cumulative = leverageMix.map { running += $0.weight; return running }
         let total = running
@@ -247,13 +248,15 @@ extension SyntheticPopulation {
         var reciprocal = self
         reciprocal.openInterest = openInterest / price
         reciprocal.longShare = 1 - longShare
-        let longs = reciprocal.longCount
+        // As many inverse longs as a linear book would have (rounding 1 − longShare could differ).
+        let longs = count - longCount
         // In y the longs are the inverse shorts.
         let targets = [openInterest * (1 - longShare), openInterest * longShare]
         var coin = [reciprocal.openInterest * reciprocal.longShare, reciprocal.openInterest * (1 - reciprocal.longShare)]
         var book = Book(positions: [], cappedLeverage: 0)
         for draw in 0..<4 {
-            book = try reciprocal.generateBook(price: 1 / price, rule: rule.reciprocal, seed: seed, threads: threads, sideTargets: coin)
+            book = try reciprocal.generateBook(price: 1 / price, rule: rule.reciprocal, seed: seed, threads: threads, longs: longs,
+                                               sideTargets: coin)
             var face = [0.0, 0.0]
             for (i, p) in book.positions.enumerated() { face[i < longs ? 0 : 1] += p.quantity }
             let exact = (0..<2).allSatisfy { face[$0] == targets[$0] || abs(face[$0] - targets[$0]) <= 1e-12 * targets[$0] }

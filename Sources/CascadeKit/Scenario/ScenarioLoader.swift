@@ -140,7 +140,7 @@ public enum ScenarioLoader {
         for a in assets.indices {
             guard let contract = inverseContracts[a], let cap = rules[a].tiers.last?.cap, cap.isFinite,
                   let largest = positionsByAsset[a].lazy.map(\.entryNotional).max(), largest > cap else { continue }
-            throw .invalid(file: file, issues: [ScenarioIssue("market.assets[\(a)].symbol", "\(contract.symbol) on \(contract.venue): a position worth \(ScenarioValidator.format(largest)) \(contract.coin) at entry is beyond the known risk limits (up to \(ScenarioValidator.format(cap)) \(contract.coin)); expected smaller positions (a smaller size.sigma or openInterest, or more positions), or contract: linear")])
+            throw .invalid(file: file, issues: [ScenarioIssue("market.assets[\(a)].symbol", "\(contract.symbol) on \(contract.venue): a position worth \(ScenarioValidator.format(largest)) \(contract.coin) at entry is beyond the known risk limits (up to \(ScenarioValidator.format(cap)) \(contract.coin)); expected smaller positions (in positions.file, or from positions.synthetic with a smaller size.sigma or openInterest or more positions), or contract: linear")])
         }
 
         var assetConfigs: [AssetConfig] = []
@@ -496,8 +496,7 @@ public enum ScenarioLoader {
             let isInverse = inverse[asset]
             let position = isInverse
                 ? InverseMarginRule.reciprocalPosition(side: row.position.side, contracts: row.position.quantity,
-                                                       entryPrice: row.position.entryPrice,
-                                                       margin: row.position.quantity / row.position.entryPrice / row.position.leverage)
+                                                       entryPrice: row.position.entryPrice, leverage: row.position.leverage)
                 : row.position
             let price = isInverse ? 1 / assets[asset].price : assets[asset].price
             let rule = rules[asset]

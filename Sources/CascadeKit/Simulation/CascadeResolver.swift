@@ -45,8 +45,17 @@ public struct CascadeResolver: Sendable {
     public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
                 mechanics: LiquidationMechanics = .m0, stepSeconds: Double = 60, seed: UInt64 = 0,
                 contract: ContractType = .linear) {
-        precondition(contract == .linear || ladder.rule.settlement == .takeover,
-                     "an inverse book is settled by takeover (the venues that list inverse contracts)")
+        // What works in the coin unchanged: a takeover, a tier step-down, rankings without USD
+        // constants. A venue listed with other mechanics (InverseContract.listed) needs more.
+        var stepsByTier: Bool {
+            switch mechanics.partial {
+            case .none, .tierStepDown: true
+            case .chunk, .perBlockCap: false
+            }
+        }
+        precondition(contract == .linear || (ladder.rule.settlement == .takeover && stepsByTier
+                                             && mechanics.deleveraging != .pnlTimesMarginRatio),
+                     "an inverse book is settled by takeover, steps down by tiers and ranks without USD constants")
         self.reciprocal = contract == .inverse
         self.asset = asset
         self.ladder = ladder
