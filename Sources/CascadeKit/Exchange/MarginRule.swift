@@ -172,15 +172,21 @@ public struct MarginRule: Sendable, Equatable {
                                   at price: Double) -> Double {
         let base = maintenanceMargin(quantity: q, entryPrice: e, at: price)
         guard bankruptcyFee != 0 else { return base }
-        return base + bankruptcyFee * q * Swift.max(0, Self.bankruptcyPrice(sign: s, quantity: q, entryPrice: e, margin: m))
+        return base + bankruptcyFeeTerm(sign: s, quantity: q, entryPrice: e, margin: m)
+    }
+
+    /// The ``bankruptcyFee`` term of maintenance, bankruptcyFee·q·max(0, E − s·M/q): a constant of
+    /// the position (0 on linear rules).
+    @inlinable
+    public func bankruptcyFeeTerm(sign s: Double, quantity q: Double, entryPrice e: Double, margin m: Double) -> Double {
+        bankruptcyFee == 0 ? 0 : bankruptcyFee * q * Swift.max(0, Self.bankruptcyPrice(sign: s, quantity: q, entryPrice: e, margin: m))
     }
 
     /// The liquidation price and the tier used for it, for a position with margin `margin`;
     /// price 0 when the position cannot be liquidated (a long whose margin covers its notional).
     public func liquidationPrice(side: Side, quantity q: Double, entryPrice e: Double, margin m: Double) -> (price: Double, tier: Int) {
         let s = side.sign
-        // The bankruptcy-fee term of maintenance, a constant of the position (0 on linear rules).
-        let feeTerm = bankruptcyFee == 0 ? 0 : bankruptcyFee * q * max(0, Self.bankruptcyPrice(sign: s, quantity: q, entryPrice: e, margin: m))
+        let feeTerm = bankruptcyFeeTerm(sign: s, quantity: q, entryPrice: e, margin: m)
         func solve(_ t: Int) -> Double {
             let tier = tiers[t]
             return (m - s * q * e + tier.deduction - feeTerm) / (q * (tier.rate + maintenanceFee - s))
