@@ -37,9 +37,11 @@ public struct CascadeResolver: Sendable {
     /// Whether every crossed ladder position is closed in full through the prefix sums (takeover,
     /// no position that may close partly): then a path with an untouched book takes the fast route.
     var aggregatesAll: Bool
-    /// Whether the book is an inverse one, held in its reciprocal form (``AssetConfig/contract``):
-    /// then the cascade is resolved in y = 1/P with amounts in the coin, and reported in USD.
-    public let reciprocal: Bool
+    /// The book's contract (``AssetConfig/contract``): an inverse book is held in its reciprocal
+    /// form, its cascade resolved in y = 1/P with amounts in the coin, and reported in USD.
+    public let contract: ContractType
+    /// Whether ``contract`` is inverse.
+    public var reciprocal: Bool { contract == .inverse }
     let seed: UInt64
 
     public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
@@ -56,7 +58,7 @@ public struct CascadeResolver: Sendable {
         precondition(contract == .linear || (ladder.rule.settlement == .takeover && stepsByTier
                                              && mechanics.deleveraging != .pnlTimesMarginRatio),
                      "an inverse book is settled by takeover, steps down by tiers and ranks without USD constants")
-        self.reciprocal = contract == .inverse
+        self.contract = contract
         self.asset = asset
         self.ladder = ladder
         self.impact = impact
@@ -270,8 +272,7 @@ public struct CascadeResolver: Sendable {
                 receipts += receipt
                 if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
                 record(tally: &tally, side: s, quantity: t.quantity, execution: execution, entryNotional: t.entryNotional,
-                       executedNotional: execution * t.quantity, marginLost: t.margin,
-                       marketLoss: sign * (t.entryNotional - execution * t.quantity), count: aggregateCount[s])
+                       marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), count: aggregateCount[s])
                 tally.fees += usd(ladderSide(s).receivedFees(in: aggregateRange[s], excluding: excluded[s], execution: execution,
                                                              rate: feeRate, quantity: t.quantity), at: execution)
                 assetNotional += notional(t.quantity, at: execution)
@@ -320,14 +321,14 @@ public struct CascadeResolver: Sendable {
                     }
                     receipts += receipt
                     record(tally: &tally, side: c.side, quantity: q, execution: execution, entryNotional: q * c.entryPrice,
-                           executedNotional: execution * q, marginLost: marginConsumed, marketLoss: marketLoss, count: 1)
+                           marginLost: marginConsumed, marketLoss: marketLoss, count: 1)
                 } else {
                     // A partial close: the realised loss comes out of the position's margin and the
                     // rest lives on with a new liquidation price.
                     let remaining = c.positionQuantity - q
                     tally.partialLiquidations += 1
                     record(tally: &tally, side: c.side, quantity: q, execution: execution, entryNotional: q * c.entryPrice,
-                           executedNotional: execution * q, marginLost: marketLoss, marketLoss: marketLoss, count: 0)
+                           marginLost: marketLoss, marketLoss: marketLoss, count: 0)
                     let side: Side = c.side == 0 ? .long : .short
                     let liquidation = rule.liquidationPrice(side: side, quantity: remaining, entryPrice: c.entryPrice,
                                                             margin: partialMargin).price
@@ -356,24 +357,22 @@ public struct CascadeResolver: Sendable {
     @inline(__always)
     func ladderSide(_ s: Int) -> LadderSide { s == 0 ? ladder.longs : ladder.shorts }
 
-    /// An amount in the book's settlement currency at execution price `x`, in USD: itself for a
-    /// linear book; for an inverse one, coin at P = 1/y.
+    /// An amount in the book's settlement currency at execution price `x`, in USD.
     @inline(__always)
-    func usd(_ amount: Double, at x: Double) -> Double { reciprocal ? amount / x : amount }
+    func usd(_ amount: Double, at x: Double) -> Double { contract.usd(amount, at: x) }
 
-    /// The USD notional of quantity `q` at price `x`: q·x, or Q for an inverse book (contracts of
-    /// 1 USD).
+    /// The USD notional of quantity `q` at price `x`.
     @inline(__always)
-    func notional(_ q: Double, at x: Double) -> Double { reciprocal ? q : q * x }
+    func notional(_ q: Double, at x: Double) -> Double { contract.usdNotional(q, at: x) }
 
     /// The side an observer is told of: the position's own (an inverse book's ladder holds it on
     /// the reciprocal side, where its entry index still refers).
     @inline(__always)
-    func observedSide(_ s: Int) -> Side { (s == 0) != reciprocal ? .long : .short }
+    func observedSide(_ s: Int) -> Side { contract.positionSide(ofLadderSide: s) == 0 ? .long : .short }
 
     /// A price in the book's units as the observer is told of it, in USD.
     @inline(__always)
-    func observedPrice(_ x: Double) -> Double { reciprocal ? 1 / x : x }
+    func observedPrice(_ x: Double) -> Double { contract.usdPrice(x) }
 
     /// How much of a crossed position to close now, at round price `price` (time `now`).
     func closure(side s: Int, ladderIndex: Int, quantity q: Double, entryPrice e: Double, margin m: Double,
@@ -488,8 +487,8 @@ public struct CascadeResolver: Sendable {
                 receipts += receipt
                 if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
                 record(tally: &tally, side: s, quantity: t.quantity, execution: execution, entryNotional: t.entryNotional,
-                       executedNotional: execution * t.quantity, marginLost: t.margin,
-                       marketLoss: sign * (t.entryNotional - execution * t.quantity), count: s == 0 ? count.long : count.short)
+                       marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity),
+                       count: s == 0 ? count.long : count.short)
                 let range = s == 0 ? firstLong..<longCursor.index : firstShort..<shortCursor.index
                 tally.fees += usd(ladderSide(s).receivedFees(in: range, excluding: [], execution: execution, rate: feeRate,
                                                              quantity: t.quantity), at: execution)
@@ -513,16 +512,11 @@ public struct CascadeResolver: Sendable {
     /// reciprocal side).
     @inline(__always)
     func record(tally: inout PathTally, side: Int, quantity: Double, execution: Double, entryNotional: Double,
-                executedNotional: Double, marginLost: Double, marketLoss: Double, count: Int) {
-        var side = side, entryNotional = entryNotional, executedNotional = executedNotional
-        var marginLost = marginLost, marketLoss = marketLoss
-        if reciprocal {
-            side = 1 - side
-            entryNotional = quantity
-            executedNotional = quantity
-            marginLost /= execution
-            marketLoss /= execution
-        }
+                marginLost: Double, marketLoss: Double, count: Int) {
+        let side = contract.positionSide(ofLadderSide: side)
+        let entryNotional = reciprocal ? quantity : entryNotional
+        let executedNotional = notional(quantity, at: execution)
+        let marginLost = usd(marginLost, at: execution), marketLoss = usd(marketLoss, at: execution)
         if side == 0 {
             tally.longEntryNotional += entryNotional
             tally.longExecutedNotional += executedNotional

@@ -67,10 +67,10 @@ final class AssetLanes {
         logBandLow = logP0 - ModelLimits.logPriceBand
         logBandHigh = logP0 + ModelLimits.logPriceBand
         ladder = asset.ladder
-        let inverse = asset.contract == .inverse
-        falling = inverse ? asset.ladder.shorts : asset.ladder.longs
-        rising = inverse ? asset.ladder.longs : asset.ladder.shorts
-        fallingBook = inverse ? 1 : 0
+        // The long positions, which a falling price liquidates, are on this ladder side.
+        fallingBook = asset.contract.positionSide(ofLadderSide: 0)
+        falling = fallingBook == 0 ? asset.ladder.longs : asset.ladder.shorts
+        rising = fallingBook == 0 ? asset.ladder.shorts : asset.ladder.longs
         resolver = CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds,
                                    mechanics: asset.mechanics, stepSeconds: config.stepSeconds, seed: config.seed,
                                    contract: asset.contract)

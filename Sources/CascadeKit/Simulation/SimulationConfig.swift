@@ -53,6 +53,28 @@ public enum ContractType: String, Sendable, Equatable, CaseIterable {
     case inverse
 }
 
+/// How a book's own units — P and USD for a linear book, y = 1/P and the coin for an inverse one
+/// held in its reciprocal form (``InverseMarginRule/reciprocal``) — map to what is reported.
+extension ContractType {
+    /// The positions' own side (0 long, 1 short) of ladder side `s`: an inverse book holds each
+    /// position on the side of the opposite name.
+    @inlinable @inline(__always)
+    public func positionSide(ofLadderSide s: Int) -> Int { self == .inverse ? 1 - s : s }
+
+    /// A price in the book's units, in USD: P, or 1/y.
+    @inlinable @inline(__always)
+    public func usdPrice(_ x: Double) -> Double { self == .inverse ? 1 / x : x }
+
+    /// The USD notional of quantity `q` at price `x` in the book's units: q·x, or Q (contracts of
+    /// 1 USD).
+    @inlinable @inline(__always)
+    public func usdNotional(_ q: Double, at x: Double) -> Double { self == .inverse ? q : q * x }
+
+    /// An amount in the book's settlement currency at price `x`, in USD: itself, or coin at 1/y.
+    @inlinable @inline(__always)
+    public func usd(_ amount: Double, at x: Double) -> Double { self == .inverse ? amount / x : amount }
+}
+
 /// Everything the engine needs for a run, already validated: the engine never sees a scenario
 /// file. Built by ``ScenarioLoader`` or directly (tests, benchmarks).
 public struct SimulationConfig: Sendable {

@@ -101,9 +101,9 @@ public struct LiquidationMap: Sendable {
     public let initialPrices: [Double]
     /// Bucket sums of each asset's ladder sides [asset][side].
     let sides: [[LeverageBucketSums]]
-    /// Whether each asset's book is inverse, held in y = 1/P (``AssetConfig/contract``): its
-    /// closures come in y, on the reciprocal ladder side, in contracts of 1 USD.
-    let reciprocal: [Bool]
+    /// Each asset's contract (``AssetConfig/contract``): an inverse book's closures come in y = 1/P,
+    /// on the reciprocal ladder side, in contracts of 1 USD.
+    let contracts: [ContractType]
     /// cents[((asset·2 + side)·priceBins + priceBin)·buckets + bucket]
     public private(set) var cents: [Int128]
 
@@ -111,7 +111,7 @@ public struct LiquidationMap: Sendable {
         self.layout = layout
         symbols = assets.map(\.symbol)
         initialPrices = assets.map(\.initialPrice)
-        reciprocal = assets.map { $0.contract == .inverse }
+        contracts = assets.map(\.contract)
         sides = assets.map { a in
             [LeverageBucketSums(side: a.ladder.longs, positions: a.ladder.positions, layout: layout),
              LeverageBucketSums(side: a.ladder.shorts, positions: a.ladder.positions, layout: layout)]
@@ -163,11 +163,10 @@ public struct LiquidationMap: Sendable {
     /// (contracts of 1 USD), whose side and price are flipped back to the position's and to P.
     @inline(__always)
     func cell(asset: Int, side: Int, price: Double) -> (base: Int, usdPerQuantity: Double) {
-        let inverse = reciprocal[asset]
-        let p = inverse ? 1 / price : price
-        let base = offset(asset: asset, side: inverse ? 1 - side : side,
-                          priceBin: layout.priceBin(logRatio: Foundation.log(p / initialPrices[asset])))
-        return (base, inverse ? 1 : price)
+        let contract = contracts[asset]
+        let base = offset(asset: asset, side: contract.positionSide(ofLadderSide: side),
+                          priceBin: layout.priceBin(logRatio: Foundation.log(contract.usdPrice(price) / initialPrices[asset])))
+        return (base, contract.usdNotional(1, at: price))
     }
 
     /// Adds another map (same layout and assets) into this one.
