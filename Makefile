@@ -44,8 +44,9 @@ bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
 
 ## fuzz: the libFuzzer target of the scenario decoder (separate package under Fuzz/; docs/fuzzing.md).
-## Mutates a copy of Fuzz/Corpus for FUZZ_SECONDS, or exactly FUZZ_RUNS inputs from FUZZ_SEED (what CI
-## runs: the same inputs every time). A crashing input lands in Fuzz/artifacts/. Swift's own crash
+## Mutates a copy of Fuzz/Corpus for FUZZ_SECONDS, or FUZZ_RUNS inputs from FUZZ_SEED (what CI runs:
+## the same count and seed every time; the inputs still vary a little with the coverage feedback,
+## docs/fuzzing.md). A crashing input lands in Fuzz/artifacts/. Swift's own crash
 ## backtracer is switched off so that libFuzzer's handler writes that input.
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS    ?= -1
