@@ -425,23 +425,6 @@ struct VenueMechanicsTests {
         if preset.partial == .none { #expect(partial == 0) } else { #expect(partial > 0) }
     }
 
-    @Test("the deleveraging order is established batch by batch exactly as a full sort would give it",
-          arguments: [1, 7, 256, 5_000])
-    func batchedOrder(_ batch: Int) {
-        // Ranks with many ties (ladder index breaks them), in a scrambled order.
-        var queue = (0..<5_000).map { i -> DeleveragingCandidate in
-            let k = Int(SplitMix64.mix(UInt64(i) &+ UInt64(batch) << 32) % 5_000)
-            return DeleveragingCandidate(rank: Double(SplitMix64.mix(UInt64(i)) % 300), ladderIndex: k * 5_000 + i, live: false)
-        }
-        let expected = queue.sorted(by: CascadeResolver.better).map(\.ladderIndex)
-        var sorted = 0
-        while sorted < queue.count {
-            CascadeResolver.selectBest(&queue, from: sorted, count: batch)
-            sorted = min(queue.count, sorted + batch)
-        }
-        #expect(queue.map(\.ladderIndex) == expected)
-    }
-
     @Test("a takeover's clearance fee counts only what is left of the margin to pay it",
           arguments: [(0.0125, 0.953, 0.3), (0.003, 0.953, 0.003 * 95.3), (0.0125, 0.9042, 0.42), (0.0125, 0.85, 0.0)])
     func receivedFees(_ fee: Double, _ factor: Double, _ expected: Double) {

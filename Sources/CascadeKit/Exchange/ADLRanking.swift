@@ -46,4 +46,61 @@ public enum ADLRanking: String, Sendable, Equatable {
             return pnlPercent > 0 ? pnlPercent * leverage : pnlPercent / leverage
         }
     }
+
+    /// A bound on the rank at `x` of every holding of side sign `sign` in `box`: at least the
+    /// ``rank(_:sign:at:rule:)`` of each (+∞ when a holding's equity at x may be near zero, or a
+    /// rule's tiers have negative deductions). Each ranking is monotone in E, B = E − s·M/q,
+    /// m = M/q and q separately, so the bound is the rank's expression at the box's worst corner,
+    /// widened by 10⁻⁹ relative against rounding (the bound only decides what to look at; the
+    /// order comes from the exact ranks):
+    ///
+    /// - PnL% × effective leverage: g/E ≤ max s·(x − E)/E, x/|x − B| ≤ x/u_min with
+    ///   u = s·(x − B) = equity/q; losers g/E·u/x ≤ (max g/E)·u_min/x.
+    /// - Hyperliquid's index: ratio ≤ x/E_low (long) or E_high/x (short), q·x/equity = x/u;
+    ///   losers −u/(ratio·x) ≤ −u_min/(ratio_max·x).
+    /// - PnL% × margin ratio: pnl/max(1, M) · MM/equity ≤ (g/u)·(MM/q)/m, with MM/q at most
+    ///   P·(the highest rate up to the tier of the box's largest size + fee) plus the bankruptcy
+    ///   fee per unit; losers rank 0.
+    public func upperBound(_ box: HoldingBox, sign: Double, at x: Double, rule: MarginRule) -> Double {
+        let long = sign > 0
+        // Equity per unit, smallest over the box: s·(x − B).
+        let equityLow = long ? x - box.bankruptcyHigh : box.bankruptcyLow - x
+        let bound: Double
+        switch self {
+        case .unranked:
+            return 0
+        case .pnlTimesEffectiveLeverage:
+            let entry = long ? box.entryLow : box.entryHigh
+            let pnlPercent = sign * (x - entry) / entry
+            if pnlPercent > 0 {
+                guard equityLow > 0 else { return .infinity }
+                bound = pnlPercent * (x / equityLow)
+            } else {
+                bound = pnlPercent * (Swift.max(0, equityLow) / x)
+            }
+        case .markOverEntryTimesLeverage:
+            let ratio = long ? x / box.entryLow : box.entryHigh / x
+            let profitable = long ? x > box.entryLow : box.entryHigh > x
+            if profitable {
+                guard equityLow > 0 else { return .infinity }
+                bound = ratio * (x / equityLow)
+            } else {
+                bound = -Swift.max(0, equityLow) / (ratio * x)
+            }
+        case .pnlTimesMarginRatio:
+            let gain = long ? x - box.entryLow : box.entryHigh - x
+            guard gain > 0 else { return 0 }
+            guard equityLow > 0, box.marginPerUnitLow > 0 else { return .infinity }
+            var rate = 0.0
+            let top = rule.tierIndex(quantity: box.quantityHigh, entryPrice: box.entryHigh, at: x)
+            for t in 0...top {
+                guard rule.tiers[t].deduction >= 0 else { return .infinity }
+                rate = Swift.max(rate, rule.tiers[t].rate)
+            }
+            let price = rule.basis == .notionalAtEntry ? box.entryHigh : x
+            let maintenance = price * (rate + rule.maintenanceFee) + rule.bankruptcyFee * Swift.max(0, box.bankruptcyHigh)
+            bound = gain / equityLow * (maintenance / box.marginPerUnitLow)
+        }
+        return bound + Swift.abs(bound) * 1e-9
+    }
 }

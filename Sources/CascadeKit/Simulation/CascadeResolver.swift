@@ -43,6 +43,8 @@ public struct CascadeResolver: Sendable {
     /// Whether ``contract`` is inverse.
     public var reciprocal: Bool { contract == .inverse }
     let seed: UInt64
+    /// Each side's positions grouped for a ranked auto-deleveraging (nil without one, or unranked).
+    let deleveragingIndex: SidePair<DeleveragingIndex?>
 
     public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
                 mechanics: LiquidationMechanics = .m0, stepSeconds: Double = 60, seed: UInt64 = 0,
@@ -81,7 +83,21 @@ public struct CascadeResolver: Sendable {
             }
         }
         partialCandidates = candidates
+        if let ranking = mechanics.deleveraging, ranking != .unranked {
+            deleveragingIndex = SidePair(long: DeleveragingIndex(side: ladder.longs), short: DeleveragingIndex(side: ladder.shorts))
+        } else {
+            deleveragingIndex = SidePair(nil)
+        }
         aggregatesAll = !settlesEachPosition && candidates[0].isEmpty && candidates[1].isEmpty
+    }
+
+    /// The resolver of each asset of `config`.
+    static func resolvers(for config: SimulationConfig) -> [CascadeResolver] {
+        config.assets.enumerated().map { index, asset in
+            CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds,
+                            mechanics: asset.mechanics, stepSeconds: config.stepSeconds, seed: config.seed,
+                            contract: asset.contract)
+        }
     }
 
     /// Whether the venue may close less than all of `position` when it is liquidated.
@@ -533,10 +549,9 @@ public struct CascadeResolver: Sendable {
     /// (the liquidated positions' bankruptcy price), in the venue's ranking order at `marketPrice`.
     /// Returns the quantity closed.
     ///
-    /// The ranking uses the market price of the step's first deleveraging. That deleveraging ranks
-    /// the side's open positions once (one sequential O(n) pass); the order itself is established a
-    /// batch at a time (quickselect, then a sort of the batch), so a step that takes d positions
-    /// costs O(n + d log d).
+    /// The ranking uses the market price of the step's first deleveraging, and the step's later
+    /// deleveragings continue its queue (``DeleveragingQueue``: exact, best first, at a cost that
+    /// grows with the positions taken, not with the side).
     func deleverage<Observer: CascadeObserver>(
         against s: Int, quantity: Double, at price: Double, marketPrice: Double, ranking: ADLRanking, path: Int,
         step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook, tally: inout PathTally,
@@ -545,28 +560,22 @@ public struct CascadeResolver: Sendable {
         let side = s == 0 ? ladder.longs : ladder.shorts
         let sign: Double = s == 0 ? 1 : -1
         let cursor = s == 0 ? longCursor.index : shortCursor.index
-        if book.queueStep[s] != step {
-            book.queueStep[s] = step
-            book.queueHead[s] = 0
-            rank(side: s, ladderSide: side, cursor: cursor, marketPrice: marketPrice, ranking: ranking, path: path,
-                 step: step, book: &book)
+        // The queue, taken out of the book while the book is read and changed alongside it.
+        var queue = book.adl[s]
+        book.adl[s] = DeleveragingQueue()
+        defer { book.adl[s] = queue }
+        if queue.step != step {
+            startQueue(&queue, side: s, ladderSide: side, cursor: cursor, marketPrice: marketPrice, ranking: ranking,
+                       path: path, step: step, book: book)
         }
         var left = quantity
-        while left > 0 && book.queueHead[s] < book.queue[s].count {
-            let head = book.queueHead[s]
-            if head == book.queueSorted[s] {
-                // Order the next batch: twice what was ordered so far, at least 256.
-                let batch = max(256, head)
-                Self.selectBest(&book.queue[s], from: head, count: batch)
-                book.queueSorted[s] = min(book.queue[s].count, head + batch)
-            }
-            let c = book.queue[s][head]
+        while left > 0, let c = next(&queue, side: s, ranking: ranking, book: book) {
             // Skip what was closed since the ranking.
             var h: Holding
             var liveIndex: Int? = nil
             if c.live {
                 guard let i = book.live[s].firstIndex(where: { $0.ladderIndex == c.ladderIndex }) else {
-                    book.queueHead[s] += 1
+                    queue.advance()
                     continue
                 }
                 liveIndex = i
@@ -574,7 +583,7 @@ public struct CascadeResolver: Sendable {
                 h = Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin)
             } else {
                 if c.ladderIndex < cursor || book.isRemoved(c.ladderIndex, side: s) {
-                    book.queueHead[s] += 1
+                    queue.advance()
                     continue
                 }
                 h = side.holdings[c.ladderIndex]
@@ -583,7 +592,7 @@ public struct CascadeResolver: Sendable {
             // (its bankruptcy price does not overlap it) is skipped, as dYdX's deleveraging does:
             // it could not pay its part of the deficit.
             guard h.margin + sign * h.quantity * (price - h.entryPrice) >= 0 else {
-                book.queueHead[s] += 1
+                queue.advance()
                 continue
             }
             let take = min(left, h.quantity)
@@ -595,7 +604,7 @@ public struct CascadeResolver: Sendable {
             let rest = h.quantity - take
             if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
             if rest <= 0 {
-                book.queueHead[s] += 1
+                queue.advance()
                 continue
             }
             // The rest keeps its share of the margin (and so, but for a tier change, its liquidation
@@ -606,92 +615,86 @@ public struct CascadeResolver: Sendable {
             let key = liquidation > 0 ? sign * Foundation.log(liquidation) : -.infinity
             book.insert(LivePosition(ladderIndex: c.ladderIndex, quantity: rest, entryPrice: h.entryPrice, margin: margin,
                                      key: key, fullUntil: -1, blockedStep: -1), side: s)
-            book.queue[s][head].live = true
+            queue.markHeadLive()
         }
         return quantity - left
     }
 
-    /// Fills the deleveraging queue of side `s` with every candidate: the open positions with
-    /// equity left at the ranking price `x` (the venue's mark), with their rank, or — unranked — all open positions in
-    /// ladder order, then the re-inserted ones, rotated to a pseudo-random start fixed per path,
-    /// step and side (already in order).
-    func rank(side s: Int, ladderSide: LadderSide, cursor: Int, marketPrice x: Double, ranking: ADLRanking,
-              path: Int, step: Int, book: inout PathBook) {
-        let sign: Double = s == 0 ? 1 : -1
-        let rule = self.rule
-        let live = book.live[s]
+    /// Starts the deleveraging queue of side `s` for `step`: every open position of the side
+    /// with equity left at the ranking price `x` (the venue's mark), by rank — or, unranked, all
+    /// open positions in ladder order, then the re-inserted ones, rotated to a pseudo-random
+    /// start fixed per path, step and side.
+    func startQueue(_ queue: inout DeleveragingQueue, side s: Int, ladderSide: LadderSide, cursor: Int, marketPrice x: Double,
+                    ranking: ADLRanking, path: Int, step: Int, book: PathBook) {
+        queue.release()
+        queue.step = step
+        queue.price = x
+        queue.cursor = cursor
         let n = ladderSide.count
-        var queue: [DeleveragingCandidate] = []
         if ranking == .unranked {
             // Every opposite position qualifies (dYdX does not rank by profit).
-            queue.reserveCapacity(n - cursor + live.count)
-            for k in cursor..<n where !book.isRemoved(k, side: s) {
-                queue.append(DeleveragingCandidate(rank: 0, ladderIndex: k, live: false))
+            queue.unranked = true
+            queue.removedAtRanking = book.removed(s, in: cursor..<n)
+            queue.liveIndices = book.live[s].map(\.ladderIndex)
+            let ladderCount = n - cursor - queue.removedAtRanking.count
+            queue.count = ladderCount + queue.liveIndices.count
+            if queue.count > 0 {
+                queue.start = Int(SplitMix64.mix(seed ^ (UInt64(path) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(step) << 1 | UInt64(s)))
+                                  % UInt64(queue.count))
+                queue.startWalk(ladderCount: ladderCount)
             }
-            for p in live { queue.append(DeleveragingCandidate(rank: 0, ladderIndex: p.ladderIndex, live: true)) }
-            if !queue.isEmpty {
-                let start = Int(SplitMix64.mix(seed ^ (UInt64(path) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(step) << 1 | UInt64(s)))
-                                % UInt64(queue.count))
-                queue = Array(queue[start...] + queue[..<start])
-            }
-            book.queue[s] = queue
-            book.queueSorted[s] = queue.count
             return
         }
-        @inline(__always)
-        func rank(_ h: Holding) -> Double { ranking.rank(h, sign: sign, at: x, rule: rule) }
-        queue.reserveCapacity(n - cursor + live.count)
-        ladderSide.holdings.withUnsafeBufferPointer { holdings in
-            for k in cursor..<n {
-                let value = rank(holdings[k])
-                if value > -.infinity && !book.isRemoved(k, side: s) {
-                    queue.append(DeleveragingCandidate(rank: value, ladderIndex: k, live: false))
-                }
-            }
+        queue.unranked = false
+        let sign: Double = s == 0 ? 1 : -1
+        for p in book.live[s] {
+            let value = ranking.rank(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin), sign: sign, at: x, rule: rule)
+            if value > -.infinity { queue.push(.init(value: value, key: p.ladderIndex, live: true)) }
         }
-        for p in live {
-            let value = rank(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
-            if value > -.infinity { queue.append(DeleveragingCandidate(rank: value, ladderIndex: p.ladderIndex, live: true)) }
+        let index = deleveragingIndex[s]!
+        let top = index.levels.count - 1
+        for (b, box) in index.levels[top].enumerated() {
+            queue.push(.init(value: ranking.upperBound(box, sign: sign, at: x, rule: rule), key: Self.boxKey(level: top, box: b),
+                             live: false))
         }
-        book.queue[s] = queue
-        book.queueSorted[s] = 0
     }
 
-    /// Deleveraging order: higher rank first, ties by lower ladder index.
+    /// The heap key of box `box` of level `level` of a ``DeleveragingIndex``: negative, so that a
+    /// box comes before a position of the same value.
     @inline(__always)
-    static func better(_ a: DeleveragingCandidate, _ b: DeleveragingCandidate) -> Bool {
-        a.rank > b.rank || (a.rank == b.rank && a.ladderIndex < b.ladderIndex)
-    }
+    static func boxKey(level: Int, box: Int) -> Int { -1 - (level << 40 | box) }
 
-    /// Puts the `count` best of `queue[from...]` (by ``better(_:_:)``) at `from..<from + count`, in
-    /// order: a quickselect (median-of-three pivots), then a sort of the batch.
-    static func selectBest(_ queue: inout [DeleveragingCandidate], from: Int, count: Int) {
-        let end = queue.count
-        let target = from + count
-        queue.withUnsafeMutableBufferPointer { a in
-            if target < end {
-                var low = from, high = end - 1
-                while low < high {
-                    // Median of three as the pivot, then a Hoare partition of low...high.
-                    let mid = low + (high - low) / 2
-                    if better(a[mid], a[low]) { a.swapAt(mid, low) }
-                    if better(a[high], a[low]) { a.swapAt(high, low) }
-                    if better(a[high], a[mid]) { a.swapAt(high, mid) }
-                    let pivot = a[mid]
-                    var i = low, j = high
-                    while i <= j {
-                        while better(a[i], pivot) { i += 1 }
-                        while better(pivot, a[j]) { j -= 1 }
-                        if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-                    }
-                    // a[low...j] are ≥ the pivot's place, a[i...high] ≤; keep the side holding target − 1.
-                    if target - 1 <= j { high = j } else if target - 1 >= i { low = i } else { break }
+    /// The candidate at the head of `queue` (expanding boxes until a position is there), or nil
+    /// when the queue is exhausted.
+    func next(_ queue: inout DeleveragingQueue, side s: Int, ranking: ADLRanking, book: PathBook)
+        -> (ladderIndex: Int, live: Bool)? {
+        if queue.unranked {
+            return queue.taken < queue.count ? queue.walkHead() : nil
+        }
+        let index = deleveragingIndex[s]!
+        let sign = index.sign, x = queue.price
+        while let top = queue.heap.first {
+            if top.key >= 0 { return (top.key, top.live) }
+            queue.popTop()
+            let code = -1 - top.key
+            let level = code >> 40, box = code & ((1 << 40) - 1)
+            let members = index.children(level: level, box: box)
+            if level == 0 {
+                for e in members {
+                    let k = Int(index.ladderIndex[e])
+                    guard k >= queue.cursor, !book.isRemoved(k, side: s) else { continue }
+                    let value = ranking.rank(index.holdings[e], sign: sign, at: x, rule: rule)
+                    if value > -.infinity { queue.push(.init(value: value, key: k, live: false)) }
+                }
+            } else {
+                let below = index.levels[level - 1]
+                for c in members {
+                    queue.push(.init(value: ranking.upperBound(below[c], sign: sign, at: x, rule: rule),
+                                     key: Self.boxKey(level: level - 1, box: c), live: false))
                 }
             }
-            let upper = min(target, end)
-            var slice = UnsafeMutableBufferPointer(rebasing: a[from..<upper])
-            slice.sort(by: better)
         }
+        return nil
     }
 
     static func lowerBound(_ sorted: [Int], _ value: Int) -> Int {

@@ -61,7 +61,7 @@ final class AssetLanes {
     let logBandLow: Double
     let logBandHigh: Double
 
-    init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int) {
+    init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int, resolver: CascadeResolver) {
         self.index = index
         let logP0 = Foundation.log(asset.initialPrice)
         logBandLow = logP0 - ModelLimits.logPriceBand
@@ -71,9 +71,7 @@ final class AssetLanes {
         fallingBook = asset.contract.positionSide(ofLadderSide: 0)
         falling = fallingBook == 0 ? asset.ladder.longs : asset.ladder.shorts
         rising = fallingBook == 0 ? asset.ladder.shorts : asset.ladder.longs
-        resolver = CascadeResolver(asset: index, ladder: asset.ladder, impact: asset.impact, maxRounds: config.maxCascadeRounds,
-                                   mechanics: asset.mechanics, stepSeconds: config.stepSeconds, seed: config.seed,
-                                   contract: asset.contract)
+        self.resolver = resolver
         decay = asset.impact.decayFactor(stepSeconds: config.stepSeconds)
         schedule = asset.schedule
         func lanes() -> LaneBuffer<Double> { LaneBuffer(lanes: capacity, value: 0) }
@@ -193,12 +191,18 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     /// Cascade events already reported to a ``RunControl``.
     var reportedEvents = 0
 
-    init(config: SimulationConfig, capacity: Int, map: LiquidationMap? = nil, exact: ExactTimeSeries? = nil) {
+    /// - Parameter resolvers: each asset's ``CascadeResolver`` (``CascadeResolver/resolvers(for:)``),
+    ///   shared by the workers of a run; built here when nil.
+    init(config: SimulationConfig, capacity: Int, map: LiquidationMap? = nil, exact: ExactTimeSeries? = nil,
+         resolvers: [CascadeResolver]? = nil) {
         self.map = map
         self.exact = exact
         self.config = config
         self.capacity = capacity
-        assets = config.assets.enumerated().map { AssetLanes(index: $0, asset: $1, config: config, capacity: capacity) }
+        let resolvers = resolvers ?? CascadeResolver.resolvers(for: config)
+        assets = config.assets.enumerated().map {
+            AssetLanes(index: $0, asset: $1, config: config, capacity: capacity, resolver: resolvers[$0])
+        }
         if config.assets.count == 1, case let .gbm(model) = config.assets[0].model {
             gbm = BlockPathGenerator(model: model, stepYears: config.stepYears, seed: config.seed, capacity: capacity)
             generators = []

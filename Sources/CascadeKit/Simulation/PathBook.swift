@@ -15,15 +15,6 @@ public struct LivePosition: Sendable, Equatable {
     public var blockedStep: Int
 }
 
-/// A position that auto-deleveraging may close, with its rank. Its quantity, entry price and
-/// margin are read when it is taken (from the ladder, or from the path's re-inserted list).
-struct DeleveragingCandidate: Sendable {
-    var rank: Double
-    var ladderIndex: Int
-    /// Whether it lives in the path's re-inserted list rather than the ladder.
-    var live: Bool
-}
-
 /// One path's departures from the shared ladder for one asset: positions re-inserted after a
 /// partial liquidation (per side, sorted by key, largest first) and ladder entries deleveraged
 /// away (per side, a bit set over the ladder, allocated at the first removal). Empty on most
@@ -33,14 +24,9 @@ public struct PathBook: Sendable {
     /// Removed ladder entries of each side as bits (empty: none removed).
     var removedBits = SidePair<[UInt64]>([])
     public private(set) var removedCount = SidePair(0)
-    /// Auto-deleveraging queue of each side: every candidate, ranked at the first deleveraging of
-    /// `queueStep`; `queue[s][..<queueSorted[s]]` is in the venue's order (sorted a batch at a time
-    /// as deleveraging reaches it) and `queueHead` is the next one to take. Released at the end of
-    /// the step.
-    var queue = SidePair<[DeleveragingCandidate]>([])
-    var queueHead = SidePair(0)
-    var queueSorted = SidePair(0)
-    var queueStep = SidePair(-1)
+    /// The auto-deleveraging queue of each side in the current step (``DeleveragingQueue``),
+    /// released at the end of the step.
+    var adl = SidePair(DeleveragingQueue())
 
     public init() {}
 
@@ -53,14 +39,9 @@ public struct PathBook: Sendable {
         releaseQueues()
     }
 
-    /// Frees the deleveraging queues (at the end of a step that used them).
+    /// Ends the deleveraging queues (at the end of a step that used them), keeping their storage.
     mutating func releaseQueues() {
-        for s in 0..<2 where queueStep[s] >= 0 {
-            queue[s] = []
-            queueHead[s] = 0
-            queueSorted[s] = 0
-            queueStep[s] = -1
-        }
+        for s in 0..<2 where adl[s].step >= 0 { adl[s].release() }
     }
 
     /// Whether the path has neither re-inserted nor deleveraged positions (it follows the shared

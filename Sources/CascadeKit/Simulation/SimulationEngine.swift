@@ -98,11 +98,14 @@ public struct SimulationEngine: Sendable {
         let nextChunk = Atomic<Int>(0)
         let pathsDone = Atomic<Int>(0)
         let config = self.config
+        // What each asset's cascades need precomputed (partial candidates, deleveraging index),
+        // built once and shared by the workers.
+        let resolvers = CascadeResolver.resolvers(for: config)
         results.values.withUnsafeMutableBufferPointer { buffer in
             let writer = PathResultsWriter(base: buffer.baseAddress!, layout: layout)
             let work: @Sendable (Int) -> Void = { worker in
                 var simulator = PathBlockSimulator<NoCascadeObserver>(config: config, capacity: min(chunkSize, totalPaths),
-                                                                       map: mapPrototype, exact: exact)
+                                                                       map: mapPrototype, exact: exact, resolvers: resolvers)
                 var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
                 var observer = NoCascadeObserver()
                 while true {

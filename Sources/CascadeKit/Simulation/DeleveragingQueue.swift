@@ -1,0 +1,159 @@
+import Foundation
+
+/// One path's auto-deleveraging queue for one side in one step: the candidates in the venue's
+/// order, produced one at a time as deleveraging takes them.
+///
+/// The queue stands for the side's open positions at the step's first deleveraging (those at or
+/// past the side's cursor and not removed, and the path's re-inserted ones), ranked at that
+/// deleveraging's price; later deleveragings of the step continue it. What has been closed
+/// since is skipped by the caller as it reaches it.
+///
+/// - **Ranked**: a max-heap of exact ranks and of ``DeleveragingIndex`` boxes keyed by their
+///   rank bound. A box at the top is replaced by its children (or its positions, with their
+///   exact ranks); a position at the top is next. At equal values boxes come first and positions
+///   by ladder index, so the order is exactly a full sort's (higher rank first, ties by lower
+///   ladder index). Cost: the boxes expanded — O(k log n) for k positions taken when the bounds
+///   separate the best positions from the rest, never more than the side.
+/// - **Unranked** (dYdX): the side's open positions in ladder order, then the re-inserted ones,
+///   rotated to a pseudo-random start; walked in place, O(1) a candidate after an
+///   O(removed/64 + side/64) start.
+struct DeleveragingQueue: Sendable {
+    /// A heap entry: a box (`key` < 0: −1 − (level << 40 | box)) with its bound, or a position
+    /// (`key` ≥ 0: its ladder index) with its rank.
+    struct Item: Sendable {
+        var value: Double
+        var key: Int
+        var live: Bool
+    }
+
+    /// The step whose queue this is; −1: none.
+    var step = -1
+    var heap: [Item] = []
+    /// The ranking price and the side's cursor at the ranking.
+    var price = 0.0
+    var cursor = 0
+    // Unranked: the candidates (ladder entries from `cursor` not removed at the ranking, then
+    // `liveIndices`) number `count`, taken from `start` on; `taken` so far.
+    var unranked = false
+    var count = 0
+    var start = 0
+    var taken = 0
+    var liveIndices: [Int] = []
+    /// The removed ladder entries at or past `cursor` at the ranking, ascending, and the walk's
+    /// place: the ladder index of the candidate at `taken` and the first of `removedAtRanking`
+    /// past it.
+    var removedAtRanking: [Int] = []
+    var walkIndex = 0
+    var walkRemoved = 0
+    /// The candidate at the head was partly deleveraged: it is now a re-inserted position.
+    var headLive = false
+
+    /// Whether `a` comes before `b`.
+    @inline(__always)
+    static func before(_ a: Item, _ b: Item) -> Bool {
+        a.value > b.value || (a.value == b.value && a.key < b.key)
+    }
+
+    /// Empties the queue, keeping its storage.
+    mutating func release() {
+        step = -1
+        heap.removeAll(keepingCapacity: true)
+        liveIndices.removeAll(keepingCapacity: true)
+        removedAtRanking.removeAll(keepingCapacity: true)
+        headLive = false
+    }
+
+    // MARK: Heap
+
+    mutating func push(_ item: Item) {
+        heap.append(item)
+        var i = heap.count - 1
+        heap.withUnsafeMutableBufferPointer { h in
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.before(h[i], h[parent]) else { break }
+                h.swapAt(i, parent)
+                i = parent
+            }
+        }
+    }
+
+    mutating func popTop() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        heap.withUnsafeMutableBufferPointer { h in
+            let n = h.count
+            var i = 0
+            h[0] = last
+            while true {
+                let left = 2 * i + 1
+                guard left < n else { break }
+                var best = left
+                if left + 1 < n && Self.before(h[left + 1], h[left]) { best = left + 1 }
+                guard Self.before(h[best], h[i]) else { break }
+                h.swapAt(i, best)
+                i = best
+            }
+        }
+    }
+
+    /// Moves past the candidate at the head.
+    mutating func advance() {
+        if unranked { walkNext() } else { popTop() }
+    }
+
+    /// The candidate at the head was partly deleveraged: it stays at the head, re-inserted.
+    mutating func markHeadLive() {
+        if unranked { headLive = true } else { heap[0].live = true }
+    }
+
+    // MARK: Unranked walk
+
+    /// Starts the unranked walk: `ladderCount` ladder candidates from `cursor` (the removed ones
+    /// in `removedAtRanking` skipped), then `liveIndices`, from candidate `start`.
+    mutating func startWalk(ladderCount: Int) {
+        taken = 0
+        seek(start, ladderCount: ladderCount)
+    }
+
+    /// Places the walk on candidate `j` (pre-rotation order).
+    mutating func seek(_ j: Int, ladderCount: Int) {
+        walkRemoved = 0
+        guard j < ladderCount else { return }
+        // The j-th ladder entry from `cursor` that is not in `removedAtRanking`.
+        var index = cursor + j
+        while walkRemoved < removedAtRanking.count && removedAtRanking[walkRemoved] <= index {
+            index += 1
+            walkRemoved += 1
+        }
+        walkIndex = index
+    }
+
+    /// The ladder candidates of the walk.
+    var ladderCount: Int { count - liveIndices.count }
+
+    /// The candidate at the head of the unranked walk: (ladder index, whether re-inserted).
+    func walkHead() -> (ladderIndex: Int, live: Bool) {
+        let j = (start + taken) % count
+        if j < ladderCount { return (walkIndex, headLive) }
+        return (liveIndices[j - ladderCount], true)
+    }
+
+    /// Moves the unranked walk to the next candidate.
+    mutating func walkNext() {
+        headLive = false
+        taken += 1
+        guard taken < count else { return }
+        let j = (start + taken) % count
+        if j == 0 {
+            seek(0, ladderCount: ladderCount)
+        } else if j < ladderCount {
+            var index = walkIndex + 1
+            while walkRemoved < removedAtRanking.count && removedAtRanking[walkRemoved] <= index {
+                if removedAtRanking[walkRemoved] == index { index += 1 }
+                walkRemoved += 1
+            }
+            walkIndex = index
+        }
+    }
+}
