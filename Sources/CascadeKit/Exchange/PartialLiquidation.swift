@@ -68,13 +68,19 @@ public enum PartialLiquidation: Sendable, Equatable {
     }
 
     /// Whether the rule may close less than all of `p` when it is liquidated (the positions the
-    /// resolver keeps out of its prefix sums).
+    /// resolver keeps out of its prefix sums). Exact for tiers fixed at entry or by contracts;
+    /// for a tier, chunk or cap by the notional at the time, the notional at the larger of the
+    /// liquidation and entry prices is given a factor-2 margin for the price to move further.
     public func mayClosePartly(_ p: Position, rule: MarginRule, stepSeconds: Double) -> Bool {
         let (liquidation, tier) = rule.liquidationPrice(side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin)
         let notional = p.quantity * max(liquidation, p.entryPrice)
         switch self {
         case .none: return false
-        case let .tierStepDown(_, fromTier): return tier >= fromTier || rule.tierIndex(size: notional) >= fromTier
+        case let .tierStepDown(_, fromTier):
+            // A tier fixed at entry or by contracts is the one the step-down starts from; a tier by
+            // the notional at the mark may be higher than at the liquidation price.
+            guard rule.basis == .notionalAtLiquidation else { return tier >= fromTier }
+            return tier >= fromTier || rule.tierIndex(size: notional) >= fromTier
         case let .chunk(threshold, _, _): return notional > threshold * 0.5
         case let .perBlockCap(fraction, cap, blockSeconds):
             return LiquidationMechanics.closableInStep(notional: notional * 2, fraction: fraction, cap: cap,
