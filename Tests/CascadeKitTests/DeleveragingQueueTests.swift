@@ -29,6 +29,7 @@ struct DeleveragingQueueTests {
         var order: [Int] = []
         while let c = resolver.next(&queue, side: s, ranking: ranking, book: book) {
             order.append(c.live ? -1 - c.ladderIndex : c.ladderIndex)
+            if !c.live { #expect(c.holding == ladderSide.holdings[c.ladderIndex]) }
             queue.advance()
         }
         return order

@@ -71,11 +71,22 @@ public struct LadderSide: Sendable {
     /// 64·b ..< 64·(b + 1)): what ``receivedFees(in:excluding:execution:rate:quantity:)`` needs
     /// to settle most rounds without reading the entries.
     let bankruptcyBounds: [SIMD2<Double>]
-    /// The maintenance rate r of a flat rule (one tier, no deduction, maintenance on the current
-    /// notional), nil otherwise. Then P_liq = P_bk/(1 − s·r) for every position, so the ladder's
-    /// own keys order the bankruptcy prices, and the positions of a range that pay no fee, part
-    /// of it and all of it are three runs the ladder search finds.
-    let flatRate: Double?
+    /// ln κ for a rule under which a position liquidated in its first tier has P_liq = κ·P_bk
+    /// with κ = (1 + s·b)/(1 − s·(r₀ + f)) — a first tier without deduction, maintenance on the
+    /// current notional or contracts (not a notional fixed at entry); r₀ its rate, f the
+    /// maintenance fee, b the bankruptcy fee — and nil otherwise. Then the ladder's keys order
+    /// the bankruptcy prices of its *regular* entries (every entry but ``irregular``), and the
+    /// entries of a range beyond a bankruptcy-price threshold are a run the ladder search finds:
+    /// what settles fees (``receivedFees(in:excluding:execution:rate:quantity:)``) and the
+    /// per-position settlements (``runs(_:excluding:logExecution:logSecond:)``) in a few prefix
+    /// sums. For a flat rule (M0) every entry is regular and κ = 1/(1 − s·r).
+    let logRegularFactor: Double?
+    /// The entries that are not regular (liquidated beyond the first tier, with no positive
+    /// bankruptcy price, or — under a market settlement — whose switch price would be), ascending;
+    /// empty when ``logRegularFactor`` is nil.
+    let irregular: [Int]
+    /// ``irregular`` as bits over the ladder (empty when it is).
+    let irregularBits: [UInt64]
 
     /// Number of positions on this side.
     public var count: Int { positionIndex.count }
@@ -93,7 +104,11 @@ public struct LadderSide: Sendable {
         let s = side.sign
         // Decreasing key, ties by position index: sort ~orderedBits(key) ascending, stably,
         // starting from increasing index.
-        let liquidation = indices.map { rule.liquidationPrice(of: positions[$0]) }
+        let solved = indices.map {
+            rule.liquidationPrice(side: side, quantity: positions[$0].quantity, entryPrice: positions[$0].entryPrice,
+                                  margin: positions[$0].margin)
+        }
+        let liquidation = solved.map(\.price)
         var logLiquidation = liquidation
         let vectors = logLiquidation.count / 4
         logLiquidation.withUnsafeMutableBufferPointer { x in
@@ -108,21 +123,38 @@ public struct LadderSide: Sendable {
         var sortKeys = zip(liquidation, logLiquidation).map { price, logPrice in
             ~RadixSort.orderedBits(price > 0 ? s * logPrice : -.infinity)
         }
-        var order = indices.map { UInt32($0) }
+        // Payloads: places in `indices` (ascending, as the positions are).
+        var order = indices.indices.map { UInt32($0) }
         RadixSort.sort(&sortKeys, payloads: &order)
         var entries: [SIMD4<Double>] = []
         entries.reserveCapacity(order.count + 1)
         var holdings: [Holding] = []
         holdings.reserveCapacity(order.count)
         var sums = SIMD4<Double>.zero
+        // Regular entries (logRegularFactor): liquidated in the first tier at a positive price.
+        let regularRule = rule.basis != .notionalAtEntry && rule.tiers[0].deduction == 0
+        var marketSwitch = 0.0
+        if case let .market(backstop) = rule.settlement, rule.basis == .notionalAtLiquidation, s < 0 {
+            marketSwitch = 1 / (1 - s * backstop * (rule.tiers[0].rate + rule.maintenanceFee))
+        }
+        var irregular: [Int] = []
         positions.withUnsafeBufferPointer { positions in
         order.withUnsafeBufferPointer { order in
             // The positions are read in ladder order, scattered over the book: ask for each one a
             // few iterations before it is needed, so that the cache misses overlap.
             let n = order.count, ahead = 16
             for i in 0..<n {
-                if i + ahead < n { cascade_prefetch(positions.baseAddress! + Int(order[i + ahead])) }
-                let p = positions[Int(order[i])]
+                if i + ahead < n { cascade_prefetch(positions.baseAddress! + indices[Int(order[i + ahead])]) }
+                let j = Int(order[i])
+                let p = positions[indices[j]]
+                if regularRule {
+                    let b = rule.bankruptcyPrice(of: p)
+                    var regular = b > 0 && liquidation[j] > 0 && solved[j].tier == 0
+                    // A short's switch price B/(1 − s·β·(r₀ + f)) under a market settlement must be
+                    // in the first tier too (a long's is below its liquidation price).
+                    if regular && marketSwitch > 0 && p.quantity * b * marketSwitch > rule.tiers[0].cap { regular = false }
+                    if !regular { irregular.append(i) }
+                }
                 holdings.append(Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin))
                 entries.append(SIMD4(RadixSort.double(orderedBits: ~sortKeys[i]), sums[1], sums[2], sums[3]))
                 sums += SIMD4(0, p.quantity, p.quantity * rule.bankruptcyPrice(of: p), p.entryNotional)
@@ -134,7 +166,7 @@ public struct LadderSide: Sendable {
         let blocks = order.count >> 6 + 1
         blockKeys = (0...(blocks + 1)).map { b in b << 6 < order.count ? entries[b << 6][0] : -.infinity }
         groupKeys = (0...(8 * blocks + 8)).map { g in g << 3 < order.count ? entries[g << 3][0] : -.infinity }
-        positionIndex = order.map { Int($0) }
+        positionIndex = order.map { indices[Int($0)] }
         bankruptcyBounds = stride(from: 0, to: holdings.count, by: 64).map { start in
             var bounds = SIMD2<Double>(.infinity, -.infinity)
             for h in holdings[start..<min(start + 64, holdings.count)] {
@@ -143,8 +175,17 @@ public struct LadderSide: Sendable {
             }
             return bounds
         }
-        let flat = rule.tiers.count == 1 && rule.tiers[0].deduction == 0 && rule.maintenanceFee == 0 && rule.basis != .notionalAtEntry
-        flatRate = flat ? rule.tiers[0].rate : nil
+        if regularRule {
+            logRegularFactor = Foundation.log(1 + s * rule.bankruptcyFee) - Foundation.log(1 - s * (rule.tiers[0].rate + rule.maintenanceFee))
+            self.irregular = irregular
+            var bits = [UInt64](repeating: 0, count: irregular.isEmpty ? 0 : (order.count + 64) / 64)
+            for k in irregular { bits[k >> 6] |= 1 << UInt64(k & 63) }
+            irregularBits = bits
+        } else {
+            logRegularFactor = nil
+            self.irregular = []
+            irregularBits = []
+        }
     }
 
     /// The bankruptcy price E − s·M/q of entry `index`.
@@ -189,23 +230,49 @@ public struct LadderSide: Sendable {
             let q = holdings[k].quantity
             return min(f * q * x, max(0, sign * q * (x - bankruptcyPrice(k))))
         }
-        if let r = flatRate {
-            // P_bk ≥ X (no fee) ⟺ P_liq at or beyond X/(1 − s·r); s·(X − P_bk) ≥ f·X (the whole
-            // fee) ⟺ P_liq short of X·(1 − s·f)/(1 − s·r). In key terms both runs are what the
-            // ladder search finds for those log prices; a position within an ulp of either
-            // threshold pays a fee continuous there, so the split costs nothing in accuracy.
+        if let logFactor = logRegularFactor {
+            // P_bk ≥ X (no fee) ⟺ P_liq at or beyond κ·X; s·(X − P_bk) ≥ f·X (the whole fee) ⟺
+            // P_liq short of κ·X·(1 − s·f). In key terms both runs are what the ladder search
+            // finds for those log prices; a position within an ulp of either threshold pays a
+            // fee continuous there, so the split costs nothing in accuracy. Irregular entries
+            // pay their own fee instead of what the runs count for them.
             let logX = Foundation.log(x)
-            let zeroTarget = target(logPrice: logX - Foundation.log(1 - sign * r))
-            let fullTarget = target(logPrice: logX + Foundation.log(1 - sign * f) - Foundation.log(1 - sign * r))
+            let zeroTarget = target(logPrice: logX + logFactor)
+            let fullTarget = target(logPrice: logX + Foundation.log(1 - sign * f) + logFactor)
             let first = range.lowerBound, last = range.upperBound
-            if !(key(first) >= fullTarget) { return f * x * quantity }   // every position pays in full
-            if key(last - 1) >= zeroTarget { return 0 }                    // none has equity left
+            let firstIrregular = irregular.isEmpty ? 0 : Self.lowerBound(irregular, first)
+            let hasIrregular = firstIrregular < irregular.count && irregular[firstIrregular] < last
+            /// What the runs split at `paying` and `full` count for entry k.
+            func counted(_ k: Int, paying: Int, full: Int) -> Double {
+                let q = holdings[k].quantity
+                return k < paying ? 0 : k < full ? sign * q * (x - bankruptcyPrice(k)) : f * q * x
+            }
+            func corrected(_ total: Double, paying: Int, full: Int) -> Double {
+                var total = total
+                var i = firstIrregular
+                while i < irregular.count && irregular[i] < last {
+                    let k = irregular[i]
+                    if !excluded.contains(k) { total += fee(k) - counted(k, paying: paying, full: full) }
+                    i += 1
+                }
+                return total
+            }
+            if !(key(first) >= fullTarget) {                                // every position pays in full
+                let total = f * x * quantity
+                return hasIrregular ? max(0, corrected(total, paying: first, full: first)) : total
+            }
+            if key(last - 1) >= zeroTarget {                                // none has equity left
+                return hasIrregular ? max(0, corrected(0, paying: last, full: last)) : 0
+            }
             let paying = key(first) >= zeroTarget ? min(survivor(afterLiquidated: first, target: zeroTarget), last) : first
             let full = paying < last && key(paying) >= fullTarget
                 ? min(survivor(afterLiquidated: paying, target: fullTarget), last) : paying
             let part = totals(paying, full), whole = totals(full, last)
             var total = sign * (x * part.quantity - part.bankruptcyQuantity) + f * x * whole.quantity
-            for k in excluded where range.contains(k) { total -= fee(k) }
+            for k in excluded where range.contains(k) {
+                total -= isIrregular(k) ? counted(k, paying: paying, full: full) : fee(k)
+            }
+            if hasIrregular { total = corrected(total, paying: paying, full: full) }
             return max(0, total)
         }
         let bounds = bankruptcyBounds(range)
@@ -220,6 +287,44 @@ public struct LadderSide: Sendable {
         for k in range { total += fee(k) }
         for k in excluded where range.contains(k) { total -= fee(k) }
         return max(0, total)
+    }
+
+    /// Whether entry `k` is in ``irregular``.
+    @inline(__always)
+    func isIrregular(_ k: Int) -> Bool {
+        !irregularBits.isEmpty && irregularBits[k >> 6] & (1 << UInt64(k & 63)) != 0
+    }
+
+    /// The first place in `sorted` whose value is at least `value`.
+    static func lowerBound(_ sorted: [Int], _ value: Int) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The entries of `range` other than `excluded` — all regular — in three runs by bankruptcy
+    /// price, in ladder order: those at or beyond X (s·(X − P_bk) ≤ 0: no equity left), then
+    /// those at or beyond X·e^`logSecond` (with `logSecond` = ln(1 − s·g): equity short of g·X),
+    /// then the rest. Needs ``logRegularFactor``.
+    ///
+    /// - Complexity: two ladder searches, prefix sums, and O(1) per excluded entry.
+    func runs(_ range: Range<Int>, excluding excluded: [Int], logExecution logX: Double, logSecond: Double)
+        -> (beyond: LadderTotals, short: LadderTotals, rest: LadderTotals) {
+        let logFactor = logRegularFactor!
+        let first = range.lowerBound, last = range.upperBound
+        let zeroTarget = target(logPrice: logX + logFactor)
+        let secondTarget = target(logPrice: logX + logSecond + logFactor)
+        let a = key(first) >= zeroTarget ? min(survivor(afterLiquidated: first, target: zeroTarget), last) : first
+        let b = a < last && key(a) >= secondTarget ? min(survivor(afterLiquidated: a, target: secondTarget), last) : a
+        var beyond = totals(first, a), short = totals(a, b), rest = totals(b, last)
+        for k in excluded where range.contains(k) {
+            let entry = totals(k, k + 1)
+            if k < a { beyond = beyond.minus(entry) } else if k < b { short = short.minus(entry) } else { rest = rest.minus(entry) }
+        }
+        return (beyond, short, rest)
     }
 
     /// The key s·ln(P_liq) of entry `index` (−∞ for the sentinel at `count`).

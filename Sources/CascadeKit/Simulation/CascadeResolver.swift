@@ -30,9 +30,11 @@ public struct CascadeResolver: Sendable {
     public let rule: MarginRule
     public let mechanics: LiquidationMechanics
     public let stepSeconds: Double
-    /// Ladder indices (per side, ascending) of positions the venue may close partly.
-    public let partialCandidates: [[Int]]
-    /// Whether every closure is settled on its own (a settlement other than takeover).
+    /// Ladder indices (per side, ascending) of the positions closed one by one: those the venue
+    /// may close partly and, under a per-position settlement, the ladder's irregular entries.
+    public let individualEntries: [[Int]]
+    /// Whether every closure is settled on its own: a settlement other than takeover on a rule
+    /// without the regular bankruptcy-price order (``LadderSide/logRegularFactor``).
     public let settlesEachPosition: Bool
     /// Whether every crossed ladder position is closed in full through the prefix sums (takeover,
     /// no position that may close partly): then a path with an untouched book takes the fast route.
@@ -70,7 +72,8 @@ public struct CascadeResolver: Sendable {
         self.mechanics = mechanics
         self.stepSeconds = stepSeconds
         self.seed = seed
-        settlesEachPosition = ladder.rule.settlement != .takeover
+        let aggregatesSettlement = Self.aggregatesSettlement(ladder)
+        settlesEachPosition = ladder.rule.settlement != .takeover && !aggregatesSettlement
         var candidates: [[Int]] = [[], []]
         if mechanics.partial != .none {
             for (s, side) in [ladder.longs, ladder.shorts].enumerated() {
@@ -82,13 +85,47 @@ public struct CascadeResolver: Sendable {
                 }
             }
         }
-        partialCandidates = candidates
+        if ladder.rule.settlement != .takeover && aggregatesSettlement {
+            for (s, side) in [ladder.longs, ladder.shorts].enumerated() where !side.irregular.isEmpty {
+                candidates[s] = Array(Set(candidates[s]).union(side.irregular)).sorted()
+            }
+        }
+        individualEntries = candidates
         if let ranking = mechanics.deleveraging, ranking != .unranked {
             deleveragingIndex = SidePair(long: DeleveragingIndex(side: ladder.longs), short: DeleveragingIndex(side: ladder.shorts))
         } else {
             deleveragingIndex = SidePair(nil)
         }
-        aggregatesAll = !settlesEachPosition && candidates[0].isEmpty && candidates[1].isEmpty
+        aggregatesAll = ladder.rule.settlement == .takeover && candidates[0].isEmpty && candidates[1].isEmpty
+    }
+
+    /// Whether a per-position settlement of `ladder`'s rule can be summed over runs of the ladder
+    /// (``LadderSide/runs(_:excluding:logExecution:logSecond:)``): its regular entries are
+    /// ordered by bankruptcy price, and the rule's switch between cases is a bankruptcy-price
+    /// threshold for each. For a market close with a backstop β the trader keeps the equity
+    /// e = s·q·(X − P_bk) when e ≥ β·MM(X); with maintenance convex in the notional (rates not
+    /// decreasing, deductions continuous: MM(N) = maxₜ(N·rₜ − dₜ)) and β·(rₜ + f) < 1 in every
+    /// tier, that holds exactly from X = P_bk/(1 − s·β·(r₀ + f)) on for a position whose
+    /// notional there is in the first tier (the regular ones).
+    static func aggregatesSettlement(_ ladder: LiquidationLadder) -> Bool {
+        let rule = ladder.rule
+        guard ladder.longs.logRegularFactor != nil, rule.bankruptcyFee == 0 else { return false }
+        switch rule.settlement {
+        case .takeover, .cappedFee:
+            return true
+        case let .market(backstop):
+            let tiers = rule.tiers
+            for t in tiers.indices {
+                guard backstop * (tiers[t].rate + rule.maintenanceFee) < 1 else { return false }
+                if t > 0 && rule.basis == .notionalAtLiquidation {
+                    let continuous = tiers[t].deduction - (tiers[t - 1].deduction + tiers[t].floor * (tiers[t].rate - tiers[t - 1].rate))
+                    guard tiers[t].rate >= tiers[t - 1].rate, Swift.abs(continuous) <= 1e-9 * Swift.max(1, tiers[t].deduction) else {
+                        return false
+                    }
+                }
+            }
+            return true
+        }
     }
 
     /// The resolver of each asset of `config`.
@@ -226,9 +263,9 @@ public struct CascadeResolver: Sendable {
                             totals = totals.minus(ladderSide.totals(k, k + 1))
                             count -= 1
                         }
-                        let candidates = partialCandidates[s]
+                        let candidates = individualEntries[s]
                         if !candidates.isEmpty {
-                            let lower = Self.lowerBound(candidates, first)
+                            let lower = LadderSide.lowerBound(candidates, first)
                             var i = lower
                             while i < candidates.count && candidates[i] < last {
                                 let k = candidates[i]
@@ -243,7 +280,9 @@ public struct CascadeResolver: Sendable {
                     }
                     aggregate[s] = totals
                     aggregateRange[s] = range
-                    if (map != nil || feeRate > 0) && !settlesEachPosition { excluded[s] = removed + individual }
+                    if (map != nil || feeRate > 0 || rule.settlement != .takeover) && !settlesEachPosition {
+                        excluded[s] = removed + individual
+                    }
                     aggregateCount[s] = count
                     closedQuantity[s] += totals.quantity
                 }
@@ -284,13 +323,24 @@ public struct CascadeResolver: Sendable {
             for s in 0..<2 where aggregate[s].quantity > 0 {
                 let sign: Double = s == 0 ? 1 : -1
                 let t = aggregate[s]
-                let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
-                receipts += receipt
-                if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
+                var marginLost = t.margin
+                if rule.settlement == .takeover {
+                    let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
+                    receipts += receipt
+                    if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
+                    tally.fees += usd(ladderSide(s).receivedFees(in: aggregateRange[s], excluding: excluded[s], execution: execution,
+                                                                 rate: feeRate, quantity: t.quantity), at: execution)
+                } else {
+                    let settled = settleRuns(side: s, range: aggregateRange[s], excluding: excluded[s], execution: execution,
+                                             logExecution: logPrice)
+                    receipts += settled.receipts
+                    marginLost -= settled.kept
+                    tally.fees += settled.fees
+                    deficit[s].quantity += settled.deficit.quantity
+                    deficit[s].bankruptcyQuantity += settled.deficit.bankruptcyQuantity
+                }
                 record(tally: &tally, side: s, quantity: t.quantity, execution: execution, entryNotional: t.entryNotional,
-                       marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity), count: aggregateCount[s])
-                tally.fees += usd(ladderSide(s).receivedFees(in: aggregateRange[s], excluding: excluded[s], execution: execution,
-                                                             rate: feeRate, quantity: t.quantity), at: execution)
+                       marginLost: marginLost, marketLoss: sign * (t.entryNotional - execution * t.quantity), count: aggregateCount[s])
                 assetNotional += notional(t.quantity, at: execution)
                 map?.add(asset: asset, side: s, range: aggregateRange[s], excluding: excluded[s], price: execution)
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
@@ -367,6 +417,36 @@ public struct CascadeResolver: Sendable {
         }
         finish(rounds: rounds, saturated: saturated, step: step, tally: &tally, book: &book)
         return j
+    }
+
+    /// A round's closures of side `s` in `range` but `excluded` (all regular) settled at
+    /// execution price X = e^`logExecution` by a per-position settlement, summed over the three
+    /// runs of ``LadderSide/runs(_:excluding:logExecution:logSecond:)``; e = s·q·(X − P_bk):
+    ///
+    /// - market close with backstop β: the backstop takes over (receives e) below the switch
+    ///   P_bk = X·(1 − s·β·(r₀ + f)), the trader keeps e beyond it;
+    /// - capped fee φ: e ≤ 0 goes to the fund; 0 < e < φ·q·X is all fee; beyond
+    ///   P_bk = X·(1 − s·φ), the fee φ·q·X and the trader keeps the rest.
+    ///
+    /// - Returns: the fund's receipts, the equity the traders keep (out of the margin they
+    ///   lose), the fees, and the deficit (the closures with negative receipts).
+    func settleRuns(side s: Int, range: Range<Int>, excluding excluded: [Int], execution x: Double, logExecution: Double)
+        -> (receipts: Double, kept: Double, fees: Double, deficit: (quantity: Double, bankruptcyQuantity: Double)) {
+        let sign: Double = s == 0 ? 1 : -1
+        func equity(_ t: LadderTotals) -> Double { sign * (x * t.quantity - t.bankruptcyQuantity) }
+        switch rule.settlement {
+        case .takeover:
+            preconditionFailure("a takeover settles by the aggregate")
+        case let .market(backstop):
+            let r = ladderSide(s).runs(range, excluding: excluded, logExecution: logExecution,
+                                       logSecond: Foundation.log(1 - sign * backstop * (rule.tiers[0].rate + rule.maintenanceFee)))
+            return (equity(r.beyond) + equity(r.short), equity(r.rest), 0, (r.beyond.quantity, r.beyond.bankruptcyQuantity))
+        case let .cappedFee(rate):
+            let r = ladderSide(s).runs(range, excluding: excluded, logExecution: logExecution, logSecond: Foundation.log(1 - sign * rate))
+            let partial = equity(r.short), full = rate * x * r.rest.quantity
+            return (equity(r.beyond) + partial + full, equity(r.rest) - full, partial + full,
+                    (r.beyond.quantity, r.beyond.bankruptcyQuantity))
+        }
     }
 
     /// The ladder side of side index `s` (0 long, 1 short).
@@ -586,7 +666,7 @@ public struct CascadeResolver: Sendable {
                     queue.advance()
                     continue
                 }
-                h = side.holdings[c.ladderIndex]
+                h = c.holding
             }
             // A counterparty whose equity would not survive the close at the deleveraging price
             // (its bankruptcy price does not overlap it) is skipped, as dYdX's deleveraging does:
@@ -665,27 +745,33 @@ public struct CascadeResolver: Sendable {
     static func boxKey(level: Int, box: Int) -> Int { -1 - (level << 40 | box) }
 
     /// The candidate at the head of `queue` (expanding boxes until a position is there), or nil
-    /// when the queue is exhausted.
+    /// when the queue is exhausted; with a ladder position's holding.
     func next(_ queue: inout DeleveragingQueue, side s: Int, ranking: ADLRanking, book: PathBook)
-        -> (ladderIndex: Int, live: Bool)? {
+        -> (ladderIndex: Int, live: Bool, holding: Holding)? {
         if queue.unranked {
-            return queue.taken < queue.count ? queue.walkHead() : nil
+            guard queue.taken < queue.count else { return nil }
+            let c = queue.walkHead()
+            return (c.ladderIndex, c.live, c.live ? Holding(quantity: 0, entryPrice: 0, margin: 0) : ladderSide(s).holdings[c.ladderIndex])
         }
         let index = deleveragingIndex[s]!
         let sign = index.sign, x = queue.price
         while let top = queue.heap.first {
-            if top.key >= 0 { return (top.key, top.live) }
+            if top.key >= 0 {
+                return (top.key, top.live, top.live ? Holding(quantity: 0, entryPrice: 0, margin: 0) : index.holdings[Int(top.entry)])
+            }
             queue.popTop()
             let code = -1 - top.key
             let level = code >> 40, box = code & ((1 << 40) - 1)
             let members = index.children(level: level, box: box)
             if level == 0 {
+                let start = queue.runs.count
                 for e in members {
                     let k = Int(index.ladderIndex[e])
                     guard k >= queue.cursor, !book.isRemoved(k, side: s) else { continue }
                     let value = ranking.rank(index.holdings[e], sign: sign, at: x, rule: rule)
-                    if value > -.infinity { queue.push(.init(value: value, key: k, live: false)) }
+                    if value > -.infinity { queue.runs.append(.init(value: value, key: k, entry: Int32(e))) }
                 }
+                queue.pushRun(from: start)
             } else {
                 let below = index.levels[level - 1]
                 for c in members {
@@ -697,14 +783,6 @@ public struct CascadeResolver: Sendable {
         return nil
     }
 
-    static func lowerBound(_ sorted: [Int], _ value: Int) -> Int {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
 }
 
 extension LadderTotals {

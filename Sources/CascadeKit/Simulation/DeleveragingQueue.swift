@@ -19,16 +19,29 @@ import Foundation
 ///   O(removed/64 + side/64) start.
 struct DeleveragingQueue: Sendable {
     /// A heap entry: a box (`key` < 0: −1 − (level << 40 | box)) with its bound, or a position
-    /// (`key` ≥ 0: its ladder index) with its rank.
+    /// (`key` ≥ 0: its ladder index) with its rank. A position from a leaf is the head of that
+    /// leaf's sorted run in ``runs`` (`next..<end`: the rest of it; empty for a re-inserted one).
     struct Item: Sendable {
         var value: Double
         var key: Int
         var live: Bool
+        var next: Int32 = 0
+        var end: Int32 = 0
+        /// A ladder position's place in the ``DeleveragingIndex`` (where its holding is read).
+        var entry: Int32 = 0
+    }
+
+    /// A leaf's positions with their ranks, sorted best first (the runs the heap merges).
+    struct Ranked: Sendable {
+        var value: Double
+        var key: Int
+        var entry: Int32
     }
 
     /// The step whose queue this is; −1: none.
     var step = -1
     var heap: [Item] = []
+    var runs: [Ranked] = []
     /// The ranking price and the side's cursor at the ranking.
     var price = 0.0
     var cursor = 0
@@ -54,10 +67,36 @@ struct DeleveragingQueue: Sendable {
         a.value > b.value || (a.value == b.value && a.key < b.key)
     }
 
+    @inline(__always)
+    static func before(_ a: Ranked, _ b: Ranked) -> Bool {
+        a.value > b.value || (a.value == b.value && a.key < b.key)
+    }
+
+    /// Adds the positions `runs[start...]` (appended by the caller) as one sorted run.
+    mutating func pushRun(from start: Int) {
+        let end = runs.count
+        guard end > start else { return }
+        // Insertion sort: a leaf holds at most DeleveragingIndex.leafSize positions.
+        runs.withUnsafeMutableBufferPointer { r in
+            for i in (start + 1)..<end {
+                let item = r[i]
+                var j = i
+                while j > start && Self.before(item, r[j - 1]) {
+                    r[j] = r[j - 1]
+                    j -= 1
+                }
+                r[j] = item
+            }
+        }
+        let head = runs[start]
+        push(Item(value: head.value, key: head.key, live: false, next: Int32(start + 1), end: Int32(end), entry: head.entry))
+    }
+
     /// Empties the queue, keeping its storage.
     mutating func release() {
         step = -1
         heap.removeAll(keepingCapacity: true)
+        runs.removeAll(keepingCapacity: true)
         liveIndices.removeAll(keepingCapacity: true)
         removedAtRanking.removeAll(keepingCapacity: true)
         headLive = false
@@ -78,22 +117,36 @@ struct DeleveragingQueue: Sendable {
         }
     }
 
+    /// Removes the head: the next position of its run takes its place, or the last entry.
     mutating func popTop() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
+        var top = heap[0]
+        let replacement: Item
+        if top.next < top.end {
+            let r = runs[Int(top.next)]
+            top.value = r.value
+            top.key = r.key
+            top.live = false
+            top.entry = r.entry
+            top.next += 1
+            replacement = top
+        } else {
+            let last = heap.removeLast()
+            guard !heap.isEmpty else { return }
+            replacement = last
+        }
         heap.withUnsafeMutableBufferPointer { h in
             let n = h.count
             var i = 0
-            h[0] = last
             while true {
                 let left = 2 * i + 1
                 guard left < n else { break }
                 var best = left
                 if left + 1 < n && Self.before(h[left + 1], h[left]) { best = left + 1 }
-                guard Self.before(h[best], h[i]) else { break }
-                h.swapAt(i, best)
+                guard Self.before(h[best], replacement) else { break }
+                h[i] = h[best]
                 i = best
             }
+            h[i] = replacement
         }
     }
 
