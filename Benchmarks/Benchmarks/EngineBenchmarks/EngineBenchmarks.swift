@@ -108,6 +108,30 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The isolated-1M and isolated-10k days on each venue preset (leverage ≤ 20×, a heavier size
+    // tail, a $10M fund: partial closes and auto-deleveraging happen; docs/performance.md).
+    for venue in VenuePreset.names {
+        for size in ["1M", "10k"] {
+            let name = "isolated-\(size)-\(venue)"
+            Benchmark(name) { benchmark in
+                let start = ContinuousClock.now
+                let pathSteps = try runEndToEnd(scenario("Benchmarks/Scenarios/\(name).yaml"), output: output.appendingPathComponent(name))
+                let seconds = (ContinuousClock.now - start) / .seconds(1)
+                benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(pathSteps) / seconds / 1e6))
+            }
+        }
+    }
+
+    // Scenarios/flash-crash.yaml at 1,000,000 positions and 20,000 paths as `cascade run` runs it
+    // by default: every report (charts, report.html) and the no-feedback twin.
+    Benchmark("flash-crash-1M-all-reports") { benchmark in
+        let start = ContinuousClock.now
+        let pathSteps = try runEndToEnd(scenario("Benchmarks/Scenarios/flash-crash-1M-all-reports.yaml"),
+                                        output: output.appendingPathComponent("flash-crash-1M-all-reports"))
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(pathSteps) / seconds / 1e6))
+    }
+
     // The same price paths (GBM + jumps, 100,000 × 1,440) alone: no positions, no impact, no
     // reports. The floor set by random-number generation that the engine is measured against.
     Benchmark("pathgen") { benchmark in
