@@ -223,6 +223,7 @@ public struct CascadeResolver: Sendable {
         var logPrice = logFundamental + j
         var price = Foundation.exp(logPrice)
         var closures: [Closure] = []
+        var crossedLive: [LivePosition] = []
         while true {
             let check = markBasis.map { logFundamental + $0 } ?? logPrice
             let mark = markBasis == nil ? price : Foundation.exp(check)
@@ -295,19 +296,16 @@ public struct CascadeResolver: Sendable {
                 }
                 // Re-inserted positions crossed (not blocked in this step).
                 if !book.live[s].isEmpty {
-                    var kept: [LivePosition] = []
-                    for live in book.live[s] {
-                        if live.key >= sign * check && live.blockedStep != step {
+                    crossedLive.removeAll(keepingCapacity: true)
+                    if book.takeCrossed(side: s, target: sign * check, step: step, into: &crossedLive) > 0 {
+                        for live in crossedLive {
                             let c = closure(side: s, ladderIndex: live.ladderIndex, quantity: live.quantity,
                                             entryPrice: live.entryPrice, margin: live.margin, fullUntil: live.fullUntil,
                                             price: price, mark: mark, now: now)
                             closures.append(c)
                             closedQuantity[s] += c.quantity
-                        } else {
-                            kept.append(live)
                         }
                     }
-                    book.live[s] = kept
                 }
             }
 

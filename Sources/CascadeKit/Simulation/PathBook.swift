@@ -58,10 +58,37 @@ public struct PathBook: Sendable {
         return -.infinity
     }
 
-    /// Inserts `position` keeping the list sorted by key, largest first.
+    /// Inserts `position` keeping the list sorted by key, largest first (after those of equal key).
     public mutating func insert(_ position: LivePosition, side: Int) {
-        let at = live[side].firstIndex { $0.key < position.key } ?? live[side].count
-        live[side].insert(position, at: at)
+        var low = 0, high = live[side].count
+        live[side].withUnsafeBufferPointer { list in
+            while low < high {
+                let mid = (low + high) / 2
+                if list[mid].key < position.key { high = mid } else { low = mid + 1 }
+            }
+        }
+        live[side].insert(position, at: low)
+    }
+
+    /// Moves the live positions of `side` with key ≥ `target` that are not blocked in `step` to
+    /// `crossed` (in the list's order) and returns how many. They are a prefix of the list: the
+    /// cost is that prefix, not the list.
+    mutating func takeCrossed(side: Int, target: Double, step: Int, into crossed: inout [LivePosition]) -> Int {
+        var end = 0
+        while end < live[side].count && live[side][end].key >= target { end += 1 }
+        guard end > 0 else { return 0 }
+        var kept = 0
+        for i in 0..<end {
+            let p = live[side][i]
+            if p.blockedStep == step {
+                live[side][kept] = p
+                kept += 1
+            } else {
+                crossed.append(p)
+            }
+        }
+        live[side].removeSubrange(kept..<end)
+        return end - kept
     }
 
     /// Marks ladder entry `index` of `side` (a ladder of `count` entries) as gone.
