@@ -340,14 +340,16 @@ struct VenueMechanicsTests {
         #expect(abs(r[.marginLost, 0] - 102) < 1e-9)
         #expect(abs(r[.counterpartyGains, 0] - 175) < 1e-9)                 // 5·25 + 10·5
         #expect(abs(r[.fundReceipts, 0] - -73) < 1e-9)
-        // The fund pays its 30; the other 43 go to deleveraging at the round's bankruptcy price
-        // (5·90 + 10·74.8)/15 = 79.8667: the short's 2 units cover 2·4.8667 = 9.7333.
-        let bankruptcy = (5 * 90 + 10 * 74.8) / 15
+        // The fund pays its 30; the other 43 go to deleveraging at the bankruptcy price of the
+        // closure that lost them, the first long's 90 (the second closed with equity left and
+        // lost the fund nothing): the short's 2 units cover 2·(90 − 75) = 30, the other 13 are
+        // bad debt.
+        let bankruptcy = 90.0
         #expect(observer.deleveraged.count == 1 && abs(observer.deleveraged[0].quantity - 2) < 1e-12)
         #expect(abs(observer.deleveraged[0].price - bankruptcy) < 1e-9)
-        #expect(abs(r[.adlCoveredDeficit, 0] - 2 * (bankruptcy - 75)) < 1e-9)
+        #expect(abs(r[.adlCoveredDeficit, 0] - 30) < 1e-9)
         #expect(abs(r[.adlNotional, 0] - 2 * bankruptcy) < 1e-9)
-        #expect(abs(r[.badDebt, 0] - (43 - 2 * (bankruptcy - 75))) < 1e-9)
+        #expect(abs(r[.badDebt, 0] - 13) < 1e-9)
         #expect(r[.insuranceFundEnd, 0] == 0 && r[.insuranceFundMin, 0] == 0)
         // The identities.
         #expect(abs(r[.marginLost, 0] - (r[.counterpartyGains, 0] + r[.fundReceipts, 0])) < 1e-9)

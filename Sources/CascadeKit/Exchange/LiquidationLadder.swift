@@ -327,6 +327,37 @@ public struct LadderSide: Sendable {
         return (beyond, short, rest)
     }
 
+    /// The sums over the entries of `range` other than `excluded` closed at X with negative
+    /// equity (s·(X − P_bk) < 0): what a round's closures cost the fund beyond their margin, the
+    /// deficit deleveraging covers. X = e^`logExecution`.
+    ///
+    /// - Complexity: with ``logRegularFactor``, one ladder search and prefix sums, plus the
+    ///   excluded and irregular entries of the range; otherwise O(range).
+    func underwater(_ range: Range<Int>, excluding excluded: [Int], execution x: Double, logExecution logX: Double) -> LadderTotals {
+        guard !range.isEmpty else { return .zero }
+        func isUnderwater(_ k: Int) -> Bool { sign * (x - bankruptcyPrice(k)) < 0 }
+        guard let logFactor = logRegularFactor else {
+            var total = LadderTotals.zero
+            for k in range where isUnderwater(k) && !excluded.contains(k) { total = total.plus(totals(k, k + 1)) }
+            return total
+        }
+        let first = range.lowerBound, last = range.upperBound
+        let zeroTarget = target(logPrice: logX + logFactor)
+        let split = key(first) >= zeroTarget ? min(survivor(afterLiquidated: first, target: zeroTarget), last) : first
+        var total = totals(first, split)
+        for k in excluded where k >= first && k < split { total = total.minus(totals(k, k + 1)) }
+        var i = irregular.isEmpty ? 0 : Self.lowerBound(irregular, first)
+        while i < irregular.count && irregular[i] < last {
+            let k = irregular[i]
+            if !excluded.contains(k) {
+                if k < split { total = total.minus(totals(k, k + 1)) }
+                if isUnderwater(k) { total = total.plus(totals(k, k + 1)) }
+            }
+            i += 1
+        }
+        return total
+    }
+
     /// The key s·ln(P_liq) of entry `index` (−∞ for the sentinel at `count`).
     @inlinable @inline(__always)
     public func key(_ index: Int) -> Double { entries[index][0] }

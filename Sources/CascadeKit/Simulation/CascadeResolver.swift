@@ -281,7 +281,8 @@ public struct CascadeResolver: Sendable {
                     }
                     aggregate[s] = totals
                     aggregateRange[s] = range
-                    if (map != nil || feeRate > 0 || rule.settlement != .takeover) && !settlesEachPosition {
+                    if (map != nil || feeRate > 0 || rule.settlement != .takeover || mechanics.deleveraging != nil)
+                        && !settlesEachPosition {
                         excluded[s] = removed + individual
                     }
                     aggregateCount[s] = count
@@ -317,7 +318,7 @@ public struct CascadeResolver: Sendable {
 
             // Settlement.
             var receipts = 0.0
-            var deficit = SidePair((quantity: 0.0, bankruptcyQuantity: 0.0))
+            var deficit = RoundDeficit()
             for s in 0..<2 where aggregate[s].quantity > 0 {
                 let sign: Double = s == 0 ? 1 : -1
                 let t = aggregate[s]
@@ -325,7 +326,8 @@ public struct CascadeResolver: Sendable {
                 if rule.settlement == .takeover {
                     let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
                     receipts += receipt
-                    if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
+                    deficit.ranges[s] = aggregateRange[s]
+                    deficit.excluded[s] = excluded[s]
                     tally.fees += usd(ladderSide(s).receivedFees(in: aggregateRange[s], excluding: excluded[s], execution: execution,
                                                                  rate: feeRate, quantity: t.quantity), at: execution)
                 } else {
@@ -334,8 +336,8 @@ public struct CascadeResolver: Sendable {
                     receipts += settled.receipts
                     marginLost -= settled.kept
                     tally.fees += settled.fees
-                    deficit[s].quantity += settled.deficit.quantity
-                    deficit[s].bankruptcyQuantity += settled.deficit.bankruptcyQuantity
+                    deficit.individual[s].quantity += settled.deficit.quantity
+                    deficit.individual[s].bankruptcyQuantity += settled.deficit.bankruptcyQuantity
                 }
                 record(tally: &tally, side: s, quantity: t.quantity, execution: execution, entryNotional: t.entryNotional,
                        marginLost: marginLost, marketLoss: sign * (t.entryNotional - execution * t.quantity), count: aggregateCount[s])
@@ -379,8 +381,8 @@ public struct CascadeResolver: Sendable {
                         }
                     }
                     if receipt < 0 {
-                        deficit[c.side].quantity += q
-                        deficit[c.side].bankruptcyQuantity
+                        deficit.individual[c.side].quantity += q
+                        deficit.individual[c.side].bankruptcyQuantity
                             += q * MarginRule.bankruptcyPrice(sign: sign, quantity: q, entryPrice: c.entryPrice, margin: c.margin)
                     }
                     receipts += receipt
@@ -408,7 +410,7 @@ public struct CascadeResolver: Sendable {
                 observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(c.side),
                                         ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: observedPrice(execution))
             }
-            settle(receipts: receipts, deficit: deficit, execution: execution,
+            settle(receipts: receipts, deficit: deficit, execution: execution, logExecution: logPrice,
                    rankPrice: markBasis == nil ? execution : mark, path: path, step: step,
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
@@ -479,16 +481,16 @@ public struct CascadeResolver: Sendable {
     }
 
     /// The fund settles a round's net receipts; a shortfall it cannot pay goes to
-    /// ``coverShortfall(_:deficit:execution:rankPrice:path:step:longCursor:shortCursor:book:tally:observer:)``.
+    /// ``coverShortfall(_:deficit:execution:logExecution:rankPrice:path:step:longCursor:shortCursor:book:tally:observer:)``.
     @inline(__always)
     func settle<Observer: CascadeObserver>(
-        receipts: Double, deficit: SidePair<(quantity: Double, bankruptcyQuantity: Double)>, execution: Double,
+        receipts: Double, deficit: RoundDeficit, execution: Double, logExecution: Double,
         rankPrice: Double, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
         tally: inout PathTally, observer: inout Observer
     ) {
         let shortfall = tally.fund.receive(usd(receipts, at: execution))
         if shortfall > 0 {
-            coverShortfall(shortfall, deficit: deficit, execution: execution, rankPrice: rankPrice, path: path, step: step,
+            coverShortfall(shortfall, deficit: deficit, execution: execution, logExecution: logExecution, rankPrice: rankPrice, path: path, step: step,
                            longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
         }
     }
@@ -509,12 +511,19 @@ public struct CascadeResolver: Sendable {
     /// A round's shortfall the fund could not pay: deleveraging (if the venue has it) against the
     /// side opposite the larger deficit, at that deficit's bankruptcy price; the rest is bad debt.
     func coverShortfall<Observer: CascadeObserver>(
-        _ shortfall: Double, deficit: SidePair<(quantity: Double, bankruptcyQuantity: Double)>, execution: Double,
+        _ shortfall: Double, deficit round: RoundDeficit, execution: Double, logExecution: Double,
         rankPrice: Double, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
         tally: inout PathTally, observer: inout Observer
     ) {
         var covered = 0.0
         if let ranking = mechanics.deleveraging {
+            var deficit = round.individual
+            for s in 0..<2 where !round.ranges[s].isEmpty {
+                let t = ladderSide(s).underwater(round.ranges[s], excluding: round.excluded[s], execution: execution,
+                                                 logExecution: logExecution)
+                deficit[s].quantity += t.quantity
+                deficit[s].bankruptcyQuantity += t.bankruptcyQuantity
+            }
             let s = deficit[0].quantity >= deficit[1].quantity ? 0 : 1
             let q = deficit[s].quantity
             if q > 0 {
@@ -572,18 +581,18 @@ public struct CascadeResolver: Sendable {
             logPrice = logFundamental + j
             let execution = Foundation.exp(logPrice)
             var receipts = 0.0
-            var deficit = SidePair((quantity: 0.0, bankruptcyQuantity: 0.0))
+            var deficit = RoundDeficit()
             for s in 0..<2 {
                 let t = s == 0 ? closed.long : closed.short
                 guard t.quantity > 0 else { continue }
                 let sign: Double = s == 0 ? 1 : -1
                 let receipt = sign * (execution * t.quantity - t.bankruptcyQuantity)
                 receipts += receipt
-                if receipt < 0 { deficit[s].quantity += t.quantity; deficit[s].bankruptcyQuantity += t.bankruptcyQuantity }
                 record(tally: &tally, side: s, quantity: t.quantity, execution: execution, entryNotional: t.entryNotional,
                        marginLost: t.margin, marketLoss: sign * (t.entryNotional - execution * t.quantity),
                        count: s == 0 ? count.long : count.short)
                 let range = s == 0 ? firstLong..<longCursor.index : firstShort..<shortCursor.index
+                deficit.ranges[s] = range
                 tally.fees += usd(ladderSide(s).receivedFees(in: range, excluding: [], execution: execution, rate: feeRate,
                                                              quantity: t.quantity), at: execution)
                 assetNotional += notional(t.quantity, at: execution)
@@ -591,7 +600,7 @@ public struct CascadeResolver: Sendable {
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
                                      range: range, roundPrice: observedPrice(price), executionPrice: observedPrice(execution))
             }
-            settle(receipts: receipts, deficit: deficit, execution: execution,
+            settle(receipts: receipts, deficit: deficit, execution: execution, logExecution: logPrice,
                    rankPrice: hasMark ? Foundation.exp(markLog) : execution, path: path, step: step,
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
@@ -788,6 +797,21 @@ extension LadderTotals {
         LadderTotals(quantity: quantity - other.quantity, bankruptcyQuantity: bankruptcyQuantity - other.bankruptcyQuantity,
                      entryNotional: entryNotional - other.entryNotional, margin: margin - other.margin)
     }
+
+    func plus(_ other: LadderTotals) -> LadderTotals {
+        LadderTotals(quantity: quantity + other.quantity, bankruptcyQuantity: bankruptcyQuantity + other.bankruptcyQuantity,
+                     entryNotional: entryNotional + other.entryNotional, margin: margin + other.margin)
+    }
+}
+
+/// A round's deficit: per side, the closures settled with a negative receipt — their quantity
+/// and Σ q·P_bk — which deleveraging covers at their bankruptcy price. Those settled one by one
+/// are summed as they are; the ladder ranges settled together are kept and summed
+/// (``LadderSide/underwater(_:excluding:execution:logExecution:)``) only when the fund cannot pay.
+struct RoundDeficit {
+    var individual = SidePair((quantity: 0.0, bankruptcyQuantity: 0.0))
+    var ranges = SidePair(0..<0)
+    var excluded = SidePair<[Int]>([])
 }
 
 /// Two values, one per side (0 long, 1 short), stored inline (no heap allocation, unlike a
