@@ -264,16 +264,26 @@ public struct CascadeResolver: Sendable {
                             totals = totals.minus(ladderSide.totals(k, k + 1))
                             count -= 1
                         }
+                        // A candidate the venue closes in full stays in the sums (but an irregular
+                        // entry under a per-position settlement, which the runs cannot hold).
                         let candidates = individualEntries[s]
                         if !candidates.isEmpty {
                             let lower = LadderSide.lowerBound(candidates, first)
+                            let perPosition = rule.settlement != .takeover
                             var i = lower
                             while i < candidates.count && candidates[i] < last {
                                 let k = candidates[i]
                                 if !book.isRemoved(k, side: s) {
-                                    totals = totals.minus(ladderSide.totals(k, k + 1))
-                                    count -= 1
-                                    individual.append(k)
+                                    let h = ladderSide.holdings[k]
+                                    let c = closure(side: s, ladderIndex: k, quantity: h.quantity, entryPrice: h.entryPrice,
+                                                    margin: h.margin, fullUntil: -1, price: price, mark: mark, now: now)
+                                    if !c.full || (perPosition && ladderSide.isIrregular(k)) {
+                                        totals = totals.minus(ladderSide.totals(k, k + 1))
+                                        count -= 1
+                                        individual.append(k)
+                                        closures.append(c)
+                                        closedQuantity[s] += c.quantity
+                                    }
                                 }
                                 i += 1
                             }
@@ -288,12 +298,14 @@ public struct CascadeResolver: Sendable {
                     aggregateCount[s] = count
                     closedQuantity[s] += totals.quantity
                 }
-                for k in individual {
-                    let p = ladder.positions[ladderSide.positionIndex[k]]
-                    let c = closure(side: s, ladderIndex: k, quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin,
-                                    fullUntil: -1, price: price, mark: mark, now: now)
-                    closures.append(c)
-                    closedQuantity[s] += c.quantity
+                if settlesEachPosition {
+                    for k in individual {
+                        let h = ladderSide.holdings[k]
+                        let c = closure(side: s, ladderIndex: k, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin,
+                                        fullUntil: -1, price: price, mark: mark, now: now)
+                        closures.append(c)
+                        closedQuantity[s] += c.quantity
+                    }
                 }
                 // Re-inserted positions crossed (not blocked in this step).
                 if !book.live[s].isEmpty {
