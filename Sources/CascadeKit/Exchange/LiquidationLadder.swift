@@ -104,11 +104,7 @@ public struct LadderSide: Sendable {
         let s = side.sign
         // Decreasing key, ties by position index: sort ~orderedBits(key) ascending, stably,
         // starting from increasing index.
-        let solved = indices.map {
-            rule.liquidationPrice(side: side, quantity: positions[$0].quantity, entryPrice: positions[$0].entryPrice,
-                                  margin: positions[$0].margin)
-        }
-        let liquidation = solved.map(\.price)
+        let liquidation = indices.map { rule.liquidationPrice(of: positions[$0]) }
         var logLiquidation = liquidation
         let vectors = logLiquidation.count / 4
         logLiquidation.withUnsafeMutableBufferPointer { x in
@@ -123,8 +119,7 @@ public struct LadderSide: Sendable {
         var sortKeys = zip(liquidation, logLiquidation).map { price, logPrice in
             ~RadixSort.orderedBits(price > 0 ? s * logPrice : -.infinity)
         }
-        // Payloads: places in `indices` (ascending, as the positions are).
-        var order = indices.indices.map { UInt32($0) }
+        var order = indices.map { UInt32($0) }
         RadixSort.sort(&sortKeys, payloads: &order)
         var entries: [SIMD4<Double>] = []
         entries.reserveCapacity(order.count + 1)
@@ -144,12 +139,12 @@ public struct LadderSide: Sendable {
             // few iterations before it is needed, so that the cache misses overlap.
             let n = order.count, ahead = 16
             for i in 0..<n {
-                if i + ahead < n { cascade_prefetch(positions.baseAddress! + indices[Int(order[i + ahead])]) }
-                let j = Int(order[i])
-                let p = positions[indices[j]]
+                if i + ahead < n { cascade_prefetch(positions.baseAddress! + Int(order[i + ahead])) }
+                let p = positions[Int(order[i])]
                 if regularRule {
                     let b = rule.bankruptcyPrice(of: p)
-                    var regular = b > 0 && liquidation[j] > 0 && solved[j].tier == 0
+                    var regular = b > 0 && rule.liquidatesInFirstTier(side: side, quantity: p.quantity, entryPrice: p.entryPrice,
+                                                                      margin: p.margin)
                     // A short's switch price B/(1 − s·β·(r₀ + f)) under a market settlement must be
                     // in the first tier too (a long's is below its liquidation price).
                     if regular && marketSwitch > 0 && p.quantity * b * marketSwitch > rule.tiers[0].cap { regular = false }
@@ -166,7 +161,7 @@ public struct LadderSide: Sendable {
         let blocks = order.count >> 6 + 1
         blockKeys = (0...(blocks + 1)).map { b in b << 6 < order.count ? entries[b << 6][0] : -.infinity }
         groupKeys = (0...(8 * blocks + 8)).map { g in g << 3 < order.count ? entries[g << 3][0] : -.infinity }
-        positionIndex = order.map { indices[Int($0)] }
+        positionIndex = order.map { Int($0) }
         bankruptcyBounds = stride(from: 0, to: holdings.count, by: 64).map { start in
             var bounds = SIMD2<Double>(.infinity, -.infinity)
             for h in holdings[start..<min(start + 64, holdings.count)] {

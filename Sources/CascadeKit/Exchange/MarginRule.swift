@@ -217,6 +217,25 @@ public struct MarginRule: Sendable, Equatable {
         }
     }
 
+    /// Whether ``liquidationPrice(side:quantity:entryPrice:margin:)`` finds a positive price in
+    /// the first tier for this position (the same test, without the other tiers).
+    public func liquidatesInFirstTier(side: Side, quantity q: Double, entryPrice e: Double, margin m: Double) -> Bool {
+        let s = side.sign
+        let feeTerm = bankruptcyFeeTerm(sign: s, quantity: q, entryPrice: e, margin: m)
+        let tier = tiers[0]
+        let price = (m - s * q * e + tier.deduction - feeTerm) / (q * (tier.rate + maintenanceFee - s))
+        switch basis {
+        case .notionalAtEntry:
+            return tierIndex(size: q * e) == 0 && e - s * (m - (q * e * (tier.rate + maintenanceFee) - tier.deduction + feeTerm)) / q > 0
+        case let .contracts(size):
+            return tierIndex(size: q / size) == 0 && price > 0
+        case .riskLimitAtEntry:
+            return tierIndex(size: q * e) == 0 && price > 0
+        case .notionalAtLiquidation:
+            return price > 0 && q * price > tier.floor && q * price <= tier.cap
+        }
+    }
+
     @inlinable
     public func liquidationPrice(of position: Position) -> Double {
         liquidationPrice(side: position.side, quantity: position.quantity, entryPrice: position.entryPrice,
