@@ -124,4 +124,40 @@ struct ReceivedFeeTests {
         }
         #expect(checked > 1_000)
     }
+
+    @Test("the underwater sums of a range (the closures a deficit counts) equal the entries' own test",
+          arguments: ["flat", "binance-usdm", "bybit", "okx", "hyperliquid"])
+    func underwater(_ rules: String) {
+        let rule = rules == "flat" ? MarginRule(maintenanceMarginRate: 0.005, liquidationFee: 0.003)
+            : VenuePreset.named(rules)!.rule(for: .btc)
+        let positions = TestBooks.randomBook(count: 3_000, price: 100, rule: MarginRule(maintenanceMarginRate: 0.005))
+        let ladder = LiquidationLadder(positions: positions, rule: rule)
+        var random = SplitMix64Stream(state: 11)
+        var checked = 0, some = 0
+        for _ in 0..<300 {
+            for side in [ladder.longs, ladder.shorts] where side.count > 2 {
+                let a = Int(random.next() % UInt64(side.count - 1))
+                let range = a..<min(side.count, a + 1 + Int(random.next() % 300))
+                let liquidation = Foundation.exp(side.sign * side.key(range.lowerBound))
+                // Not on a grid: a grid point such as 0.995 (1 − r for a flat 0.5%) puts X on a
+                // bankruptcy price to the last bits, where the ladder's logarithms and the entry's
+                // own test may part (a position with zero equity, counted or not).
+                let x = liquidation * (0.9 + 0.2 * Double(random.next() >> 11) / 0x1p53)
+                var excluded = random.next() % 2 == 0 ? [range.lowerBound + Int(random.next() % UInt64(range.count))] : []
+                if let k = side.irregular.first(where: { range.contains($0) && !excluded.contains($0) }) { excluded.append(k) }
+                let fast = side.underwater(range, excluding: excluded, execution: x, logExecution: Foundation.log(x))
+                var quantity = 0.0, bankruptcyQuantity = 0.0
+                for k in range where !excluded.contains(k) {
+                    let h = side.holdings[k]
+                    let b = MarginRule.bankruptcyPrice(sign: side.sign, quantity: h.quantity, entryPrice: h.entryPrice, margin: h.margin)
+                    if side.sign * (x - b) < 0 { quantity += h.quantity; bankruptcyQuantity += h.quantity * b }
+                }
+                #expect(isClose(fast.quantity, quantity, relative: 1e-9, absolute: 1e-9), "\(rules) \(range) x \(x)")
+                #expect(isClose(fast.bankruptcyQuantity, bankruptcyQuantity, relative: 1e-9, absolute: 1e-7), "\(rules) \(range) x \(x)")
+                checked += 1
+                if quantity > 0 { some += 1 }
+            }
+        }
+        #expect(checked > 400 && some > 50 && some < checked - 50, "\(some) of \(checked)")
+    }
 }

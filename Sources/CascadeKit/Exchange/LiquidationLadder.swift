@@ -327,12 +327,24 @@ public struct LadderSide: Sendable {
     /// deficit deleveraging covers. X = e^`logExecution`.
     ///
     /// - Complexity: with ``logRegularFactor``, one ladder search and prefix sums, plus the
-    ///   excluded and irregular entries of the range; otherwise O(range).
+    ///   excluded and irregular entries of the range; otherwise O(range/64 + 128) when the
+    ///   range's bankruptcy prices are all on one side of X, else O(range).
     func underwater(_ range: Range<Int>, excluding excluded: [Int], execution x: Double, logExecution logX: Double) -> LadderTotals {
         guard !range.isEmpty else { return .zero }
         func isUnderwater(_ k: Int) -> Bool { sign * (x - bankruptcyPrice(k)) < 0 }
         guard let logFactor = logRegularFactor else {
+            // The range's bankruptcy prices all on one side of X: all of it or none (less the
+            // excluded), from the block bounds; otherwise entry by entry.
+            let bounds = bankruptcyBounds(range)
+            let all = side == .long ? x < bounds[0] : x > bounds[1]
+            let none = side == .long ? x >= bounds[1] : x <= bounds[0]
+            if none { return .zero }
             var total = LadderTotals.zero
+            if all {
+                total = totals(range.lowerBound, range.upperBound)
+                for k in excluded where range.contains(k) { total = total.minus(totals(k, k + 1)) }
+                return total
+            }
             for k in range where isUnderwater(k) && !excluded.contains(k) { total = total.plus(totals(k, k + 1)) }
             return total
         }
