@@ -16,11 +16,13 @@ import Foundation
 ///         and a shortfall it cannot pay is covered by deleveraging, else it is bad debt
 ///     } up to `maxRounds` times
 ///
-/// **Cost.** Ladder positions closed in full under a takeover settlement are summed by prefix
-/// sums: O(log d) per round for d of them. Only positions a venue may close partly (large ones;
-/// precomputed per side), positions re-inserted on this path, positions removed by deleveraging,
-/// and — for settlements that return margin (Hyperliquid, dYdX) — every closed position are
-/// handled one by one.
+/// **Cost.** Ladder positions closed in full are summed by prefix sums: O(log d) per round for
+/// d of them, under a takeover and — split into bankruptcy-price runs (``LadderSide/runs(_:excluding:logExecution:logSecond:)``)
+/// — under Hyperliquid's and dYdX's per-position settlements. One by one: the positions a venue
+/// closes in part (asked of the partial rule only for the large ones precomputed per side),
+/// positions re-inserted on this path, ladder entries outside the regular bankruptcy-price order
+/// under a per-position settlement, and the positions deleveraging takes (from a
+/// ``DeleveragingQueue``, O(log n) each).
 public struct CascadeResolver: Sendable {
     public let asset: Int
     public let ladder: LiquidationLadder
