@@ -188,16 +188,22 @@ public enum ReportDirectory {
             let left = existed ? "\(display) is left as it was" : "nothing was written"
             var manifest = manifest
             manifest.files = []
-            for file in files {
+            // The digests of all files at once, on all cores (paths.csv alone is tens of MB).
+            let digests = WorkerSlots<(bytes: Int, sha256: String)>(count: files.count)
+            let contents = files.map(\.contents)
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                var text = contents[i]
+                digests[i] = text.withUTF8 { ($0.count, SHA256.hex(of: UnsafeRawBufferPointer($0))) }
+            }
+            for (i, file) in files.enumerated() {
                 precondition(!file.name.contains("/") && !file.name.hasPrefix(".") && file.name != ReportManifest.fileName,
                              "report file name \(file.name)")
                 if let reason = Self.write(file.contents, to: folder.appendingPathComponent(file.name).path, writer) {
                     discardFolder()
                     throw WriteError(path: target.appendingPathComponent(file.name).path, reason: "cannot be written (\(reason)); \(left)")
                 }
-                var text = file.contents
-                let (bytes, digest) = text.withUTF8 { ($0.count, SHA256.hex(of: UnsafeRawBufferPointer($0))) }
-                manifest.files.append(ReportManifest.File(name: file.name, bytes: bytes, sha256: digest))
+                let digest = digests[i]!
+                manifest.files.append(ReportManifest.File(name: file.name, bytes: digest.bytes, sha256: digest.sha256))
             }
             manifest.finished = Date()
             if let reason = Self.write(manifest.json, to: folder.appendingPathComponent(ReportManifest.fileName).path, writer) {

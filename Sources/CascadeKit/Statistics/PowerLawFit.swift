@@ -117,7 +117,7 @@ public struct PowerLawFit: Sendable, Equatable {
         if bootstrapSamples > 0 {
             result.pValue = data.bootstrapPValue(
                 counts: binCounts, fit: best, total: total, minimumTailCount: minimum,
-                samples: bootstrapSamples, seed: seed, workspace: &workspace)
+                samples: bootstrapSamples, seed: seed)
         }
         return result
     }
@@ -125,7 +125,7 @@ public struct PowerLawFit: Sendable, Equatable {
 
 /// The computations of ``PowerLawFit`` on one set of bin edges (given by their logarithms; the
 /// last is +∞), shared by the fit and every bootstrap refit.
-struct BinnedPowerLaw {
+struct BinnedPowerLaw: Sendable {
     /// ln bᵢ for i = 0…m; the last is +∞.
     let logEdges: [Double]
     /// wᵢ = ln(bᵢ₊₁/bᵢ) for i = 0..<m; the last is +∞.
@@ -153,7 +153,7 @@ struct BinnedPowerLaw {
     }
 
     /// The fit at one candidate: first bin of the tail, ŝ = α̂ − 1, −L''(ŝ), KS distance, n.
-    struct Candidate {
+    struct Candidate: Sendable {
         var bin: Int
         var s: Double
         var information: Double
@@ -241,49 +241,62 @@ struct BinnedPowerLaw {
 
     /// The semi-parametric bootstrap p-value (see ``PowerLawFit/fit(edges:counts:minimumTailCount:bootstrapSamples:seed:)``).
     ///
-    /// - Complexity: O(samples·(total·log m + m²·I)).
+    /// - Complexity: O(samples·(total·log m + m²·I)), the samples split among the cores.
     func bootstrapPValue(counts: [Int64], fit: Candidate, total: Int64, minimumTailCount: Int64,
-                         samples: Int, seed: UInt64, workspace: inout Workspace) -> Double? {
+                         samples: Int, seed: UInt64) -> Double? {
         let m = counts.count, j = fit.bin
         // Survival of the fitted law at the edges of the tail bins: S_k for k = j…m (S_j = 1, S_m = 0).
         let survival = (j...m).map { Foundation.exp(-fit.s * (logEdges[$0] - logEdges[j])) }
         // Cumulative observed counts below x_min: below[k] = Σ_{i<k} cᵢ for k = 0…j.
-        var below = [Int64](repeating: 0, count: j + 1)
-        for k in 0..<j { below[k + 1] = below[k] + counts[k] }
+        var cumulative = [Int64](repeating: 0, count: j + 1)
+        for k in 0..<j { cumulative[k + 1] = cumulative[k] + counts[k] }
+        let below = cumulative
         let belowTotal = UInt64(below[j])
 
-        var synthetic = [Int64](repeating: 0, count: m)
-        var valid = 0, atLeast = 0
-        for r in 0..<samples {
-            var stream = SplitMix64Stream(seed: seed, stream: UInt64(r))
-            for i in 0..<m { synthetic[i] = 0 }
-            for _ in 0..<total {
-                let pick = stream.below(UInt64(total))
-                if pick < belowTotal {
-                    // An observed value below x_min: the bin k with below[k] ≤ pick < below[k + 1].
-                    let target = Int64(pick)
-                    var lo = 0, hi = j           // below[lo] ≤ target < below[hi]
-                    while hi - lo > 1 {
-                        let mid = (lo + hi) / 2
-                        if below[mid] <= target { lo = mid } else { hi = mid }
+        // Samples are independent (each its own stream): split among the cores, each with its
+        // own workspace; the counts add up to the same p-value on any number of threads.
+        let threads = max(1, min(samples, ProcessInfo.processInfo.activeProcessorCount))
+        let tallies = WorkerSlots<(valid: Int, atLeast: Int)>(count: threads)
+        let data = self
+        let work: @Sendable (Int) -> Void = { t in
+            var workspace = Workspace(bins: m)
+            var synthetic = [Int64](repeating: 0, count: m)
+            var valid = 0, atLeast = 0
+            for r in stride(from: t, to: samples, by: threads) {
+                var stream = SplitMix64Stream(seed: seed, stream: UInt64(r))
+                for i in 0..<m { synthetic[i] = 0 }
+                for _ in 0..<total {
+                    let pick = stream.below(UInt64(total))
+                    if pick < belowTotal {
+                        // An observed value below x_min: the bin k with below[k] ≤ pick < below[k + 1].
+                        let target = Int64(pick)
+                        var lo = 0, hi = j           // below[lo] ≤ target < below[hi]
+                        while hi - lo > 1 {
+                            let mid = (lo + hi) / 2
+                            if below[mid] <= target { lo = mid } else { hi = mid }
+                        }
+                        synthetic[lo] += 1
+                    } else {
+                        // A power-law value: the bin k with S_(k+1) < u ≤ S_k.
+                        let u = stream.uniform()
+                        var lo = 0, hi = m - j       // survival[lo] ≥ u > survival[hi]
+                        while hi - lo > 1 {
+                            let mid = (lo + hi) / 2
+                            if survival[mid] >= u { lo = mid } else { hi = mid }
+                        }
+                        synthetic[j + lo] += 1
                     }
-                    synthetic[lo] += 1
-                } else {
-                    // A power-law value: the bin k with S_(k+1) < u ≤ S_k.
-                    let u = stream.uniform()
-                    var lo = 0, hi = m - j       // survival[lo] ≥ u > survival[hi]
-                    while hi - lo > 1 {
-                        let mid = (lo + hi) / 2
-                        if survival[mid] >= u { lo = mid } else { hi = mid }
-                    }
-                    synthetic[j + lo] += 1
+                }
+                if let refit = data.bestFit(counts: synthetic, minimumTailCount: minimumTailCount, workspace: &workspace) {
+                    valid += 1
+                    if refit.ks >= fit.ks { atLeast += 1 }
                 }
             }
-            if let refit = bestFit(counts: synthetic, minimumTailCount: minimumTailCount, workspace: &workspace) {
-                valid += 1
-                if refit.ks >= fit.ks { atLeast += 1 }
-            }
+            tallies[t] = (valid, atLeast)
         }
+        if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
+        let valid = (0..<threads).reduce(0) { $0 + tallies[$1]!.valid }
+        let atLeast = (0..<threads).reduce(0) { $0 + tallies[$1]!.atLeast }
         return valid > 0 ? Double(atLeast) / Double(valid) : nil
     }
 }
