@@ -13,13 +13,17 @@
 ///   enter; empty when nothing was liquidated);
 /// - `twinLiquidatedNotional` and `twinBadDebt`: the twin's own results.
 public enum CascadeAnatomy {
-    /// The twin of `config`: impact off on every asset; no event list, map or exact time series.
+    /// The twin of `config`: impact off on every asset; no event list, map or exact time series,
+    /// and time series of two rows (the start and the end): only its per-path columns are read
+    /// (``attach(twin:to:)``), and recording every step's row was a fifth of its cost.
     public static func twin(of config: SimulationConfig) -> SimulationConfig {
         var twin = config
         for a in twin.assets.indices { twin.assets[a].impact.coefficient = 0 }
         twin.recordCascadeEvents = false
         twin.liquidationMap = nil
         twin.exactTimeSeries = false
+        twin.timeSeries = TimeSeriesLayout(steps: config.steps, stride: max(1, config.steps),
+                                           relativeAccuracy: config.timeSeries.mapping.relativeAccuracy)
         return twin
     }
 
