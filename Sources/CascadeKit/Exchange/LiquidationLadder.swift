@@ -259,9 +259,8 @@ public struct LadderSide: Sendable {
             if key(last - 1) >= zeroTarget {                                // none has equity left
                 return hasIrregular ? max(0, corrected(0, paying: last, full: last)) : 0
             }
-            let paying = key(first) >= zeroTarget ? min(survivor(afterLiquidated: first, target: zeroTarget), last) : first
-            let full = paying < last && key(paying) >= fullTarget
-                ? min(survivor(afterLiquidated: paying, target: fullTarget), last) : paying
+            let paying = runEnd(from: first, to: last, target: zeroTarget)
+            let full = runEnd(from: paying, to: last, target: fullTarget)
             let part = totals(paying, full), whole = totals(full, last)
             var total = sign * (x * part.quantity - part.bankruptcyQuantity) + f * x * whole.quantity
             for k in excluded where range.contains(k) {
@@ -282,6 +281,13 @@ public struct LadderSide: Sendable {
         for k in range { total += fee(k) }
         for k in excluded where range.contains(k) { total -= fee(k) }
         return max(0, total)
+    }
+
+    /// The first index in `start..<end` whose key is below `target` (`end` if none is): where the
+    /// run of entries at or beyond a threshold that begins at `start` ends.
+    @inline(__always)
+    func runEnd(from start: Int, to end: Int, target: Double) -> Int {
+        start < end && key(start) >= target ? min(survivor(afterLiquidated: start, target: target), end) : start
     }
 
     /// Whether entry `k` is in ``irregular``.
@@ -312,8 +318,8 @@ public struct LadderSide: Sendable {
         let first = range.lowerBound, last = range.upperBound
         let zeroTarget = target(logPrice: logX + logFactor)
         let secondTarget = target(logPrice: logX + logSecond + logFactor)
-        let a = key(first) >= zeroTarget ? min(survivor(afterLiquidated: first, target: zeroTarget), last) : first
-        let b = a < last && key(a) >= secondTarget ? min(survivor(afterLiquidated: a, target: secondTarget), last) : a
+        let a = runEnd(from: first, to: last, target: zeroTarget)
+        let b = runEnd(from: a, to: last, target: secondTarget)
         var beyond = totals(first, a), short = totals(a, b), rest = totals(b, last)
         for k in excluded where range.contains(k) {
             let entry = totals(k, k + 1)
@@ -350,7 +356,7 @@ public struct LadderSide: Sendable {
         }
         let first = range.lowerBound, last = range.upperBound
         let zeroTarget = target(logPrice: logX + logFactor)
-        let split = key(first) >= zeroTarget ? min(survivor(afterLiquidated: first, target: zeroTarget), last) : first
+        let split = runEnd(from: first, to: last, target: zeroTarget)
         var total = totals(first, split)
         for k in excluded where k >= first && k < split { total = total.minus(totals(k, k + 1)) }
         var i = irregular.isEmpty ? 0 : Self.lowerBound(irregular, first)
