@@ -187,10 +187,7 @@ public struct MarginRule: Sendable, Equatable {
     public func liquidationPrice(side: Side, quantity q: Double, entryPrice e: Double, margin m: Double) -> (price: Double, tier: Int) {
         let s = side.sign
         let feeTerm = bankruptcyFeeTerm(sign: s, quantity: q, entryPrice: e, margin: m)
-        func solve(_ t: Int) -> Double {
-            let tier = tiers[t]
-            return (m - s * q * e + tier.deduction - feeTerm) / (q * (tier.rate + maintenanceFee - s))
-        }
+        func solve(_ t: Int) -> Double { solvedPrice(tier: t, sign: s, quantity: q, entryPrice: e, margin: m, feeTerm: feeTerm) }
         switch basis {
         case .notionalAtEntry:
             let t = tierIndex(size: q * e)
@@ -217,23 +214,26 @@ public struct MarginRule: Sendable, Equatable {
         }
     }
 
+    /// The price at which equity meets tier `t`'s maintenance on the current notional (or
+    /// contracts): P = (M − s·q·E + dₜ − b) / (q·(rₜ + f − s)), b the bankruptcy-fee term.
+    @inline(__always)
+    func solvedPrice(tier t: Int, sign s: Double, quantity q: Double, entryPrice e: Double, margin m: Double,
+                     feeTerm: Double) -> Double {
+        let tier = tiers[t]
+        return (m - s * q * e + tier.deduction - feeTerm) / (q * (tier.rate + maintenanceFee - s))
+    }
+
     /// Whether ``liquidationPrice(side:quantity:entryPrice:margin:)`` finds a positive price in
-    /// the first tier for this position (the same test, without the other tiers).
+    /// the first tier for this position — for a tier by the notional at liquidation, the first
+    /// tier's own test (not a fallback to it), without trying the other tiers.
     public func liquidatesInFirstTier(side: Side, quantity q: Double, entryPrice e: Double, margin m: Double) -> Bool {
-        let s = side.sign
-        let feeTerm = bankruptcyFeeTerm(sign: s, quantity: q, entryPrice: e, margin: m)
-        let tier = tiers[0]
-        let price = (m - s * q * e + tier.deduction - feeTerm) / (q * (tier.rate + maintenanceFee - s))
-        switch basis {
-        case .notionalAtEntry:
-            return tierIndex(size: q * e) == 0 && e - s * (m - (q * e * (tier.rate + maintenanceFee) - tier.deduction + feeTerm)) / q > 0
-        case let .contracts(size):
-            return tierIndex(size: q / size) == 0 && price > 0
-        case .riskLimitAtEntry:
-            return tierIndex(size: q * e) == 0 && price > 0
-        case .notionalAtLiquidation:
-            return price > 0 && q * price > tier.floor && q * price <= tier.cap
+        guard basis == .notionalAtLiquidation else {
+            let solved = liquidationPrice(side: side, quantity: q, entryPrice: e, margin: m)
+            return solved.tier == 0 && solved.price > 0
         }
+        let feeTerm = bankruptcyFeeTerm(sign: side.sign, quantity: q, entryPrice: e, margin: m)
+        let price = solvedPrice(tier: 0, sign: side.sign, quantity: q, entryPrice: e, margin: m, feeTerm: feeTerm)
+        return price > 0 && q * price > tiers[0].floor && q * price <= tiers[0].cap
     }
 
     @inlinable
