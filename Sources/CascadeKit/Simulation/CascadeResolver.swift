@@ -742,7 +742,7 @@ public struct CascadeResolver: Sendable {
             if queue.count > 0 {
                 queue.start = Int(SplitMix64.mix(seed ^ (UInt64(path) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(step) << 1 | UInt64(s)))
                                   % UInt64(queue.count))
-                queue.startWalk(ladderCount: ladderCount)
+                queue.startWalk()
             }
             return
         }

@@ -21,7 +21,7 @@ struct DeleveragingQueue: Sendable {
     /// A heap entry: a box (`key` < 0: −1 − (level << 40 | box)) with its bound, or a position
     /// (`key` ≥ 0: its ladder index) with its rank. A position from a leaf is the head of that
     /// leaf's sorted run in ``runs`` (`next..<end`: the rest of it; empty for a re-inserted one).
-    struct Item: Sendable {
+    struct Item: QueueEntry {
         var value: Double
         var key: Int
         var live: Bool
@@ -32,7 +32,7 @@ struct DeleveragingQueue: Sendable {
     }
 
     /// A leaf's positions with their ranks, sorted best first (the runs the heap merges).
-    struct Ranked: Sendable {
+    struct Ranked: QueueEntry {
         var value: Double
         var key: Int
         var entry: Int32
@@ -61,14 +61,10 @@ struct DeleveragingQueue: Sendable {
     /// The candidate at the head was partly deleveraged: it is now a re-inserted position.
     var headLive = false
 
-    /// Whether `a` comes before `b`.
+    /// Whether `a` comes before `b`: the higher value, then the lower key (so a box before a
+    /// position of the same value, and positions by ladder index).
     @inline(__always)
-    static func before(_ a: Item, _ b: Item) -> Bool {
-        a.value > b.value || (a.value == b.value && a.key < b.key)
-    }
-
-    @inline(__always)
-    static func before(_ a: Ranked, _ b: Ranked) -> Bool {
+    static func before<Entry: QueueEntry>(_ a: Entry, _ b: Entry) -> Bool {
         a.value > b.value || (a.value == b.value && a.key < b.key)
     }
 
@@ -164,19 +160,19 @@ struct DeleveragingQueue: Sendable {
 
     // MARK: Unranked walk
 
-    /// Starts the unranked walk: `ladderCount` ladder candidates from `cursor` (the removed ones
+    /// Starts the unranked walk: ``ladderCount`` ladder candidates from `cursor` (the removed ones
     /// in `removedAtRanking` skipped), then `liveIndices`, from candidate `start`.
-    mutating func startWalk(ladderCount: Int) {
+    mutating func startWalk() {
         taken = 0
-        seek(start, ladderCount: ladderCount)
+        walkRemoved = 0
+        // The start-th ladder entry from `cursor` not in `removedAtRanking`.
+        if start < ladderCount { walk(to: cursor + start) }
     }
 
-    /// Places the walk on candidate `j` (pre-rotation order).
-    mutating func seek(_ j: Int, ladderCount: Int) {
-        walkRemoved = 0
-        guard j < ladderCount else { return }
-        // The j-th ladder entry from `cursor` that is not in `removedAtRanking`.
-        var index = cursor + j
+    /// Places the walk on the first ladder index at or after `index` that was not removed at the
+    /// ranking, given that `removedAtRanking[..<walkRemoved]` are all before `index`.
+    mutating func walk(to index: Int) {
+        var index = index
         while walkRemoved < removedAtRanking.count && removedAtRanking[walkRemoved] <= index {
             index += 1
             walkRemoved += 1
@@ -201,14 +197,16 @@ struct DeleveragingQueue: Sendable {
         guard taken < count else { return }
         let j = (start + taken) % count
         if j == 0 {
-            seek(0, ladderCount: ladderCount)
+            walkRemoved = 0
+            walk(to: cursor)
         } else if j < ladderCount {
-            var index = walkIndex + 1
-            while walkRemoved < removedAtRanking.count && removedAtRanking[walkRemoved] <= index {
-                if removedAtRanking[walkRemoved] == index { index += 1 }
-                walkRemoved += 1
-            }
-            walkIndex = index
+            walk(to: walkIndex + 1)
         }
     }
+}
+
+/// What the queue orders: a value (rank or bound) and a key (ladder index, or a box's negative code).
+protocol QueueEntry: Sendable {
+    var value: Double { get }
+    var key: Int { get }
 }
