@@ -112,6 +112,24 @@ struct AnatomyTests {
         }
     }
 
+    @Test("a scenario run's twin, on the main run's precomputed resolvers, is the twin engine's own run",
+          arguments: ["hyperliquid", "binance-usdm", "dydx-v4"])
+    func sharedResolvers(_ preset: String) throws {
+        // Partial candidates (Hyperliquid, dYdX: positions of about 1 BTC) and a deleveraging index
+        // (Hyperliquid, Binance).
+        let loaded = try InverseBookTests.load(InverseBookTests.scenario("  preset: \(preset)\n",
+                                                                         symbol: "BTCUSDT"))
+        #expect(loaded.twin)
+        let run = ScenarioRun.execute(loaded, threads: 2)
+        let twin = SimulationEngine(config: CascadeAnatomy.twin(of: loaded.config)).run(threads: 1)
+        let shared = try #require(run.twin)
+        for metric in PathMetric.allCases {
+            #expect(zip(shared.paths.column(metric), twin.paths.column(metric)).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                    "\(preset) \(metric)")
+        }
+        #expect(twin.paths.column(.liquidations).reduce(0, +) > 0)
+    }
+
     @Test("the no-feedback twin of a chain: one position falls to the move, the rest to impact")
     func twinOfChain() {
         let impact = ImpactModel(shape: .squareRoot, depth: 5e6, coefficient: 1, recoveryHalfLife: 1e9)

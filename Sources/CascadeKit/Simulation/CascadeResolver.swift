@@ -26,7 +26,7 @@ import Foundation
 public struct CascadeResolver: Sendable {
     public let asset: Int
     public let ladder: LiquidationLadder
-    public let impact: ImpactModel
+    public internal(set) var impact: ImpactModel
     public let maxRounds: Int
     public let feeRate: Double
     public let rule: MarginRule
@@ -128,6 +128,14 @@ public struct CascadeResolver: Sendable {
             }
             return true
         }
+    }
+
+    /// This resolver with `impact` in place of its own: nothing it precomputed depends on the
+    /// impact (the no-feedback twin's resolvers, ``ScenarioRun``).
+    func with(impact: ImpactModel) -> CascadeResolver {
+        var resolver = self
+        resolver.impact = impact
+        return resolver
     }
 
     /// The resolver of each asset of `config`.

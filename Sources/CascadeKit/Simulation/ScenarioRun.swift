@@ -30,12 +30,17 @@ public struct ScenarioRun: Sendable {
             mainProgress = { done in progress(done, total) }
             twinProgress = { done in progress(offset + done, total) }
         }
+        // What each asset's cascades need precomputed (partial candidates, deleveraging index),
+        // built once: shared by the workers, and by the twin, which differs only in its impact.
+        let resolvers = CascadeResolver.resolvers(for: config)
         var result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize, progress: mainProgress,
-                                                          control: control)
+                                                          control: control, resolvers: resolvers)
         var twin: SimulationResult? = nil
         if loaded.twin && control?.isStopped != true {
-            let twinResult = SimulationEngine(config: CascadeAnatomy.twin(of: config))
-                .run(threads: threads, chunkSize: chunkSize, progress: twinProgress, control: control)
+            let twinConfig = CascadeAnatomy.twin(of: config)
+            let twinResolvers = resolvers.enumerated().map { $1.with(impact: twinConfig.assets[$0].impact) }
+            let twinResult = SimulationEngine(config: twinConfig)
+                .run(threads: threads, chunkSize: chunkSize, progress: twinProgress, control: control, resolvers: twinResolvers)
             CascadeAnatomy.attach(twin: twinResult, to: &result)
             twin = twinResult
         }

@@ -76,6 +76,14 @@ public struct SimulationEngine: Sendable {
     ///     past its limit; the result of a stopped run is incomplete (check `control.reason`).
     public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
                     progress: (@Sendable (Int) -> Void)? = nil, control: RunControl? = nil) -> SimulationResult {
+        run(threads: threads, chunkSize: chunkSize, progress: progress, control: control,
+            resolvers: CascadeResolver.resolvers(for: config))
+    }
+
+    /// ``run(threads:chunkSize:progress:control:)`` with each asset's resolver given (built for
+    /// this configuration, or one whose precomputed tables do, ``CascadeResolver/with(impact:)``).
+    func run(threads: Int, chunkSize: Int?, progress: (@Sendable (Int) -> Void)?, control: RunControl?,
+             resolvers: [CascadeResolver]) -> SimulationResult {
         let automatic = chunkSize == nil
         let chunkSize = chunkSize ?? Self.automaticChunkSize(paths: config.paths, threads: threads)
         precondition(threads >= 1 && chunkSize >= 1)
@@ -98,9 +106,6 @@ public struct SimulationEngine: Sendable {
         let nextChunk = Atomic<Int>(0)
         let pathsDone = Atomic<Int>(0)
         let config = self.config
-        // What each asset's cascades need precomputed (partial candidates, deleveraging index),
-        // built once and shared by the workers.
-        let resolvers = CascadeResolver.resolvers(for: config)
         results.values.withUnsafeMutableBufferPointer { buffer in
             let writer = PathResultsWriter(base: buffer.baseAddress!, layout: layout)
             let work: @Sendable (Int) -> Void = { worker in
