@@ -7,6 +7,8 @@ public enum RandomPurpose: UInt32, Sendable {
     case population = 2
     /// Jumps of the price process: (jump index, path) → gap to the jump and its size.
     case jumps = 3
+    /// The synthetic cross accounts: (account, draw) → side, size, entries.
+    case accounts = 4
     /// Statistical self-checks in the tests.
     case testing = 15
 }

@@ -1,0 +1,88 @@
+import COpenBLAS
+import Foundation
+
+/// The dense margin check of many accounts on a block of paths, as two matrix products on
+/// OpenBLAS (`cblas_dgemm`).
+///
+/// With the accounts' linear form (``CrossAccountBook``), for m price columns
+/// (one per path) of the assets' prices P and cumulative funding Φ:
+///
+///     H (n×m) = c·1ᵀ + [Q | −A] (n×2K) · [P − Φ ; P] (2K×m)     headroom
+///     S (n×m) = |Q|(1 + r_max + fee) (n×K) · P (K×m)              the headroom's largest slope
+///
+/// Q holds the signed quantities, A the maintenance slopes α at each leg's initial tier. H is
+/// exact where every leg's notional stays in its initial tier (``CrossAccountBook/inBand(_:low:high:)``);
+/// elsewhere the caller takes ``CrossAccountBook/headroom(account:prices:funding:)``.
+///
+/// Flops: 2·n·m·3K per call (the product's multiply-adds; the additions of c are not counted).
+public struct AccountMarginMatrix: Sendable {
+    public let accounts: Int
+    public let assets: Int
+    /// Row-major n × 2K: [q | −α].
+    let headroomCoefficients: [Double]
+    /// Row-major n × K.
+    let scaleCoefficients: [Double]
+    let constants: [Double]
+
+    public init(book: CrossAccountBook) {
+        let n = book.count, k = book.assetCount
+        accounts = n
+        assets = k
+        var h = [Double](repeating: 0, count: n * 2 * k)
+        for i in 0..<n {
+            for a in 0..<k {
+                h[i * 2 * k + a] = book.quantities[i * k + a]
+                h[i * 2 * k + k + a] = -book.slopes[i * k + a]
+            }
+        }
+        headroomCoefficients = h
+        scaleCoefficients = book.scales
+        constants = book.constants
+    }
+
+    /// Floating-point operations of one ``evaluate(prices:funding:columns:headroom:scale:)`` call.
+    public func flops(columns m: Int) -> Double { 2 * Double(accounts) * Double(m) * Double(3 * assets) }
+
+    /// Fills `headroom` and `scale` (row-major n × m, account i's value for column j at i·m + j)
+    /// for `m` columns of prices and funding, given row-major K × m (`prices[a·m + j]`).
+    public func evaluate(prices: UnsafePointer<Double>, funding: UnsafePointer<Double>, columns m: Int,
+                         headroom: UnsafeMutablePointer<Double>, scale: UnsafeMutablePointer<Double>) {
+        let k = assets, n = accounts
+        guard n > 0, m > 0 else { return }
+        // [P − Φ ; P], 2K × m.
+        var right = [Double](repeating: 0, count: 2 * k * m)
+        for a in 0..<k {
+            for j in 0..<m {
+                right[a * m + j] = prices[a * m + j] - funding[a * m + j]
+                right[(k + a) * m + j] = prices[a * m + j]
+            }
+        }
+        for i in 0..<n {
+            (headroom + i * m).initialize(repeating: constants[i], count: m)
+        }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(m), Int32(2 * k),
+                    1, headroomCoefficients, Int32(2 * k), right, Int32(m), 1, headroom, Int32(m))
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(m), Int32(k),
+                    1, scaleCoefficients, Int32(k), prices, Int32(m), 0, scale, Int32(m))
+    }
+
+    /// The same values by a plain loop (the tests' oracle).
+    public func evaluateNaively(prices: [Double], funding: [Double], columns m: Int) -> (headroom: [Double], scale: [Double]) {
+        let k = assets, n = accounts
+        var h = [Double](repeating: 0, count: n * m), s = h
+        for i in 0..<n {
+            for j in 0..<m {
+                var value = constants[i], slope = 0.0
+                for a in 0..<k {
+                    let p = prices[a * m + j]
+                    value += headroomCoefficients[i * 2 * k + a] * (p - funding[a * m + j])
+                    value += headroomCoefficients[i * 2 * k + k + a] * p
+                    slope += scaleCoefficients[i * k + a] * p
+                }
+                h[i * m + j] = value
+                s[i * m + j] = slope
+            }
+        }
+        return (h, s)
+    }
+}
