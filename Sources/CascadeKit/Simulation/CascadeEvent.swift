@@ -45,12 +45,21 @@ struct LaneCascades {
     var longest = 0
     var maxOvershoot = 0.0
 
-    /// A step of `path` ended with `rounds` rounds liquidating `notional` and log-impact `j`.
+    /// A step of `path` ended with `rounds` rounds liquidating `notional` and log-impact `j`
+    /// (`sameStep`: more rounds of a step already counted, the cross accounts' within the step).
     /// Returns the cascade that ended before this step, if any.
-    mutating func step(path: Int, asset: Int, step: Int, rounds: Int, notional: Double, j: Double) -> CascadeEvent? {
+    mutating func step(path: Int, asset: Int, step: Int, rounds: Int, notional: Double, j: Double,
+                       sameStep: Bool = false) -> CascadeEvent? {
         let overshoot = abs(Foundation.expm1(j))
         if overshoot > maxOvershoot { maxOvershoot = overshoot }
         guard rounds > 0 && notional > 0 else { return nil }
+        if sameStep, var e = open, e.startStep + e.steps == step + 1 {
+            e.rounds += rounds
+            e.liquidatedNotional += notional
+            if overshoot > e.overshoot { e.overshoot = overshoot; e.direction = j < 0 ? -1 : 1 }
+            open = e
+            return nil
+        }
         if var e = open, e.startStep + e.steps == step {
             e.steps += 1
             e.rounds += rounds

@@ -190,6 +190,14 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     var unreportedGrowth = 0
     /// Cascade events already reported to a ``RunControl``.
     var reportedEvents = 0
+    /// The cross accounts on this block's paths (nil without any).
+    let cross: CrossMarginLanes?
+    /// Each asset's pass summary of the current step.
+    var stepSummaries: [PassSummary]
+    /// With cross accounts, each asset's traded-price extremes before the step's pass (lowest,
+    /// peak, drawdown): a path whose cross accounts liquidate takes them back and applies its
+    /// end-of-step price.
+    var savedExtremes: [[LaneBuffer<Double>]]
 
     /// - Parameter resolvers: each asset's ``CascadeResolver`` (``CascadeResolver/resolvers(for:)``),
     ///   shared by the workers of a run; built here when nil.
@@ -233,6 +241,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         touchedBuckets = Array(repeating: .zero, count: capacity)
         priceBytes = Array(repeating: 0, count: config.timeSeries.rows)
         changeBytes = priceBytes
+        cross = config.crossAccounts.map { CrossMarginLanes(book: $0, funding: config.funding, capacity: capacity) }
+        stepSummaries = Array(repeating: PassSummary(), count: config.assets.count)
+        savedExtremes = cross == nil ? [] : config.assets.map { _ in
+            (0..<3).map { _ in LaneBuffer(lanes: capacity, value: 0) }
+        }
     }
 
     /// Reports the growth of `row`'s histograms since the last report to `control` (in batches of
@@ -379,6 +392,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             }
         }
 
+        cross?.reset(paths: n)
         for step in 0..<config.steps {
             if let control, control.isStopped { return }
             // The row the step's changes count in; when the step ends on a row (`recordRow`), that row.
@@ -386,6 +400,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             let recordRow = (step + 1) % layout.stride == 0
             for lanes in assets {
                 if recordRow { recorder.prefetchPrices(asset: lanes.index, row: row) }
+                if cross != nil { saveExtremes(lanes, vectors: vectors) }
                 // 1–2. The exogenous move and the vector pass.
                 var summary: PassSummary
                 if gbm != nil {
@@ -425,7 +440,12 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 if summary.crossingVectorCount > 0 {
                     resolveCrossings(lanes, step: step, n: n, first: first, summary: &summary, observer: &observer)
                 }
-
+                stepSummaries[lanes.index] = summary
+            }
+            // 3′. Cross accounts, over all assets together.
+            if cross != nil { resolveCrossAccounts(step: step, n: n, first: first, observer: &observer) }
+            for lanes in assets {
+                let summary = stepSummaries[lanes.index]
                 // The mark's basis average takes in this step's end-of-step impact.
                 if lanes.markSteps > 0 {
                     let slot = lanes.basisRing[step % lanes.markSteps]
@@ -539,42 +559,11 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         let mapping = config.timeSeries.mapping
         for i in 0..<hits {
             let b = crossing[i]
-            if !isTouched[b] {
-                isTouched[b] = true
-                touched[touchedCount] = b
-                touchedCount += 1
-            }
-            let before = lanes.notional[b]
-            var notional = before
-            // With separate funds, the asset's own fund pays its deficits.
-            let fundSlot = funds.isEmpty ? -1 : b * assets.count + lanes.index
-            if fundSlot >= 0 {
-                tallies[b].fund = funds[fundSlot]
-                tallies[b].fund.watch()
-            }
-            let jb = lanes.resolver.resolve(
-                path: first + b, step: step, logFundamental: logF[b], startImpact: j[b], markBasis: lanes.markBasis(b),
-                longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], book: &lanes.books[b],
-                tally: &tallies[b], assetNotional: &notional, map: &map, observer: &observer)
-            if fundSlot >= 0 {
-                funds[fundSlot] = tallies[b].fund
-                // Only this fund moved: the total's low is the others' balances plus its low.
-                var others = 0.0
-                for a in assets.indices where a != lanes.index { others += funds[b * assets.count + a].balance }
-                lowestFundTotal[b] = min(lowestFundTotal[b], others + tallies[b].fund.lowestSinceWatch)
-            }
-            lanes.notional[b] = notional
-            if let ended = lanes.cascades[b].step(path: first + b, asset: lanes.index, step: step, rounds: tallies[b].lastRounds,
-                                                  notional: notional - before, j: jb),
-               config.recordCascadeEvents {
-                events.append(ended)
-            }
+            let jb = resolveLane(lanes, path: b, step: step, first: first, logFundamental: logF[b], startImpact: j[b],
+                                 sameStep: false, observer: &observer)
             j[b] = jb
             let x = logF[b] + jb
             logP[b] = x
-            // The next thresholds: the ladder's and those of positions re-inserted on this path.
-            longKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(lanes.fallingBook, step: step + 1))
-            shortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1 - lanes.fallingBook, step: step + 1))
             // The extremes and bucket of the end-of-step price.
             lanes.minLogTraded[b] = min(lanes.minLogTraded[b], x)
             lanes.peakLogTraded[b] = max(lanes.peakLogTraded[b], x)
@@ -583,6 +572,48 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             summary.lowP[0] = min(summary.lowP[0], x)
             summary.highP[0] = max(summary.highP[0], x)
         }
+    }
+
+    /// Resolves the isolated cascade of `lanes` on path `b` from impact `startImpact` (the step's
+    /// own, or — `sameStep` — after the cross accounts' flow moved it again within the step): the
+    /// resolver, the path's fund and totals, the cascade statistics and the next thresholds.
+    /// Returns the impact at the cascade's end.
+    mutating func resolveLane(_ lanes: AssetLanes, path b: Int, step: Int, first: Int, logFundamental: Double,
+                              startImpact: Double, sameStep: Bool, observer: inout Observer) -> Double {
+        if !isTouched[b] {
+            isTouched[b] = true
+            touched[touchedCount] = b
+            touchedCount += 1
+        }
+        let before = lanes.notional[b]
+        var notional = before
+        // With separate funds, the asset's own fund pays its deficits.
+        let fundSlot = funds.isEmpty ? -1 : b * assets.count + lanes.index
+        if fundSlot >= 0 {
+            tallies[b].fund = funds[fundSlot]
+            tallies[b].fund.watch()
+        }
+        let jb = lanes.resolver.resolve(
+            path: first + b, step: step, logFundamental: logFundamental, startImpact: startImpact, markBasis: lanes.markBasis(b),
+            longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], book: &lanes.books[b],
+            tally: &tallies[b], assetNotional: &notional, map: &map, observer: &observer)
+        if fundSlot >= 0 {
+            funds[fundSlot] = tallies[b].fund
+            // Only this fund moved: the total's low is the others' balances plus its low.
+            var others = 0.0
+            for a in assets.indices where a != lanes.index { others += funds[b * assets.count + a].balance }
+            lowestFundTotal[b] = min(lowestFundTotal[b], others + tallies[b].fund.lowestSinceWatch)
+        }
+        lanes.notional[b] = notional
+        if let ended = lanes.cascades[b].step(path: first + b, asset: lanes.index, step: step, rounds: tallies[b].lastRounds,
+                                              notional: notional - before, j: jb, sameStep: sameStep),
+           config.recordCascadeEvents {
+            events.append(ended)
+        }
+        // The next thresholds: the ladder's and those of positions re-inserted on this path.
+        lanes.nextLongKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(lanes.fallingBook, step: step + 1))
+        lanes.nextShortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1 - lanes.fallingBook, step: step + 1))
+        return jb
     }
 
     /// The balance of path `b`'s fund, or the total of its assets' funds.
@@ -655,6 +686,23 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 largest = max(largest, c.largest)
                 longest = max(longest, c.longest)
                 results.set(.maxOvershoot, lanes.index, p, c.maxOvershoot)
+            }
+            if let cross {
+                results.set(.crossLiquidations, nil, p, Double(cross.liquidated[b]))
+                results.set(.fundingPaid, nil, p, cross.fundingPaid[b])
+                results.set(.fundingReceived, nil, p, cross.fundingReceived[b])
+                results.set(.accountChecks, nil, p, cross.checks[b])
+                var total = 0.0, contagion = 0.0
+                for a in assets.indices {
+                    total += cross.crossNotional[b * assets.count + a]
+                    contagion += cross.contagionNotional[b * assets.count + a]
+                    if assets.count > 1 {
+                        results.set(.crossLiquidatedNotional, a, p, cross.crossNotional[b * assets.count + a])
+                        results.set(.contagionNotional, a, p, cross.contagionNotional[b * assets.count + a])
+                    }
+                }
+                results.set(.crossLiquidatedNotional, nil, p, total)
+                results.set(.contagionNotional, nil, p, contagion)
             }
             results.set(.cascadeEvents, nil, p, Double(eventCount))
             results.set(.largestCascadeNotional, nil, p, eventCount > 0 ? largest : .nan)

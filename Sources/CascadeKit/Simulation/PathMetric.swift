@@ -35,6 +35,12 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case twinBadDebt
     case amplification
     case impactTriggeredShare
+    case crossLiquidations
+    case crossLiquidatedNotional
+    case contagionNotional
+    case fundingPaid
+    case fundingReceived
+    case accountChecks
 
     /// The column name used in the CSV reports.
     public var name: String {
@@ -73,6 +79,12 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .twinBadDebt: "twinBadDebt"
         case .amplification: "amplification"
         case .impactTriggeredShare: "impactTriggeredShare"
+        case .crossLiquidations: "crossLiquidations"
+        case .crossLiquidatedNotional: "crossLiquidatedNotional"
+        case .contagionNotional: "contagionNotional"
+        case .fundingPaid: "fundingPaid"
+        case .fundingReceived: "fundingReceived"
+        case .accountChecks: "accountChecks"
         }
     }
 
@@ -113,6 +125,12 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .twinBadDebt: "USD bad debt of the no-feedback twin; empty without the twin"
         case .amplification: "maxDrawdownTraded / the twin's drawdown (the fundamental price's); empty when that is 0"
         case .impactTriggeredShare: "share of liquidated entry notional beyond the twin's: 1 − twin/main, clamped to [0, 1]"
+        case .crossLiquidations: "cross accounts liquidated (each closed whole)"
+        case .crossLiquidatedNotional: "USD notional of the cross accounts' closures at execution prices"
+        case .contagionNotional: "USD notional of cross closures in an asset whose own loss was less than half the account's: triggered by other assets"
+        case .fundingPaid: "USD funding paid by the cross accounts"
+        case .fundingReceived: "USD funding received by the cross accounts"
+        case .accountChecks: "cross-account margin checks (dense and exact) on the path"
         }
     }
 }
@@ -126,6 +144,19 @@ extension PathMetric {
         default: false
         }
     }
+}
+
+extension PathMetric {
+    /// Whether the metric is the cross accounts' (a column only in runs with cross accounts).
+    public var isAccountMetric: Bool {
+        switch self {
+        case .crossLiquidations, .crossLiquidatedNotional, .contagionNotional, .fundingPaid, .fundingReceived, .accountChecks: true
+        default: false
+        }
+    }
+
+    /// Whether an account metric is also reported for each asset of a multi-asset run.
+    public var isAccountMetricPerAsset: Bool { self == .crossLiquidatedNotional || self == .contagionNotional }
 }
 
 extension PathMetric {
@@ -153,11 +184,13 @@ public struct PathColumn: Hashable, Sendable {
     /// asset its price metrics (and, with several assets, its liquidated notional, and with
     /// `separateFunds` its fund's metrics). With one asset its price metrics stand in for the
     /// totals, under the plain names.
-    public static func layout(assets: Int, separateFunds: Bool = false) -> [PathColumn] {
-        if assets == 1 { return PathMetric.allCases.map { PathColumn($0, asset: $0.isPerAsset ? 0 : nil) } }
-        var columns = PathMetric.allCases.filter { !$0.isPerAsset }.map { PathColumn($0) }
+    public static func layout(assets: Int, separateFunds: Bool = false, accounts: Bool = false) -> [PathColumn] {
+        let metrics = PathMetric.allCases.filter { accounts || !$0.isAccountMetric }
+        if assets == 1 { return metrics.map { PathColumn($0, asset: $0.isPerAsset ? 0 : nil) } }
+        var columns = metrics.filter { !$0.isPerAsset }.map { PathColumn($0) }
         for a in 0..<assets {
             columns.append(PathColumn(.liquidatedNotional, asset: a))
+            if accounts { columns += metrics.filter(\.isAccountMetricPerAsset).map { PathColumn($0, asset: a) } }
             columns += PathMetric.allCases.filter(\.isPerAsset).map { PathColumn($0, asset: a) }
             if separateFunds { columns += PathMetric.allCases.filter(\.isPerFund).map { PathColumn($0, asset: a) } }
         }
@@ -180,18 +213,18 @@ public struct PathResults: Sendable {
     /// values[column * paths + path]
     public internal(set) var values: [Double]
 
-    public init(paths: Int, symbols: [String], separateFunds: Bool = false) {
-        self.init(uninitializedPaths: paths, symbols: symbols, separateFunds: separateFunds)
+    public init(paths: Int, symbols: [String], separateFunds: Bool = false, accounts: Bool = false) {
+        self.init(uninitializedPaths: paths, symbols: symbols, separateFunds: separateFunds, accounts: accounts)
         values.withUnsafeMutableBufferPointer { $0.initialize(repeating: .nan) }
     }
 
     /// Results whose values are not yet set: whoever creates them sets every value (the engine's
     /// workers NaN-fill the paths of each chunk before simulating it, so the memory is first
     /// touched by the threads, in parallel, and while it is in their cache).
-    init(uninitializedPaths paths: Int, symbols: [String], separateFunds: Bool = false) {
+    init(uninitializedPaths paths: Int, symbols: [String], separateFunds: Bool = false, accounts: Bool = false) {
         self.paths = paths
         self.symbols = symbols
-        columns = PathColumn.layout(assets: symbols.count, separateFunds: separateFunds)
+        columns = PathColumn.layout(assets: symbols.count, separateFunds: separateFunds, accounts: accounts)
         index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
         let count = paths * columns.count
         values = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }

@@ -113,6 +113,13 @@ public struct SimulationConfig: Sendable {
     public var recordCascadeEvents = false
     /// The bins of the liquidation map to keep, if any (``LiquidationMap``).
     public var liquidationMap: LiquidationMapLayout? = nil
+    /// The cross-margined accounts (nil: every position is isolated, in the assets' ladders).
+    public var crossAccounts: CrossAccountBook? = nil
+    /// Perpetual funding, paid by the cross accounts (nil: none).
+    public var funding: FundingRule? = nil
+
+    /// Whether the run has cross accounts (and reports their columns).
+    public var hasAccounts: Bool { crossAccounts != nil }
 
     public init(seed: UInt64, paths: Int, steps: Int, stepSeconds: Double, assets: [AssetConfig],
                 correlationFactor: [Double]? = nil, insuranceFund: Double, maxCascadeRounds: Int = 1000,

@@ -91,7 +91,8 @@ public struct SimulationEngine: Sendable {
         let chunks = Self.chunks(paths: totalPaths, chunkSize: chunkSize, threads: threads, splitTail: automatic)
         let chunkCount = chunks.count
         let workers = max(1, min(threads, chunkCount))
-        var results = PathResults(uninitializedPaths: totalPaths, symbols: config.symbols, separateFunds: config.separateFunds)
+        var results = PathResults(uninitializedPaths: totalPaths, symbols: config.symbols, separateFunds: config.separateFunds,
+                                 accounts: config.hasAccounts)
         let layout = results.layout
         let recorders = WorkerSlots<TimeSeriesRecorder>(count: workers)
         let eventSlots = WorkerSlots<[CascadeEvent]>(count: workers)
@@ -158,7 +159,8 @@ public struct SimulationEngine: Sendable {
     public func trace<Observer: CascadeObserver>(path: Int, observer: inout Observer) -> SimulationResult {
         var single = config
         single.paths = path + 1
-        var results = PathResults(paths: path + 1, symbols: config.symbols, separateFunds: config.separateFunds)
+        var results = PathResults(paths: path + 1, symbols: config.symbols, separateFunds: config.separateFunds,
+                                 accounts: config.hasAccounts)
         let layout = results.layout
         var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
         var events: [CascadeEvent] = []
