@@ -9,12 +9,14 @@ public struct ScenarioFile: Sendable, Decodable {
     public var market: MarketSection
     public var exchange: ExchangeSection
     public var positions: PositionsSection
+    /// Cross-margined accounts (none: every position is isolated).
+    public var accounts: AccountsSection?
     /// Impact of every asset without its own `impact`.
     public var impact: ImpactSection?
     public var report: ReportSection
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, seed, simulation, market, exchange, positions, impact, report
+        case name, description, seed, simulation, market, exchange, positions, accounts, impact, report
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,6 +29,7 @@ public struct ScenarioFile: Sendable, Decodable {
         market = try c.value(MarketSection.self, forKey: .market)
         exchange = try c.value(ExchangeSection.self, forKey: .exchange)
         positions = try c.value(PositionsSection.self, forKey: .positions)
+        accounts = try c.optional(AccountsSection.self, forKey: .accounts)
         impact = try c.optional(ImpactSection.self, forKey: .impact)
         report = try c.optional(ReportSection.self, forKey: .report) ?? ReportSection()
     }
@@ -271,9 +274,11 @@ public struct ExchangeSection: Sendable, Decodable, ScenarioSection {
     public var partialLiquidation: Bool?
     /// false switches a preset's auto-deleveraging off (uncovered deficits are bad debt).
     public var autoDeleveraging: Bool?
+    /// Perpetual funding, paid by the cross accounts (none without it).
+    public var funding: FundingSection?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case preset, maintenanceMarginRate, liquidationFee, insuranceFund, markPrice, partialLiquidation, autoDeleveraging
+        case preset, maintenanceMarginRate, liquidationFee, insuranceFund, markPrice, partialLiquidation, autoDeleveraging, funding
     }
 
     public init(from decoder: any Decoder) throws {
@@ -286,6 +291,7 @@ public struct ExchangeSection: Sendable, Decodable, ScenarioSection {
         markPrice = try c.optional(MarkPriceSection.self, forKey: .markPrice)
         partialLiquidation = try c.optional(Bool.self, forKey: .partialLiquidation)
         autoDeleveraging = try c.optional(Bool.self, forKey: .autoDeleveraging)
+        funding = try c.optional(FundingSection.self, forKey: .funding)
     }
 }
 

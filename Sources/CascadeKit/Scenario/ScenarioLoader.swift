@@ -183,6 +183,7 @@ public enum ScenarioLoader {
         }
         config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
         if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
+        try loadAccounts(scenario, file: file, rules: rules, into: &config)
         let outputs = Set(scenario.report.outputs)
         config.recordCascadeEvents = !outputs.isDisjoint(with: ["cascades", "charts"])
         config.liquidationMap = outputs.isDisjoint(with: ["map", "charts"]) ? nil : LiquidationMapLayout()
@@ -194,6 +195,43 @@ public enum ScenarioLoader {
                               outputs: outputs,
                               filePositions: fromFile, syntheticPositions: synthetic, cappedLeverage: cappedLeverage,
                               memory: memory, memoryLimit: memoryLimit)
+    }
+
+    /// The cross accounts (`accounts:`) and funding (`exchange.funding:`) of a validated scenario.
+    static func loadAccounts(_ scenario: ScenarioFile, file: String, rules: [MarginRule],
+                             into config: inout SimulationConfig) throws(ScenarioError) {
+        let prices = scenario.market.assets.map(\.price)
+        if let section = scenario.accounts {
+            var accounts: [CrossAccount] = []
+            if let s = section.synthetic {
+                let types = CrossAccountPopulation.Kind.allCases.compactMap { kind in
+                    s.types[kind.rawValue].map {
+                        CrossAccountPopulation.TypeShare(kind: kind, share: $0.share, leverage: $0.leverage, longShare: $0.longShare ?? 0.5)
+                    }
+                }
+                let population = CrossAccountPopulation(count: s.count, openInterest: s.openInterest, types: types,
+                                                        entrySpread: s.entrySpread, sizeSigma: s.size.sigma)
+                do {
+                    accounts += try population.generate(prices: prices, rules: rules,
+                                                        seed: SplitMix64.mix(scenario.seed ^ 0x00AC_C0C7_5EED)).accounts
+                } catch {
+                    throw .invalid(file: file, issues: [ScenarioIssue("accounts.synthetic", error.description)])
+                }
+            }
+            config.crossAccounts = CrossAccountBook(accounts: accounts, rules: rules, initialPrices: prices)
+        }
+        if let f = scenario.exchange.funding {
+            let venue = scenario.exchange.preset.flatMap { FundingRule.venueDefaults(preset: $0) }
+            let interval = f.interval?.seconds ?? venue!.intervalSeconds
+            let generic = FundingRule.genericDefaults(intervalSeconds: interval)
+            let rate: FundingRule.Rate
+            switch f.rate {
+            case let .fixed(r): rate = .fixed(r)
+            case .premium:
+                rate = .premium(interest: f.interest ?? venue?.interest ?? generic.interest, cap: f.cap ?? venue?.cap ?? generic.cap)
+            }
+            config.funding = FundingRule(intervalSteps: Int((interval / config.stepSeconds).rounded()), rate: rate)
+        }
     }
 
     /// The margin rule of `asset` (nil when the exchange section is invalid): the preset's table for

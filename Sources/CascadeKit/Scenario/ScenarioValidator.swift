@@ -179,6 +179,8 @@ public enum ScenarioValidator {
             v.add("positions.file", "must not be empty; expected the path of a CSV file relative to the scenario")
         }
 
+        accountIssues(scenario, into: &v)
+
         // impact
         if let impact = scenario.impact { impactIssues(impact, base: "impact", into: &v) }
 
@@ -210,6 +212,83 @@ public enum ScenarioValidator {
             }
         }
         return v.issues
+    }
+
+    /// `accounts:` and `exchange.funding:`.
+    static func accountIssues(_ scenario: ScenarioFile, into v: inout Collector) {
+        let assets = scenario.market.assets, ex = scenario.exchange, sim = scenario.simulation
+        if let accounts = scenario.accounts {
+            if accounts.synthetic == nil && accounts.file == nil {
+                v.add("accounts", "has neither 'synthetic' nor 'file'; expected at least one of them")
+            }
+            if let file = accounts.file {
+                if file.isEmpty { v.add("accounts.file", "must not be empty; expected the path of the accounts CSV (account,wallet) relative to the scenario") }
+                if scenario.positions.file == nil { v.add("accounts.file", "needs positions.file, whose rows with marginMode cross are the accounts' positions") }
+            }
+            for (i, asset) in assets.enumerated() where asset.contract == ContractType.inverse.rawValue {
+                v.add("market.assets[\(i)].contract", "inverse contracts cannot be held in cross accounts; expected contract: linear with accounts")
+            }
+            if case .perAsset = ex.insuranceFund {
+                v.add("exchange.insuranceFund", "one fund per asset cannot pay a cross account's deficit, which spans assets; expected one number (a shared fund) with accounts")
+            }
+            if let s = accounts.synthetic {
+                let base = "accounts.synthetic"
+                v.require(s.count >= 1 && s.count <= 10_000_000, "\(base).count", "\(s.count) is out of range; expected ≥ 1 and ≤ 10000000")
+                v.positive(s.openInterest, "\(base).openInterest", atMost: ModelLimits.money)
+                v.nonNegative(s.entrySpread, "\(base).entrySpread", atMost: 2)
+                v.nonNegative(s.size.sigma, "\(base).size.sigma", atMost: 10)
+                let kinds = CrossAccountPopulation.Kind.allCases.map(\.rawValue)
+                if s.types.isEmpty { v.add("\(base).types", "is empty; expected at least one of: \(kinds.joined(separator: ", "))") }
+                var total = 0.0
+                for (name, type) in s.types.sorted(by: { $0.key < $1.key }) {
+                    let location = "\(base).types.\(ErrorText.clipped(name))"
+                    guard let kind = CrossAccountPopulation.Kind(rawValue: name) else {
+                        v.add(location, "'\(ErrorText.clipped(name))' is not an account type; expected one of: \(kinds.joined(separator: ", "))")
+                        continue
+                    }
+                    v.inRange(type.share, "\(location).share", lower: 0, upper: 1)
+                    if type.share.isFinite { total += type.share }
+                    v.inRange(type.leverage, "\(location).leverage", lower: 1, upper: 200)
+                    if let longShare = type.longShare {
+                        if kind == .directional {
+                            v.inRange(longShare, "\(location).longShare", lower: 0, upper: 1)
+                        } else {
+                            v.add("\(location).longShare", "applies only to directional accounts")
+                        }
+                    }
+                    if kind == .hedged && assets.count < 2 {
+                        v.add(location, "hedged accounts hold a long in one asset and a short in another; expected at least two assets in market.assets")
+                    }
+                }
+                if !s.types.isEmpty && abs(total - 1) > 1e-6 {
+                    v.add("\(base).types", "shares add up to \(format(total)); expected them to add up to 1")
+                }
+            }
+        }
+        if let funding = ex.funding {
+            if scenario.accounts == nil {
+                v.add("exchange.funding", "is paid by cross accounts only in this version (isolated positions do not pay funding); expected an accounts section, or no funding (docs/model.md, \"Funding\")")
+            }
+            let step = sim.step.seconds
+            if let interval = funding.interval {
+                if interval.seconds <= 0 || (step > 0 && stepCount(horizon: interval, step: sim.step) == nil) {
+                    v.add("exchange.funding.interval", "\(interval) is not a whole number of steps of \(sim.step); expected a positive multiple of the step")
+                }
+            } else if ex.preset == nil {
+                v.add("exchange.funding.interval", "missing; expected the funding interval (e.g. 8h), or a venue preset whose interval to use")
+            }
+            switch funding.rate {
+            case let .fixed(rate):
+                v.inRange(rate, "exchange.funding.rate", lower: -0.1, upper: 0.1)
+                if funding.interest != nil { v.add("exchange.funding.interest", "applies only to rate: premium") }
+                if funding.cap != nil { v.add("exchange.funding.cap", "applies only to rate: premium") }
+            case .premium:
+                if let interest = funding.interest { v.inRange(interest, "exchange.funding.interest", lower: -0.01, upper: 0.01) }
+                if let cap = funding.cap {
+                    if !cap.isFinite || cap <= 0 || cap > 0.1 { v.add("exchange.funding.cap", "\(format(cap)) is out of range; expected > 0 and ≤ 0.1") }
+                }
+            }
+        }
     }
 
     static func impactIssues(_ im: ImpactSection, base: String, into v: inout Collector) {
