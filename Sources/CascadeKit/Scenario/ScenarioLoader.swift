@@ -103,6 +103,7 @@ public enum ScenarioLoader {
                                         limitIsDefault: overrides.memoryLimit == nil)
         var positionsByAsset = [[Position]](repeating: [], count: assets.count)
         var fromFile = 0
+        var crossRows: [PositionsCSV.Row] = []
         var cappedLeverage = 0
         if let relative = scenario.positions.file {
             // With a flat rule leverage must stay below 1/m; a preset's tiers are checked per row.
@@ -110,8 +111,9 @@ public enum ScenarioLoader {
             let loaded = try loadPositionsFile(relative, directory: directory, scenarioFile: file, rules: rules,
                                                assets: assets, inverse: inverseContracts.map { $0 != nil },
                                                flatMaximumLeverage: flat ? rules[0].maximumLeverage : .infinity)
-            for (position, asset) in loaded { positionsByAsset[asset].append(position) }
-            fromFile = loaded.count
+            for (position, asset) in loaded.isolated { positionsByAsset[asset].append(position) }
+            fromFile = loaded.isolated.count
+            crossRows = loaded.cross
         }
         var synthetic = 0
         for (index, s) in scenario.positions.synthetic.enumerated() {
@@ -183,7 +185,7 @@ public enum ScenarioLoader {
         }
         config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
         if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
-        try loadAccounts(scenario, file: file, rules: rules, into: &config)
+        try loadAccounts(scenario, file: file, directory: directory, crossRows: crossRows, rules: rules, into: &config)
         let outputs = Set(scenario.report.outputs)
         config.recordCascadeEvents = !outputs.isDisjoint(with: ["cascades", "charts"])
         config.liquidationMap = outputs.isDisjoint(with: ["map", "charts"]) ? nil : LiquidationMapLayout()
@@ -198,11 +200,46 @@ public enum ScenarioLoader {
     }
 
     /// The cross accounts (`accounts:`) and funding (`exchange.funding:`) of a validated scenario.
-    static func loadAccounts(_ scenario: ScenarioFile, file: String, rules: [MarginRule],
-                             into config: inout SimulationConfig) throws(ScenarioError) {
+    static func loadAccounts(_ scenario: ScenarioFile, file: String, directory: URL, crossRows: [PositionsCSV.Row],
+                             rules: [MarginRule], into config: inout SimulationConfig) throws(ScenarioError) {
         let prices = scenario.market.assets.map(\.price)
+        let symbols = scenario.market.assets.map(\.symbol)
+        if let first = crossRows.first, scenario.accounts?.file == nil {
+            throw .invalid(file: file, issues: [ScenarioIssue("positions.file", "\(ErrorText.clipped(scenario.positions.file ?? "")):\(first.line): a cross position needs its account's wallet; expected accounts.file, the accounts CSV (account,wallet)")])
+        }
         if let section = scenario.accounts {
             var accounts: [CrossAccount] = []
+            if let relative = section.file {
+                let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
+                let text: String
+                do { text = try TextFile.read(url) } catch {
+                    throw .invalid(file: file, issues: [ScenarioIssue("accounts.file", "\(ErrorText.quoted(relative)) (\(ErrorText.path(url.path, limit: 80))): \(error); expected a CSV file relative to the scenario")])
+                }
+                let wallets: [(account: String, wallet: Double, line: Int)]
+                do { wallets = try AccountsCSV.parse(text) } catch {
+                    throw .invalid(file: file, issues: [ScenarioIssue("accounts.file", "\(ErrorText.clipped(relative)):\(error.location): \(error.message)")])
+                }
+                var ids: [String] = []
+                do {
+                    let joined = try AccountsCSV.crossAccounts(rows: crossRows, wallets: wallets) { symbol in
+                        symbol.map { symbols.firstIndex(of: $0) } ?? (symbols.count == 1 ? 0 : nil)
+                    }
+                    accounts = joined.accounts
+                    ids = joined.ids
+                } catch {
+                    let name = error.file == .accounts ? relative : scenario.positions.file ?? ""
+                    throw .invalid(file: file, issues: [ScenarioIssue(error.file == .accounts ? "accounts.file" : "positions.file", "\(ErrorText.clipped(name)):\(error.line): \(error.message)")])
+                }
+                let zero = [Double](repeating: 0, count: prices.count)
+                for (i, account) in accounts.enumerated() {
+                    let h = prices.withUnsafeBufferPointer { p in
+                        zero.withUnsafeBufferPointer { z in CrossAccountBook.headroom(account, rules: rules, prices: p.baseAddress!, funding: z.baseAddress!) }
+                    }
+                    if !(h > 0) {
+                        throw .invalid(file: file, issues: [ScenarioIssue("accounts.file", "\(ErrorText.clipped(relative)):\(wallets.first { $0.account == ids[i] }?.line ?? 0): this account is already liquidatable at the initial prices (margin balance minus maintenance \(ScenarioValidator.format(h)) USD); expected an account that is solvent at the start")])
+                    }
+                }
+            }
             if let s = section.synthetic {
                 let types = CrossAccountPopulation.Kind.allCases.compactMap { kind in
                     s.types[kind.rawValue].map {
@@ -501,7 +538,7 @@ public enum ScenarioLoader {
 
     static func loadPositionsFile(_ relative: String, directory: URL, scenarioFile: String,
                                   rules: [MarginRule], assets: [AssetSection], inverse: [Bool],
-                                  flatMaximumLeverage: Double) throws(ScenarioError) -> [(Position, Int)] {
+                                  flatMaximumLeverage: Double) throws(ScenarioError) -> (isolated: [(Position, Int)], cross: [PositionsCSV.Row]) {
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
         let text: String
         do { text = try TextFile.read(url) } catch {
@@ -514,6 +551,7 @@ public enum ScenarioLoader {
         let symbols = assets.map(\.symbol)
         var issues: [ScenarioIssue] = []
         var result: [(Position, Int)] = []
+        var cross: [PositionsCSV.Row] = []
         var fileNotional = 0.0
         for row in rows {
             let asset: Int
@@ -528,6 +566,21 @@ public enum ScenarioLoader {
                 break
             } else {
                 asset = 0
+            }
+            if row.isCross {
+                // A cross account's leg: its margin is the account's wallet (accounts.file).
+                let notional = row.position.entryNotional
+                if !ModelLimits.price.contains(row.position.entryPrice) || notional > ModelLimits.money
+                    || !(notional >= ModelLimits.smallestNotional) {
+                    issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): entry price \(ScenarioValidator.format(row.position.entryPrice)) and notional \(ScenarioValidator.format(notional)) are out of range; expected an entry price ≥ 1e-12 and ≤ 1e12 and a notional ≥ 1e-6 and ≤ 1e+15"))
+                } else if inverse[asset] {
+                    issues.append(ScenarioIssue("positions.file", "\(ErrorText.clipped(relative)):\(row.line): \(symbols[asset]) is an inverse contract, which cross accounts cannot hold; expected marginMode isolated"))
+                } else {
+                    fileNotional += notional
+                    cross.append(row)
+                }
+                if issues.count == 20 { break }
+                continue
             }
             // An inverse asset's row is Q contracts (USD) at E with leverage L, margin Q/E/L coin: in
             // its reciprocal form for the reciprocal rule, at y₀ = 1/P₀ (messages give P).
@@ -566,6 +619,6 @@ public enum ScenarioLoader {
             issues.append(ScenarioIssue("positions.file", "\(relative): the positions' notionals add up to \(ScenarioValidator.format(fileNotional)); expected at most 1e+15\(ScenarioValidator.limitNote)"))
         }
         guard issues.isEmpty else { throw .invalid(file: scenarioFile, issues: issues) }
-        return result
+        return (result, cross)
     }
 }
