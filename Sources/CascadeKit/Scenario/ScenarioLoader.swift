@@ -340,9 +340,20 @@ public enum ScenarioLoader {
         let columns = TimeSeriesColumn.layout(assets: scenario.market.assets.count).count
         let exact = !outputs.isDisjoint(with: ["timeseries", "charts"])
             && ExactTimeSeries.fits(columns: columns, rows: rows, paths: sim.paths)
-        let estimate = MemoryEstimate.of(paths: sim.paths, positions: positions, assets: scenario.market.assets.count, rows: rows,
+        var estimate = MemoryEstimate.of(paths: sim.paths, positions: positions, assets: scenario.market.assets.count, rows: rows,
                                          exactTimeSeries: exact, map: !outputs.isDisjoint(with: ["map", "charts"]),
                                          fileBytes: fileBytes)
+        if let accounts = scenario.accounts {
+            var count = accounts.synthetic?.count ?? 0
+            if let relative = accounts.file {
+                let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : directory.appendingPathComponent(relative)
+                if let data = FileManager.default.contents(atPath: url.path) {
+                    count += data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } + 1
+                }
+            }
+            estimate.parts.append(MemoryEstimate.accounts(count, assets: scenario.market.assets.count, paths: sim.paths,
+                                                          threads: SimulationEngine.defaultThreads))
+        }
         if estimate.total > limit {
             let largest = estimate.parts.max { $0.bytes < $1.bytes }!
             let key: String
@@ -350,6 +361,9 @@ public enum ScenarioLoader {
             if largest.bytes == MemoryEstimate.floor {
                 key = "--max-memory"
                 advice = "a limit of at least \(MemoryEstimate.describe(estimate.total))"
+            } else if largest.name.hasSuffix("cross accounts") {
+                key = scenario.accounts?.synthetic != nil ? "accounts.synthetic.count" : "accounts.file"
+                advice = "fewer accounts"
             } else if largest.name.hasSuffix("positions") {
                 key = scenario.positions.file != nil && scenario.positions.synthetic.isEmpty ? "positions.file"
                     : scenario.positions.syntheticPath(0) + ".count"

@@ -41,6 +41,16 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// The estimate for a run of `paths` paths of `steps` steps with `positions` positions in
     /// all, over `assets` assets, `rows` time-series rows (exact values kept if `exactTimeSeries`),
     /// the liquidation map if `map`, and `dataSteps` steps of historical price data on the grid.
+    /// The cross accounts' part: the book and its dense matrices (about 150 + 48·K bytes an
+    /// account for K assets) and, per worker thread, a live flag per account and path of a chunk
+    /// (at most 1,024 paths) and the dense check's scratch (two 16-path blocks of headroom and
+    /// slope, and the watch-list selection: 268 bytes an account).
+    public static func accounts(_ count: Int, assets: Int, paths: Int, threads: Int) -> Part {
+        let perAccount = 150 + 48 * Double(assets)
+        let perWorker = Double(min(paths, 1_024)) + 268
+        return Part(name: "\(count) cross accounts", bytes: Double(count) * (perAccount + Double(max(1, threads)) * perWorker))
+    }
+
     public static func of(paths: Int, positions: Int, assets: Int, rows: Int, exactTimeSeries: Bool, map: Bool,
                           dataSteps: Int = 0, fileBytes: Int = 0) -> MemoryEstimate {
         var parts = [Part(name: "program and time-series sketch (at least; it grows with the data)", bytes: floor)]

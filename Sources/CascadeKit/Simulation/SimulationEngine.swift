@@ -13,6 +13,9 @@ public struct SimulationResult: Sendable {
     public var events: [CascadeEvent] = []
     /// The liquidation map summed over paths, when ``SimulationConfig/liquidationMap`` is set.
     public var liquidationMap: LiquidationMap? = nil
+    /// With cross accounts, the dense checks' cost: floating-point operations and seconds spent in
+    /// `dgemm`, summed over the workers (for `--timings` and the benchmarks).
+    public var denseCheck: (flops: Double, seconds: Double)? = nil
 
     public init(config: SimulationConfig, paths: PathResults, timeSeries: TimeSeriesRecorder) {
         self.config = config
@@ -97,6 +100,7 @@ public struct SimulationEngine: Sendable {
         let recorders = WorkerSlots<TimeSeriesRecorder>(count: workers)
         let eventSlots = WorkerSlots<[CascadeEvent]>(count: workers)
         let mapSlots = WorkerSlots<LiquidationMap?>(count: workers)
+        let denseSlots = WorkerSlots<(flops: Double, seconds: Double)>(count: workers)
         // Shared, read-only bucket sums; each worker's copy gets its own counts on first write.
         let assetConfigs = self.config.assets
         let mapPrototype = self.config.liquidationMap.map { LiquidationMap(layout: $0, assets: assetConfigs) }
@@ -127,6 +131,7 @@ public struct SimulationEngine: Sendable {
                 recorders[worker] = recorder
                 eventSlots[worker] = simulator.events
                 mapSlots[worker] = simulator.map
+                denseSlots[worker] = (simulator.cross?.denseFlops ?? 0, simulator.cross?.denseSeconds ?? 0)
             }
             if workers == 1 {
                 work(0)
@@ -150,6 +155,11 @@ public struct SimulationEngine: Sendable {
         if var map = mapSlots[0]! {
             for w in 1..<workers { map.merge(mapSlots[w]!!) }
             result.liquidationMap = map
+        }
+        if config.hasAccounts {
+            result.denseCheck = (0..<workers).reduce((flops: 0.0, seconds: 0.0)) {
+                ($0.flops + denseSlots[$1]!.flops, $0.seconds + denseSlots[$1]!.seconds)
+            }
         }
         return result
     }
