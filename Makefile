@@ -14,7 +14,8 @@ export CASCADE_TARGET_CPU ?= native
 # cascade parallelises over paths itself; OpenBLAS's own threads would only compete.
 export OPENBLAS_NUM_THREADS ?= 1
 # Debian's OpenBLAS 0.3.21 misdetects some AVX-512 CPUs and falls back to a kernel ~5× slower;
-# name the core only where AVX-512 exists (on other CPUs SkylakeX kernels would crash).
+# name the core only where AVX-512 exists (on other CPUs SkylakeX kernels would crash). cascade
+# itself re-executes with it when needed (OpenBLASKernel); this is for the tests and benchmarks.
 ifeq ($(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes),yes)
 export OPENBLAS_CORETYPE ?= SkylakeX
 endif

@@ -25,3 +25,25 @@ int cascade_exchange_paths(const char *from, const char *to) {
     return -1;
 #endif
 }
+
+// __builtin_cpu_supports reads cpuid once (libgcc or compiler-rt), and reports an AVX or AVX-512
+// feature only where XGETBV says the OS saves its registers.
+int cascade_cpu_supports_skylakex(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
+int cascade_cpu_supports_haswell(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}

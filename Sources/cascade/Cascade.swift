@@ -12,6 +12,10 @@ struct Cascade: ParsableCommand {
     )
 
     static func main() {
+        // First of all: if OpenBLAS loaded a kernel weaker than this CPU supports (Debian's 0.3.21
+        // takes some AVX-512 CPUs for SSE3 ones, ~4× slower), run again with OPENBLAS_CORETYPE set,
+        // which OpenBLAS reads only when it loads. A value the user set stands.
+        OpenBLASKernel.reexecWithRecommendedKernelIfWeaker()
         // cascade parallelises over paths itself; OpenBLAS's own worker threads would busy-wait on
         // the cores that load the scenario (unless OPENBLAS_NUM_THREADS says otherwise).
         DenseLinearAlgebra.useSingleThreadedOpenBLAS()
@@ -97,7 +101,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print a machine-readable summary as JSON on standard output instead of the human one.")
     var json = false
 
-    @Flag(help: "Print the time each phase took (load, simulate, reports, write) to standard error.")
+    @Flag(help: "Print the time each phase took (load, simulate, reports, write) and the OpenBLAS kernel in use to standard error.")
     var timings = false
 
     func validate() throws {
@@ -146,7 +150,7 @@ struct Run: ParsableCommand {
         phase("write")
         if timings {
             let text = phases.map { String(format: "%@ %.3f s", $0.0, $0.1) }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("timings: \(text)\n".utf8))
+            FileHandle.standardError.write(Data("timings: \(text)\nopenblas kernel: \(OpenBLASKernel.summary)\n".utf8))
         }
         if json {
             print(RunSummaryJSON.text(reports, directory: directory.path, seconds: simulated), terminator: "")

@@ -191,6 +191,53 @@ struct CommandLineTests {
         }
     }
 
+    /// The `openblas kernel: NAME (…)` line `run --timings` prints, and the kernel's name.
+    static func kernelLine(_ stderr: String) -> (line: String, name: String)? {
+        guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("openblas kernel: ") }) else { return nil }
+        return (String(line), String(line.dropFirst("openblas kernel: ".count).prefix { $0 != " " }))
+    }
+
+    #if arch(x86_64) || arch(i386)
+    static let x86 = true
+    #else
+    static let x86 = false
+    #endif
+
+    @Test("without OPENBLAS_CORETYPE, cascade runs the OpenBLAS kernel this CPU supports (re-executing itself if need be) and names it",
+          .enabled(if: OpenBLASKernel.recommendedCoreType != nil,
+                   "this CPU has neither AVX-512 (F, CD, DQ, BW, VL) nor AVX2 with FMA: there is no better OpenBLAS kernel to ask for"))
+    func openBLASKernelRecommended() throws {
+        let recommended = try #require(OpenBLASKernel.recommendedCoreType)
+        var environment = ProcessInfo.processInfo.environment
+        environment[OpenBLASKernel.coreTypeVariable] = nil
+        environment[OpenBLASKernel.reexecGuardVariable] = nil
+        let out = Self.temporaryDirectory().appendingPathComponent("kernel")
+        let scenario = Self.root.appendingPathComponent("Scenarios/btc-eth-correlated.yaml").path
+        let arguments = ["run", scenario, "--paths", "8", "--out", out.path, "--quiet", "--timings"]
+        let result = try Self.cascade(arguments, environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let kernel = try #require(Self.kernelLine(result.stderr), "\(result.stderr)")
+        #expect(!OpenBLASKernel.isWeaker(kernel.name, than: recommended), "recommended \(recommended): \(kernel.line)")
+        #expect(kernel.line.hasSuffix(" (OPENBLAS_CORETYPE set by cascade)") || kernel.line.hasSuffix(" (detected)"), "\(kernel.line)")
+        // A re-execution keeps the arguments: the manifest records the command as given.
+        let manifest = try #require(ReportManifest(json: try Data(contentsOf: out.appendingPathComponent("manifest.json"))))
+        #expect(Array(manifest.command.dropFirst()) == arguments)
+    }
+
+    @Test("a user's OPENBLAS_CORETYPE stands, even a weaker kernel: Prescott is run and named as the user's choice",
+          .enabled(if: x86, "Prescott is an x86 kernel"))
+    func openBLASKernelUserChoice() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment[OpenBLASKernel.coreTypeVariable] = "Prescott"
+        environment[OpenBLASKernel.reexecGuardVariable] = nil
+        let scenario = Self.root.appendingPathComponent("Scenarios/flash-crash.yaml").path
+        let result = try Self.cascade(["run", scenario, "--paths", "8", "--out", Self.temporaryDirectory().appendingPathComponent("kernel").path,
+                                       "--quiet", "--timings"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let kernel = try #require(Self.kernelLine(result.stderr), "\(result.stderr)")
+        #expect(kernel.line == "openblas kernel: Prescott (OPENBLAS_CORETYPE from the environment)")
+    }
+
     @Test("sweep writes one row per grid point and a chart per metric; a bad key names it")
     func sweep() throws {
         let out = Self.temporaryDirectory().appendingPathComponent("sweep")

@@ -152,6 +152,22 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("pathgen/\(name)") { benchmark in measurePathGeneration(config, benchmark) }
     }
 
+    // One dgemm of the shape the correlated innovations multiply with two assets (the 2×2
+    // Cholesky factor by 2 × 16 steps·128 paths, the block of a 2,000-path run on two threads),
+    // 10,000 times. Tagged with the OpenBLAS kernel this process loaded (`openblas_get_corename`;
+    // the tag shows in the name, "… (openblas kernel: SkylakeX)"), which every benchmark here runs
+    // with: Debian's OpenBLAS 0.3.21 takes some AVX-512 CPUs for SSE3 ones unless
+    // OPENBLAS_CORETYPE is set (`make bench` sets it; `cascade` re-executes itself, the benchmarks
+    // do not), and results under different kernels are different benchmarks.
+    Benchmark("dgemm 2×2 by 2×2048",
+              configuration: .init(metrics: [.wallClock, .cpuTotal], tags: ["openblas kernel": OpenBLASKernel.corename])) { benchmark in
+        let factor = [1, 0, 0.8, 0.6]
+        let normals = (0..<(2 * 2_048)).map { Double($0 % 97) / 97 - 0.5 }
+        benchmark.startMeasurement()
+        for _ in 0..<10_000 { blackHole(DenseLinearAlgebra.multiply(factor, normals, m: 2, k: 2, n: 2_048)) }
+        benchmark.stopMeasurement()
+    }
+
     // The engine alone on isolated-1M (load and reports excluded): with 20,000 paths, one thread
     // and all threads (the parallel speed-up); with all 100,000 paths, the same paths as
     // `pathgen` (the like-for-like ratio of the engine to path generation).
