@@ -80,6 +80,37 @@ struct CrossAccountTests {
         #expect(inBand > book.count * m / 2)
     }
 
+    @Test("the flat table's headroom equals the margin rules' on every preset", arguments: VenuePreset.names)
+    func tableEqualsRules(venue: String) {
+        let preset = VenuePreset.named(venue)!
+        let prices = [100_000.0, 3_500, 150]
+        let rules = [preset.rule(for: .btc), preset.rule(for: .eth), preset.rule(for: .altcoin)]
+        let accounts = Self.randomAccounts(count: 300, prices: prices, rules: rules, seed: 5)
+        let book = CrossAccountBook(accounts: accounts, rules: rules, initialPrices: prices)
+        var rng = SplitMix64Stream(seed: 8, stream: 1)
+        for i in 0..<book.count {
+            let p = prices.map { $0 * (0.6 + 0.8 * rng.uniform()) }, f = prices.map { $0 * 1e-3 * (rng.uniform() - 0.5) }
+            let fast = book.headroom(account: i, prices: p, funding: f)
+            let literal = p.withUnsafeBufferPointer { pp in
+                f.withUnsafeBufferPointer { CrossAccountBook.headroom(accounts[i], rules: rules, prices: pp.baseAddress!, funding: $0.baseAddress!) }
+            }
+            #expect(fast == literal, "\(venue) account \(i)")
+        }
+    }
+
+    @Test("every distance lies at or above its band's lower edge, and below the next band's")
+    func bandEdges() {
+        var rng = SplitMix64Stream(seed: 4, stream: 2)
+        var distances = [0, 1e-12, 0.000_999_999, 0.001, 0.002, 0.004, 0.5, 1, 1e6, .infinity]
+        for k in 0..<64 { distances.append(0.001 * Foundation.exp2(Double(k) / 4)) }
+        for _ in 0..<20_000 { distances.append(Foundation.exp2(-12 + 20 * rng.uniform())) }
+        for d in distances {
+            let k = CrossMarginLanes.band(d)
+            #expect(d >= CrossMarginLanes.lowerEdge(k), "\(d) in band \(k)")
+            if k + 1 < CrossMarginLanes.bandCount { #expect(d < CrossMarginLanes.lowerEdge(k + 1) / (1 - 2e-9), "\(d) in band \(k)") }
+        }
+    }
+
     @Test("the pruned check finds exactly the accounts the full check finds", arguments: [UInt64(1), 2, 3])
     func prunedNeverMisses(seed: UInt64) {
         let prices = [100_000.0, 3_500, 150]
@@ -87,7 +118,9 @@ struct CrossAccountTests {
         let accounts = Self.randomAccounts(count: 600, prices: prices, rules: rules, seed: seed)
         let book = CrossAccountBook(accounts: accounts, rules: rules, initialPrices: prices)
         let paths = 5
-        let lanes = CrossMarginLanes(book: book, funding: FundingRule(intervalSteps: 40, rate: .fixed(0.002)), capacity: paths)
+        // A path keeps only its nearest 150 accounts, so that the reach is met too.
+        let lanes = CrossMarginLanes(book: book, funding: FundingRule(intervalSteps: 40, rate: .fixed(0.002)), capacity: paths,
+                                     storedTarget: 150)
         lanes.reset(paths: paths)
         var rng = SplitMix64Stream(seed: seed, stream: 100)
         var current = (0..<paths).flatMap { _ in prices }
@@ -102,7 +135,7 @@ struct CrossAccountTests {
             }
             if (step + 1) % 40 == 0 { lanes.payFunding(paths: paths, prices: current, rule: lanes.funding!) }
             let due = (0..<paths).filter { b in
-                lanes.needsEpoch[b] || current.withUnsafeBufferPointer { lanes.move(path: b, prices: $0.baseAddress! + b * 3) } >= lanes.reach[b]
+                current.withUnsafeBufferPointer { lanes.needsEpoch(path: b, prices: $0.baseAddress! + b * 3) }
             }
             epochs += due.count
             if !due.isEmpty { lanes.epoch(paths: due, prices: current) }
@@ -116,7 +149,8 @@ struct CrossAccountTests {
         }
         checks = lanes.checks.reduce(0, +)
         #expect(found > 50, "the walk liquidates accounts (\(found))")
-        #expect(epochs > paths, "the walk leaves the reach (\(epochs) epochs)")
+        #expect(epochs > paths, "the walk takes new epochs (\(epochs))")
+        #expect(lanes.reach.prefix(paths).contains { $0.isFinite }, "some paths keep only part of their accounts")
         #expect(checks < 0.5 * Double(book.count * paths * 400), "the check is pruned (\(checks))")
     }
 

@@ -70,6 +70,8 @@ public struct CrossAccountBook: Sendable {
     let slack: [Double]
     /// The initial prices.
     public let initialPrices: [Double]
+    /// The legs and tiers in flat storage, for the exact headroom.
+    let table: CrossAccountTable
 
     /// - Precondition: every leg's asset is in `0..<rules.count`, quantities non-zero, prices > 0.
     public init(accounts: [CrossAccount], rules: [MarginRule], initialPrices: [Double]) {
@@ -118,6 +120,7 @@ public struct CrossAccountBook: Sendable {
         self.constants = constants
         self.band = band
         self.slack = slack
+        table = CrossAccountTable(accounts: accounts, rules: rules)
     }
 
     /// Number of accounts.
@@ -142,7 +145,7 @@ public struct CrossAccountBook: Sendable {
     /// funding `funding` per unit (by asset), and the wallet net of funding.
     @inline(__always)
     public func headroom(account i: Int, prices: UnsafePointer<Double>, funding: UnsafePointer<Double>) -> Double {
-        Self.headroom(accounts[i], rules: rules, prices: prices, funding: funding)
+        table.headroom(i, prices: prices, funding: funding)
     }
 
     /// The headroom of `account` under `rules` (see the type's description).

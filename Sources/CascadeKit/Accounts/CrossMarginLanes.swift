@@ -1,17 +1,21 @@
-import COpenBLAS
 import Foundation
 
 /// The cross accounts' state on a block of paths, and the pruned margin check.
 ///
 /// Each path keeps the prices of its last **epoch** — a dense check of all its live accounts
-/// (``AccountMarginMatrix``, several paths per `dgemm`) — and, from it, a **watch list**: the
-/// ``watchTarget`` accounts nearest to liquidation, sorted by their safety distance d
-/// (``CrossAccountBook/distance(headroom:scale:account:)``), and the **reach** L, the distance of
-/// the nearest account left off the list. At a step with largest relative move δ since the epoch
-/// (over all assets), an account with d > δ cannot be liquidatable, so the check is exact on the
-/// list's prefix with d ≤ δ; when δ reaches L — or funding changed every margin — the path takes a
-/// new epoch. The liquidation decisions come only from the exact headroom, so they do not depend
-/// on how paths are grouped into epochs (or on threads and chunks).
+/// (``AccountMarginMatrix``, several paths per `dgemm`) — and, from it, each account's safety
+/// distance d (``CrossAccountBook/distance(headroom:scale:account:)``): the relative move from the
+/// epoch's prices it can take before it may be liquidatable. The accounts are kept in **bands**
+/// of distance, [0, e₀), then quarter-octaves [e₀·2^((k−1)/4), e₀·2^(k/4)) (e₀ = 0.1%), the
+/// nearest ones up to ``storedTarget`` accounts; the distance where the stored bands end is the
+/// **reach** L. At a step whose largest relative move since the epoch (over all assets, plus the
+/// funding paid since, as a fraction of the price) is δ, an account with d > δ cannot be
+/// liquidatable: the bands δ has reached are scanned and their members with d ≤ δ checked
+/// exactly (a band spans a factor 2^¼, so few members are passed over).
+/// A path takes a new epoch when δ reaches L, or when its exact checks since the epoch add up to
+/// more than its accounts (then re-checking everything is cheaper than going on). The
+/// liquidation decisions come only from the exact headroom, so they do not depend on how paths
+/// are grouped into epochs (or on threads and chunks).
 final class CrossMarginLanes {
     let book: CrossAccountBook
     let matrix: AccountMarginMatrix
@@ -19,10 +23,15 @@ final class CrossMarginLanes {
     let accounts: Int
     let assets: Int
     let capacity: Int
-    /// Accounts kept on a path's watch list.
-    let watchTarget: Int
+    /// Accounts a path keeps in its bands at most (all of them up to 1,000,000 accounts ×
+    /// 16 paths; fewer per path with more), and the exact checks after which it takes a new epoch.
+    let storedTarget: Int
+    let checkBudget: Double
+    /// The bands: band k holds distances from ``lowerEdge(_:)`` k on, below that of k + 1.
+    static let firstEdge = 0.001
+    static let bandCount = 64
     /// Paths per dense check.
-    static let epochColumns = 16
+    static let epochColumns = 32
     /// alive[b·accounts + i].
     let alive: UnsafeMutablePointer<Bool>
     /// The prices of each path's last epoch, cumulative funding Φ and the premium summed over the
@@ -33,11 +42,21 @@ final class CrossMarginLanes {
     /// The live accounts' long and short quantities (for the funding totals), at b·assets + a.
     var longQuantity: [Double]
     var shortQuantity: [Double]
-    /// Each path's watch list (account, distance) by distance, and its reach.
-    var watch: [[Int32]]
-    var watchDistance: [[Double]]
+    /// Each path's stored accounts and distances, grouped by band (band k from `bandStart[b][k]`
+    /// to `bandStart[b][k + 1]`), the bands sorted so far, its reach and the funding paid since
+    /// its epoch as a relative move; whether it needs an epoch, and its exact checks since one.
+    var members: [[Int32]]
+    var memberDistance: [[Double]]
+    /// Each stored account's headroom at the epoch less its slack (and 1e-9 of its slope).
+    var memberMargin: [[Double]]
+    /// The funding per unit at each path's epoch, at b·assets + a.
+    var referenceFunding: [Double]
+    var bandStart: [[Int]]
+    var openBands: [Int]
     var reach: [Double]
+    var fundingMove: [Double]
     var needsEpoch: [Bool]
+    var checksSinceEpoch: [Double]
     /// Per path: accounts liquidated, exact and dense account checks, funding paid and received.
     var liquidated: [Int]
     var checks: [Double]
@@ -50,46 +69,62 @@ final class CrossMarginLanes {
     /// Dense-check totals of this block's worker: flops and seconds in `dgemm`.
     var denseFlops = 0.0
     var denseSeconds = 0.0
-    /// Scratch.
-    var headroomScratch: [Double]
-    var scaleScratch: [Double]
-    var selection: [Int32]
-    var selectionDistance: [Double]
+    /// Scratch, `accounts × epochColumns` (headroom, slope) and `accounts` (distances).
+    let headroomScratch: UnsafeMutablePointer<Double>
+    let scaleScratch: UnsafeMutablePointer<Double>
+    let selection: UnsafeMutablePointer<Int32>
+    let selectionDistance: UnsafeMutablePointer<Double>
+    let selectionMargin: UnsafeMutablePointer<Double>
 
-    init(book: CrossAccountBook, funding: FundingRule?, capacity: Int) {
+    /// - Parameter storedTarget: the accounts a path keeps in its bands (default: all up to
+    ///   1,000,000 accounts × 16 paths, at least 16,384); the tests lower it to exercise the reach.
+    init(book: CrossAccountBook, funding: FundingRule?, capacity: Int, storedTarget: Int? = nil) {
         self.book = book
         matrix = AccountMarginMatrix(book: book)
         self.funding = funding
         accounts = book.count
         assets = book.assetCount
         self.capacity = capacity
-        watchTarget = min(accounts, max(64, accounts / 32))
+        self.storedTarget = min(accounts, storedTarget ?? max(16_384, 16_000_000 / max(1, capacity)))
+        checkBudget = Double(max(accounts, 1_024))
         alive = .allocate(capacity: accounts * capacity)
         alive.initialize(repeating: true, count: accounts * capacity)
         reference = Array(repeating: 0, count: capacity * assets)
         fundingPerUnit = reference
+        referenceFunding = reference
         premiumSum = reference
         longQuantity = reference
         shortQuantity = reference
-        watch = Array(repeating: [], count: capacity)
-        watchDistance = Array(repeating: [], count: capacity)
+        members = Array(repeating: [], count: capacity)
+        memberDistance = Array(repeating: [], count: capacity)
+        memberMargin = Array(repeating: [], count: capacity)
+        bandStart = Array(repeating: [], count: capacity)
+        openBands = Array(repeating: 0, count: capacity)
         reach = Array(repeating: 0, count: capacity)
+        fundingMove = reach
         needsEpoch = Array(repeating: true, count: capacity)
+        checksSinceEpoch = reach
         liquidated = Array(repeating: 0, count: capacity)
         checks = Array(repeating: 0, count: capacity)
         fundingPaid = checks
         fundingReceived = checks
         crossNotional = reference
         contagionNotional = reference
-        headroomScratch = Array(repeating: 0, count: accounts * Self.epochColumns)
-        scaleScratch = headroomScratch
-        selection = Array(repeating: 0, count: accounts)
-        selectionDistance = Array(repeating: 0, count: accounts)
+        headroomScratch = .allocate(capacity: max(1, accounts * Self.epochColumns))
+        scaleScratch = .allocate(capacity: max(1, accounts * Self.epochColumns))
+        selection = .allocate(capacity: max(1, accounts))
+        selectionDistance = .allocate(capacity: max(1, accounts))
+        selectionMargin = .allocate(capacity: max(1, accounts))
     }
 
     deinit {
         alive.deinitialize(count: accounts * capacity)
         alive.deallocate()
+        headroomScratch.deallocate()
+        scaleScratch.deallocate()
+        selection.deallocate()
+        selectionDistance.deallocate()
+        selectionMargin.deallocate()
     }
 
     /// Every account alive and unchecked on the first `n` paths, at the initial prices.
@@ -111,10 +146,13 @@ final class CrossMarginLanes {
                 crossNotional[b * assets + a] = 0
                 contagionNotional[b * assets + a] = 0
             }
-            watch[b].removeAll(keepingCapacity: true)
-            watchDistance[b].removeAll(keepingCapacity: true)
+            members[b].removeAll(keepingCapacity: true)
+            memberDistance[b].removeAll(keepingCapacity: true)
+            memberMargin[b].removeAll(keepingCapacity: true)
             reach[b] = 0
+            fundingMove[b] = 0
             needsEpoch[b] = true
+            checksSinceEpoch[b] = 0
             liquidated[b] = 0
             checks[b] = 0
             fundingPaid[b] = 0
@@ -122,18 +160,27 @@ final class CrossMarginLanes {
         }
     }
 
-    /// The largest relative move of path `b`'s prices `prices` (by asset) from its epoch's.
+    /// The largest relative move of path `b`'s prices `prices` (by asset) from its epoch's, plus
+    /// the funding paid since then as a fraction of the epoch's prices: a bound on what the
+    /// headroom lost, in units of the slope S.
     @inline(__always)
     func move(path b: Int, prices: UnsafePointer<Double>) -> Double {
         var delta = 0.0
         for a in 0..<assets { delta = max(delta, abs(prices[a] / reference[b * assets + a] - 1)) }
-        return delta
+        return delta + fundingMove[b]
+    }
+
+    /// Whether path `b` needs a new epoch before its accounts can be checked at `prices`.
+    @inline(__always)
+    func needsEpoch(path b: Int, prices: UnsafePointer<Double>) -> Bool {
+        needsEpoch[b] || move(path: b, prices: prices) >= reach[b]
     }
 
     /// Pays funding at the end of an interval on each of the first `n` paths: rate × price per
     /// unit, from each path's premium average (or the fixed rate). `prices` at b·assets + a.
     func payFunding(paths n: Int, prices: [Double], rule: FundingRule) {
         for b in 0..<n {
+            var move = 0.0
             for a in 0..<assets {
                 let s = b * assets + a
                 let rate = rule.rate(averagePremium: premiumSum[s] / Double(rule.intervalSteps))
@@ -145,13 +192,15 @@ final class CrossMarginLanes {
                 let received = perUnit > 0 ? perUnit * shortQuantity[s] : -perUnit * longQuantity[s]
                 fundingPaid[b] += paid
                 fundingReceived[b] += received
+                // Σ q·ΔΦ ≤ Σ |q|·P_ref·max|ΔΦ|/P_ref ≤ S·max|ΔΦ|/P_ref: a move of that size.
+                move = max(move, abs(perUnit) / reference[s])
             }
-            needsEpoch[b] = true
+            fundingMove[b] += move
         }
     }
 
     /// Dense checks of paths `paths` at their prices (`prices` at b·assets + a): each path's
-    /// reference prices, watch list and reach.
+    /// reference prices, bands and reach.
     func epoch(paths list: [Int], prices: [Double]) {
         var start = 0
         let n = accounts, k = assets
@@ -167,11 +216,7 @@ final class CrossMarginLanes {
                 }
             }
             let clock = ContinuousClock.now
-            headroomScratch.withUnsafeMutableBufferPointer { h in
-                scaleScratch.withUnsafeMutableBufferPointer { s in
-                    matrix.evaluatePathMajor(prices: p, funding: phi, columns: m, headroom: h.baseAddress!, scale: s.baseAddress!)
-                }
-            }
+            matrix.evaluatePathMajor(prices: p, funding: phi, columns: m, headroom: headroomScratch, scale: scaleScratch)
             let elapsed = ContinuousClock.now - clock
             denseSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             denseFlops += matrix.flops(columns: m)
@@ -181,7 +226,7 @@ final class CrossMarginLanes {
         }
     }
 
-    /// Path `b`'s watch list from the dense values at `offset` in the scratch.
+    /// Path `b`'s bands from the dense values at `offset` in the scratch.
     private func build(path b: Int, headroom offset: Int, prices: [Double]) {
         let k = assets
         var low = Double.infinity, high = 0.0
@@ -190,89 +235,123 @@ final class CrossMarginLanes {
             low = min(low, ratio)
             high = max(high, ratio)
             reference[b * k + a] = prices[b * k + a]
+            referenceFunding[b * k + a] = fundingPerUnit[b * k + a]
         }
         var count = 0
         let base = b * accounts
+        var sizes = [Int](repeating: 0, count: Self.bandCount)
+        let alive = self.alive, table = book.table, h0 = headroomScratch + offset, s0 = scaleScratch + offset
+        let selection = self.selection, selectionDistance = self.selectionDistance, selectionMargin = self.selectionMargin
         prices.withUnsafeBufferPointer { pp in
             fundingPerUnit.withUnsafeBufferPointer { ff in
-                let p = pp.baseAddress! + b * k, f = ff.baseAddress! + b * k
-                for i in 0..<accounts where alive[base + i] {
-                    var h = headroomScratch[offset + i]
-                    if !book.inBand(i, low: low, high: high) {
-                        h = book.headroom(account: i, prices: p, funding: f)
+                book.band.withUnsafeBufferPointer { band in
+                    book.slack.withUnsafeBufferPointer { slack in
+                        let p = pp.baseAddress! + b * k, f = ff.baseAddress! + b * k
+                        for i in 0..<accounts where alive[base + i] {
+                            // The linear form where every leg stays in its initial tier.
+                            let within = band[i][0] < low && high <= band[i][1]
+                            let h = within ? h0[i] : table.headroom(i, prices: p, funding: f)
+                            let scale = s0[i], margin = slack[i]
+                            let d = scale > 0 ? max(0, (h - margin) / scale - 1e-9) : (h > margin ? .infinity : 0)
+                            selection[count] = Int32(i)
+                            selectionDistance[count] = d
+                            // Less a relative 1e-9 of the slope, as the distance, for rounding.
+                            selectionMargin[count] = h - margin - 1e-9 * scale
+                            sizes[Self.band(d)] += 1
+                            count += 1
+                        }
                     }
-                    selection[count] = Int32(i)
-                    selectionDistance[count] = book.distance(headroom: h, scale: scaleScratch[offset + i], account: i)
-                    count += 1
                 }
             }
         }
         checks[b] += Double(count)
-        // Every account at distance 0 is on the list, so that the reach is positive.
-        var zeros = 0
-        for x in 0..<count where selectionDistance[x] <= 0 { zeros += 1 }
-        let keep = min(count, max(watchTarget, zeros + 1))
-        if keep < count {
-            Self.select(smallest: keep, indices: &selection, distances: &selectionDistance, count: count)
-            // The reach: the smallest distance left off the list.
-            var r = Double.infinity
-            for x in keep..<count { r = min(r, selectionDistance[x]) }
-            reach[b] = r
-        } else {
-            reach[b] = .infinity
+        // Bands by distance; the nearest ones stored, up to storedTarget accounts (band 0 always).
+        var stored = 1, total = sizes[0]
+        while stored < Self.bandCount && total + sizes[stored] <= storedTarget {
+            total += sizes[stored]
+            stored += 1
         }
-        var order = Array(0..<keep)
-        order.sort { (selectionDistance[$0], selection[$0]) < (selectionDistance[$1], selection[$1]) }
-        watch[b] = order.map { selection[$0] }
-        watchDistance[b] = order.map { selectionDistance[$0] }
+        reach[b] = stored == Self.bandCount ? .infinity : Self.lowerEdge(stored)
+        var start = [Int](repeating: 0, count: stored + 1)
+        for k in 0..<stored { start[k + 1] = start[k] + sizes[k] }
+        var next = start
+        var list = [Int32](repeating: 0, count: total), distances = [Double](repeating: 0, count: total), margins = distances
+        for x in 0..<count {
+            let k = Self.band(selectionDistance[x])
+            guard k < stored else { continue }
+            list[next[k]] = selection[x]
+            distances[next[k]] = selectionDistance[x]
+            margins[next[k]] = selectionMargin[x]
+            next[k] += 1
+        }
+        members[b] = list
+        memberDistance[b] = distances
+        memberMargin[b] = margins
+        bandStart[b] = start
+        openBands[b] = 0
+        fundingMove[b] = 0
         needsEpoch[b] = false
+        checksSinceEpoch[b] = 0
     }
 
-    /// Moves the `k` smallest distances (ties by index) to the front (quickselect; median-of-three
-    /// pivots).
-    static func select(smallest k: Int, indices: inout [Int32], distances: inout [Double], count: Int) {
-        var lo = 0, hi = count - 1
-        func less(_ x: Int, _ y: Int) -> Bool { (distances[x], indices[x]) < (distances[y], indices[y]) }
-        func swap(_ x: Int, _ y: Int) { indices.swapAt(x, y); distances.swapAt(x, y) }
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2
-            if less(mid, lo) { swap(mid, lo) }
-            if less(hi, lo) { swap(hi, lo) }
-            if less(hi, mid) { swap(hi, mid) }
-            swap(mid, hi)
-            var store = lo
-            for x in lo..<hi where less(x, hi) {
-                swap(x, store)
-                store += 1
-            }
-            swap(store, hi)
-            if store == k { return }
-            if store < k { lo = store + 1 } else { hi = store - 1 }
-        }
+    /// The band of distance `d`: 0 below ``firstEdge``, then 1 + ⌊4·log₂(d/e₀)⌋, the last unbounded.
+    @inline(__always)
+    static func band(_ d: Double) -> Int {
+        guard d >= firstEdge else { return 0 }
+        guard d.isFinite else { return bandCount - 1 }
+        let x = d / firstEdge
+        let m = x.significand
+        let quarter = m >= 1.681_792_830_507_429 ? 3 : m >= 1.414_213_562_373_095_1 ? 2 : m >= 1.189_207_115_002_721 ? 1 : 0
+        return min(bandCount - 1, 1 + 4 * Int(x.exponent) + quarter)
+    }
+
+    /// A lower bound of the distances in band k: e₀·2^((k − 1)/4), less a relative 1e-9 for the
+    /// rounding of the constants above (0 for band 0).
+    @inline(__always)
+    static func lowerEdge(_ k: Int) -> Double {
+        k == 0 ? 0 : firstEdge * Foundation.exp2(Double(k - 1) / 4) * (1 - 1e-9)
     }
 
     /// The accounts of path `b` liquidatable at `prices` (by asset), ascending; nil when the path
-    /// needs an epoch first (its move reached the reach, or funding was paid).
+    /// needs an epoch first (``needsEpoch(path:prices:)``).
     func liquidatable(path b: Int, prices: UnsafePointer<Double>) -> [Int32]? {
         if needsEpoch[b] { return nil }
         let delta = move(path: b, prices: prices)
         if delta >= reach[b] { return nil }
+        // The bands the move has reached.
+        let stored = bandStart[b].count - 1
+        while openBands[b] < stored && delta >= Self.lowerEdge(openBands[b]) { openBands[b] += 1 }
+        let end = bandStart[b][openBands[b]]
         var found: [Int32] = []
-        let list = watch[b], distances = watchDistance[b]
-        var checked = 0
-        fundingPerUnit.withUnsafeBufferPointer { ff in
-            let f = ff.baseAddress! + b * assets
-            var x = 0
-            while x < list.count && distances[x] <= delta {
-                let i = Int(list[x])
-                if alive[b * accounts + i] {
-                    checked += 1
-                    if book.headroom(account: i, prices: prices, funding: f) <= 0 { found.append(list[x]) }
+        var checked = 0, screened = 0
+        let table = book.table, alive = self.alive, base = b * accounts
+        members[b].withUnsafeBufferPointer { list in
+            memberDistance[b].withUnsafeBufferPointer { distances in
+                memberMargin[b].withUnsafeBufferPointer { margins in
+                    fundingPerUnit.withUnsafeBufferPointer { ff in
+                        reference.withUnsafeBufferPointer { rr in
+                            referenceFunding.withUnsafeBufferPointer { rf in
+                                let f = ff.baseAddress! + b * assets, r = rr.baseAddress! + b * assets, f0 = rf.baseAddress! + b * assets
+                                for x in 0..<end where distances[x] <= delta {
+                                    let i = Int(list[x])
+                                    guard alive[base + i] else { continue }
+                                    // The signed bound first: most candidates moved in their favour.
+                                    screened += 1
+                                    if margins[x] > table.loss(i, prices: prices, reference: r, funding: f, referenceFunding: f0) { continue }
+                                    checked += 1
+                                    if table.headroom(i, prices: prices, funding: f) <= 0 { found.append(list[x]) }
+                                }
+                            }
+                        }
+                    }
                 }
-                x += 1
             }
         }
         checks[b] += Double(checked)
+        // A screen costs about what an exact check does (both read the account's legs).
+        checksSinceEpoch[b] += Double(screened)
+        // Checking the prefix again and again costs more than a new epoch: take one next step.
+        if checksSinceEpoch[b] > checkBudget { needsEpoch[b] = true }
         found.sort()
         return found
     }
@@ -288,33 +367,6 @@ final class CrossMarginLanes {
             }
         }
         return found
-    }
-}
-
-extension AccountMarginMatrix {
-    /// ``evaluate(prices:funding:columns:headroom:scale:)`` with the results path-major (column j's
-    /// accounts contiguous, account i of column j at j·n + i), as the watch lists are built per
-    /// path: H′ = [P − Φ ; P]ᵀ·[Q | −A]ᵀ + 1·cᵀ.
-    func evaluatePathMajor(prices: [Double], funding: [Double], columns m: Int,
-                           headroom: UnsafeMutablePointer<Double>, scale: UnsafeMutablePointer<Double>) {
-        let k = assets, n = accounts
-        guard n > 0, m > 0 else { return }
-        // [P − Φ ; P]ᵀ, m × 2K, and Pᵀ, m × K.
-        var left = [Double](repeating: 0, count: m * 2 * k), pricesT = [Double](repeating: 0, count: m * k)
-        for j in 0..<m {
-            for a in 0..<k {
-                left[j * 2 * k + a] = prices[a * m + j] - funding[a * m + j]
-                left[j * 2 * k + k + a] = prices[a * m + j]
-                pricesT[j * k + a] = prices[a * m + j]
-            }
-        }
-        constants.withUnsafeBufferPointer { c in
-            for j in 0..<m { (headroom + j * n).update(from: c.baseAddress!, count: n) }
-        }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(2 * k),
-                    1, left, Int32(2 * k), headroomCoefficients, Int32(2 * k), 1, headroom, Int32(n))
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-                    1, pricesT, Int32(k), scaleCoefficients, Int32(k), 0, scale, Int32(n))
     }
 }
 

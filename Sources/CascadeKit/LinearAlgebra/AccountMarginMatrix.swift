@@ -86,3 +86,30 @@ public struct AccountMarginMatrix: Sendable {
         return (h, s)
     }
 }
+
+extension AccountMarginMatrix {
+    /// ``evaluate(prices:funding:columns:headroom:scale:)`` with the results path-major (column j's
+    /// accounts contiguous, account i of column j at j·n + i), as the watch lists are built per
+    /// path: H′ = [P − Φ ; P]ᵀ·[Q | −A]ᵀ + 1·cᵀ.
+    public func evaluatePathMajor(prices: [Double], funding: [Double], columns m: Int,
+                           headroom: UnsafeMutablePointer<Double>, scale: UnsafeMutablePointer<Double>) {
+        let k = assets, n = accounts
+        guard n > 0, m > 0 else { return }
+        // [P − Φ ; P]ᵀ, m × 2K, and Pᵀ, m × K.
+        var left = [Double](repeating: 0, count: m * 2 * k), pricesT = [Double](repeating: 0, count: m * k)
+        for j in 0..<m {
+            for a in 0..<k {
+                left[j * 2 * k + a] = prices[a * m + j] - funding[a * m + j]
+                left[j * 2 * k + k + a] = prices[a * m + j]
+                pricesT[j * k + a] = prices[a * m + j]
+            }
+        }
+        constants.withUnsafeBufferPointer { c in
+            for j in 0..<m { (headroom + j * n).update(from: c.baseAddress!, count: n) }
+        }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(2 * k),
+                    1, left, Int32(2 * k), headroomCoefficients, Int32(2 * k), 1, headroom, Int32(n))
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+                    1, pricesT, Int32(k), scaleCoefficients, Int32(k), 0, scale, Int32(n))
+    }
+}

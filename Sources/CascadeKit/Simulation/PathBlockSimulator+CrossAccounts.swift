@@ -37,7 +37,7 @@ extension PathBlockSimulator {
         }
         var due: [Int] = []
         prices.withUnsafeBufferPointer { p in
-            for b in 0..<n where cross.needsEpoch[b] || cross.move(path: b, prices: p.baseAddress! + b * k) >= cross.reach[b] {
+            for b in 0..<n where cross.needsEpoch(path: b, prices: p.baseAddress! + b * k) {
                 due.append(b)
             }
         }
