@@ -151,6 +151,9 @@ struct Run: ParsableCommand {
         if timings {
             let text = phases.map { String(format: "%@ %.3f s", $0.0, $0.1) }.joined(separator: ", ")
             FileHandle.standardError.write(Data("timings: \(text)\nopenblas kernel: \(OpenBLASKernel.summary)\n".utf8))
+            if let cross = CrossCheckSummary(run.result) {
+                FileHandle.standardError.write(Data((cross.line(simulateSeconds: phases[1].1) + "\n").utf8))
+            }
         }
         if json {
             print(RunSummaryJSON.text(reports, directory: directory.path, seconds: simulated), terminator: "")

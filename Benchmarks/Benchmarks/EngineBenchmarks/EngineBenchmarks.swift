@@ -10,6 +10,8 @@ import Foundation
 enum CascadeMetrics {
     /// Millions of path-steps (one path advanced by one step) per second of wall time.
     static let pathSteps = BenchmarkMetric.custom("path-steps/s (M)", polarity: .prefersLarger, useScalingFactor: false)
+    /// Billions of floating-point operations per second of wall time.
+    static let gigaflops = BenchmarkMetric.custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false)
 }
 
 /// The repository root, from this file's location.
@@ -97,6 +99,17 @@ let benchmarks: @Sendable () -> Void = {
 
     // One asset, GBM + jumps, 100,000 paths × 1,440 one-minute steps, square-root impact with
     // recovery; 1,000,000, 100,000 and 10,000 isolated positions.
+    // Five correlated assets, 1,000,000 isolated positions and 100,000 cross accounts with funding,
+    // 1,000 paths × 1,440 steps; and the same without the accounts (docs/performance.md).
+    for name in ["cross-margin", "cross-margin-isolated"] {
+        Benchmark(name) { benchmark in
+            let start = ContinuousClock.now
+            let pathSteps = try runEndToEnd(scenario("Benchmarks/Scenarios/\(name).yaml"), output: output.appendingPathComponent(name))
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            benchmark.measurement(CascadeMetrics.pathSteps, Int(Double(pathSteps) / seconds / 1e6))
+        }
+    }
+
     for (name, file) in [("isolated-1M", "Benchmarks/Scenarios/isolated-1M.yaml"),
                          ("isolated-100k", "Benchmarks/Scenarios/isolated-100k.yaml"),
                          ("isolated-10k", "Benchmarks/Scenarios/isolated-10k.yaml")] {
@@ -166,6 +179,43 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in 0..<10_000 { blackHole(DenseLinearAlgebra.multiply(factor, normals, m: 2, k: 2, n: 2_048)) }
         benchmark.stopMeasurement()
+    }
+
+    // OpenBLAS's own dgemm peak on this machine, one thread: C = A·B for 2,000 × 2,000 matrices
+    // (16 GFLOP an iteration), tagged with the kernel; `gflops` is the rate.
+    Benchmark("dgemm 2000² (OpenBLAS peak)",
+              configuration: .init(metrics: [.wallClock, CascadeMetrics.gigaflops], tags: ["openblas kernel": OpenBLASKernel.corename],
+                                   maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
+        let n = 2_000
+        let a = (0..<(n * n)).map { Double($0 % 89) / 89 - 0.5 }, b = (0..<(n * n)).map { Double($0 % 83) / 83 - 0.5 }
+        let start = ContinuousClock.now
+        benchmark.startMeasurement()
+        blackHole(DenseLinearAlgebra.multiply(a, b, m: n, k: n, n: n))
+        benchmark.stopMeasurement()
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        benchmark.measurement(CascadeMetrics.gigaflops, Int(2 * Double(n * n * n) / seconds / 1e9))
+    }
+
+    // The cross-margin dense check as the engine runs it: the headroom and slope of 100,000
+    // accounts over 5 assets for a block of 16 paths (two dgemm, 100,000 × 10 by 10 × 16 and
+    // 100,000 × 5 by 5 × 16), 20 times an iteration; `gflops` against the peak above.
+    Benchmark("cross-margin dense check, 100k accounts × 16 paths",
+              configuration: .init(metrics: [.wallClock, CascadeMetrics.gigaflops], tags: ["openblas kernel": OpenBLASKernel.corename],
+                                   maxDuration: .seconds(20), maxIterations: 10)) { benchmark in
+        let loaded = try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/cross-margin.yaml"))
+        let book = loaded.config.crossAccounts!
+        let matrix = AccountMarginMatrix(book: book)
+        let m = 16, k = book.assetCount
+        let prices = (0..<(k * m)).map { book.initialPrices[$0 / m] * (1 + 0.001 * Double($0 % m)) }
+        let funding = [Double](repeating: 0, count: k * m)
+        var headroom = [Double](repeating: 0, count: book.count * m), slope = headroom
+        let start = ContinuousClock.now
+        benchmark.startMeasurement()
+        for _ in 0..<20 { matrix.evaluatePathMajor(prices: prices, funding: funding, columns: m, headroom: &headroom, scale: &slope) }
+        benchmark.stopMeasurement()
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        blackHole(headroom[0] + slope[0])
+        benchmark.measurement(CascadeMetrics.gigaflops, Int(20 * matrix.flops(columns: m) / seconds / 1e9))
     }
 
     // The engine alone on isolated-1M (load and reports excluded): with 20,000 paths, one thread
