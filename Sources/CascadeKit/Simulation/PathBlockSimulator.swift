@@ -697,12 +697,15 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     total += cross.crossNotional[b * assets.count + a]
                     contagion += cross.contagionNotional[b * assets.count + a]
                     if assets.count > 1 {
+                        let liquidated = assets[a].notional[b], share = cross.contagionNotional[b * assets.count + a]
                         results.set(.crossLiquidatedNotional, a, p, cross.crossNotional[b * assets.count + a])
-                        results.set(.contagionNotional, a, p, cross.contagionNotional[b * assets.count + a])
+                        results.set(.contagionNotional, a, p, share)
+                        results.set(.contagionShare, a, p, liquidated > 0 ? share / liquidated : .nan)
                     }
                 }
                 results.set(.crossLiquidatedNotional, nil, p, total)
                 results.set(.contagionNotional, nil, p, contagion)
+                results.set(.contagionShare, nil, p, t.executedNotional > 0 ? contagion / t.executedNotional : .nan)
             }
             results.set(.cascadeEvents, nil, p, Double(eventCount))
             results.set(.largestCascadeNotional, nil, p, eventCount > 0 ? largest : .nan)

@@ -38,6 +38,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case crossLiquidations
     case crossLiquidatedNotional
     case contagionNotional
+    case contagionShare
     case fundingPaid
     case fundingReceived
     case accountChecks
@@ -82,6 +83,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .crossLiquidations: "crossLiquidations"
         case .crossLiquidatedNotional: "crossLiquidatedNotional"
         case .contagionNotional: "contagionNotional"
+        case .contagionShare: "contagionShare"
         case .fundingPaid: "fundingPaid"
         case .fundingReceived: "fundingReceived"
         case .accountChecks: "accountChecks"
@@ -128,6 +130,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .crossLiquidations: "cross accounts liquidated (each closed whole)"
         case .crossLiquidatedNotional: "USD notional of the cross accounts' closures at execution prices"
         case .contagionNotional: "USD notional of cross closures in an asset whose own loss was less than half the account's: triggered by other assets"
+        case .contagionShare: "contagionNotional / liquidatedNotional: the share of the liquidated notional triggered by losses in other assets; empty when nothing was liquidated"
         case .fundingPaid: "USD funding paid by the cross accounts"
         case .fundingReceived: "USD funding received by the cross accounts"
         case .accountChecks: "cross-account margin checks (dense and exact) on the path"
@@ -150,13 +153,16 @@ extension PathMetric {
     /// Whether the metric is the cross accounts' (a column only in runs with cross accounts).
     public var isAccountMetric: Bool {
         switch self {
-        case .crossLiquidations, .crossLiquidatedNotional, .contagionNotional, .fundingPaid, .fundingReceived, .accountChecks: true
+        case .crossLiquidations, .crossLiquidatedNotional, .contagionNotional, .contagionShare, .fundingPaid, .fundingReceived,
+             .accountChecks: true
         default: false
         }
     }
 
     /// Whether an account metric is also reported for each asset of a multi-asset run.
-    public var isAccountMetricPerAsset: Bool { self == .crossLiquidatedNotional || self == .contagionNotional }
+    public var isAccountMetricPerAsset: Bool {
+        self == .crossLiquidatedNotional || self == .contagionNotional || self == .contagionShare
+    }
 }
 
 extension PathMetric {
