@@ -54,6 +54,12 @@ struct Validate: ParsableCommand {
                   + (asset.schedule == nil ? "" : ", with stress shocks"))
         }
         print("  positions: \(c.positionCount) (\(loaded.syntheticPositions) synthetic, \(loaded.filePositions) from file)")
+        if let book = c.crossAccounts {
+            let legs = book.accounts.reduce(0) { $0 + $1.legs.count }
+            let notional = book.accounts.reduce(0.0) { $0 + $1.legs.reduce(0.0) { $0 + abs($1.quantity) * $1.entryPrice } }
+            print("  cross accounts: \(book.count) (\(legs) positions, open interest \(Format.money(notional)))"
+                  + (c.funding.map { ", funding every \($0.intervalSteps) steps" } ?? ""))
+        }
         if let preset = loaded.scenario.exchange.preset { print("  venue: \(preset)") }
         print("  memory: about \(MemoryEstimate.describe(loaded.memory.total)) (limit \(MemoryEstimate.describe(loaded.memoryLimit)))")
         if loaded.cappedLeverage > 0 {

@@ -78,6 +78,21 @@ struct HumanSummary {
         if let partial = stats.probability("partialLiquidation"), partial.count > 0, let count = m(.partialLiquidations) {
             lines.append("  partial liquidations     on \(partial.count) paths: mean \(String(format: "%.1f", count.summary.mean)) per path")
         }
+        if c.hasAccounts, let accounts = m(.crossLiquidations), let notional = m(.crossLiquidatedNotional) {
+            var line = "  cross accounts           mean \(String(format: "%.1f", accounts.summary.mean)) of \(c.crossAccounts!.count) liquidated per path, "
+                + "\(Format.money(notional.summary.mean)) notional"
+            if c.assets.count > 1 {
+                let shares = c.assets.indices.compactMap { a -> String? in
+                    guard let s = stats.metric(PathColumn(.contagionShare, asset: a)), s.summary.count > 0 else { return nil }
+                    return "\(c.assets[a].symbol) \(Format.percent(s.summary.mean))"
+                }
+                if !shares.isEmpty { line += "; contagion share (liquidations triggered by other assets): " + shares.joined(separator: ", ") }
+            }
+            lines.append(line)
+            if c.funding != nil, let paid = m(.fundingPaid), let received = m(.fundingReceived) {
+                lines.append("  funding                  mean \(Format.money(paid.summary.mean)) paid, \(Format.money(received.summary.mean)) received by the accounts per path")
+            }
+        }
         if let limits = stats.probability("priceLimitHit"), limits.count > 0 {
             lines.append("  model price limits       reached on \(limits.count) of \(c.paths) paths (priceLimitHits in paths.csv): there "
                          + "the price sat at the model's band or impact saturated (docs/model.md, \"Numeric limits\")")

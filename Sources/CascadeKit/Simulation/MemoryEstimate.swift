@@ -42,12 +42,13 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// all, over `assets` assets, `rows` time-series rows (exact values kept if `exactTimeSeries`),
     /// the liquidation map if `map`, and `dataSteps` steps of historical price data on the grid.
     /// The cross accounts' part: the book and its dense matrices (about 150 + 48·K bytes an
-    /// account for K assets) and, per worker thread and chunk of c ≤ 1,024 paths, a live flag per
+    /// account for K assets) and, per worker thread and chunk of c paths (the automatic chunk
+    /// size, ``SimulationEngine/automaticChunkSize(paths:threads:)``), a live flag per
     /// account and path, the dense check's scratch (two 16-path blocks of headroom and slope and
     /// the distances: 268 bytes an account) and each path's distance bands (12 bytes for each of
     /// at most max(16,384, 16,000,000/c) accounts).
     public static func accounts(_ count: Int, assets: Int, paths: Int, threads: Int) -> Part {
-        let n = Double(count), chunk = Double(min(paths, 1_024))
+        let n = Double(count), chunk = Double(min(paths, SimulationEngine.automaticChunkSize(paths: paths, threads: threads)))
         let perAccount = 150 + 48 * Double(assets)
         let bands = 12 * min(n, max(16_384, 16e6 / chunk)) * chunk
         let perWorker = n * (chunk + 268) + bands
