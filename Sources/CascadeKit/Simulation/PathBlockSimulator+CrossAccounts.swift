@@ -53,11 +53,7 @@ extension PathBlockSimulator {
     mutating func resolveCrossPath(_ b: Int, step: Int, first: Int, accounts initial: [Int32], observer: inout Observer) {
         guard let cross else { return }
         let k = assets.count
-        if !isTouched[b] {
-            isTouched[b] = true
-            touched[touchedCount] = b
-            touchedCount += 1
-        }
+        touch(path: b)
         if tallies[b].firstLiquidationStep < 0 { tallies[b].firstLiquidationStep = step }
         var list = initial
         var rounds = 0

@@ -580,11 +580,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
     /// Returns the impact at the cascade's end.
     mutating func resolveLane(_ lanes: AssetLanes, path b: Int, step: Int, first: Int, logFundamental: Double,
                               startImpact: Double, sameStep: Bool, observer: inout Observer) -> Double {
-        if !isTouched[b] {
-            isTouched[b] = true
-            touched[touchedCount] = b
-            touchedCount += 1
-        }
+        touch(path: b)
         let before = lanes.notional[b]
         var notional = before
         // With separate funds, the asset's own fund pays its deficits.
@@ -614,6 +610,16 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         lanes.nextLongKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(lanes.fallingBook, step: step + 1))
         lanes.nextShortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1 - lanes.fallingBook, step: step + 1))
         return jb
+    }
+
+    /// Lists path `b` among the paths that liquidated in this step (once).
+    @inline(__always)
+    mutating func touch(path b: Int) {
+        if !isTouched[b] {
+            isTouched[b] = true
+            touched[touchedCount] = b
+            touchedCount += 1
+        }
     }
 
     /// The balance of path `b`'s fund, or the total of its assets' funds.
