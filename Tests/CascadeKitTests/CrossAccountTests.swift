@@ -187,10 +187,11 @@ struct CrossAccountTests {
         #expect(s[.liquidations, nil, 0] == 0)
     }
 
-    @Test("money is conserved on every path of a random cross and isolated book, for any threads and chunks")
-    func conservationAndDeterminism() {
+    @Test("money is conserved on every path of a random cross and isolated book, for any threads and chunks",
+          arguments: ["binance-usdm", "hyperliquid", "dydx-v4"])
+    func conservationAndDeterminism(venue: String) {
         let prices = [100_000.0, 3_500]
-        let rule = Self.btcRule
+        let rule = VenuePreset.named(venue)!.rule(for: .btc)
         let accounts = Self.randomAccounts(count: 800, prices: prices, rules: [rule, rule], seed: 9)
         let isolated = prices.map { price in
             try! SyntheticPopulation(count: 500, openInterest: 2e8, longShare: 0.6, leverageMix: [(5, 0.5), (20, 0.5)],
