@@ -187,9 +187,33 @@ struct CrossAccountTests {
         #expect(s[.liquidations, nil, 0] == 0)
     }
 
+    @Test("a position-by-position liquidation closes the largest maintenance first and stops once compliant")
+    func positionByPosition() {
+        // Long 1M USD of each asset on a 120k wallet; a −11% gap in asset 0 takes the headroom to
+        // 120,000 − 110,000 − 18,900 < 0. Closing asset 1's position (the larger maintenance,
+        // 10,000 against 8,900) leaves 120,000 − 110,000 − 8,900 > 0: the rest stays open.
+        let noFee = FlatMarginRule(maintenanceMarginRate: 0.01, liquidationFee: 0)
+        let account = CrossAccount(wallet: 1.2e5, legs: [CrossLeg(asset: 0, quantity: 1e4, entryPrice: 100),
+                                                         CrossLeg(asset: 1, quantity: 1e4, entryPrice: 100)])
+        var config = Self.config(accounts: [account], prices: [100, 100], rule: noFee,
+                                 shocks: [[.move(relative: -0.11, start: 3, steps: 1)], []], depth: 1e9, paths: 1, steps: 6)
+        config.crossLiquidation = .position
+        let r = SimulationEngine(config: config).run(threads: 1).paths
+        #expect(r[.crossLiquidations, nil, 0] == 0, "the account stays open")
+        #expect(r[.partialLiquidations, nil, 0] == 1)
+        #expect(r[.crossLiquidatedNotional, 0, 0] == 0)
+        #expect(r[.crossLiquidatedNotional, 1, 0] > 9.9e5)
+        #expect(r[.contagionNotional, 1, 0] == r[.crossLiquidatedNotional, 1, 0], "asset 1 was closed for asset 0's loss")
+        TestBooks.expectConserved(r, path: 0, fund: 1e6, scale: 2e6)
+        config.crossLiquidation = .account
+        let whole = SimulationEngine(config: config).run(threads: 1).paths
+        #expect(whole[.crossLiquidations, nil, 0] == 1)
+        #expect(whole[.crossLiquidatedNotional, 0, 0] > 8.8e5)
+    }
+
     @Test("money is conserved on every path of a random cross and isolated book, for any threads and chunks",
-          arguments: ["binance-usdm", "hyperliquid", "dydx-v4"])
-    func conservationAndDeterminism(venue: String) {
+          arguments: ["binance-usdm", "hyperliquid", "dydx-v4"], [CrossLiquidation.account, .position])
+    func conservationAndDeterminism(venue: String, procedure: CrossLiquidation) {
         let prices = [100_000.0, 3_500]
         let rule = VenuePreset.named(venue)!.rule(for: .btc)
         let accounts = Self.randomAccounts(count: 800, prices: prices, rules: [rule, rule], seed: 9)
@@ -202,6 +226,7 @@ struct CrossAccountTests {
                                  depth: 3e6, paths: 9, steps: 120,
                                  funding: FundingRule(intervalSteps: 30, rate: .premium(interest: 1e-4, cap: 0.0075)), fund: 3e5)
         config.correlationFactor = try! DenseLinearAlgebra.choleskyLower([1, 0.8, 0.8, 1], order: 2)
+        config.crossLiquidation = procedure
         let one = SimulationEngine(config: config).run(threads: 1, chunkSize: 9)
         let two = SimulationEngine(config: config).run(threads: 2, chunkSize: 4)
         #expect(one.paths.values.elementsEqual(two.paths.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
@@ -215,6 +240,11 @@ struct CrossAccountTests {
             #expect(r[.fundingPaid, nil, p] > 0 || r[.fundingReceived, nil, p] > 0)
         }
         #expect(liquidated > 0)
+        // Closing a position frees its maintenance and pays its fee: where the fee exceeds the
+        // maintenance rate (Binance's 1.25% against 0.40%), no partial close can restore an account.
+        if procedure == .position && venue != "binance-usdm" {
+            #expect((0..<config.paths).reduce(0.0) { $0 + r[.partialLiquidations, nil, $1] } > 0, "some accounts close in part")
+        }
     }
 
     @Test("funding moves money between the sides and shifts the liquidation price by Φ/(1 − r)")

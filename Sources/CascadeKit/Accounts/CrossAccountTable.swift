@@ -102,20 +102,36 @@ final class CrossAccountTable: @unchecked Sendable {
         for x in legStart[i]..<legStart[i + 1] {
             let a = legAsset[x], p = prices[a]
             h += legQuantity[x] * (p - legEntry[x] - funding[a])
-            let slope = legSlope[x]
-            if slope.isNaN {
-                let n = legSize[x] * p
-                var t = tierStart[a]
-                let last = tierStart[a + 1] - 1
-                while t < last && n > tierCap[t] { t += 1 }
-                h -= legSize[x] * p * tierRate[t] - tierDeduction[t]
-            } else if slope == 0 {
-                h -= -legConstant[x]
-            } else {
-                h -= legSize[x] * p * slope - legConstant[x]
-            }
+            h -= maintenance(leg: x, at: p)
         }
         return h
+    }
+
+    /// The headroom of account i after some of its legs were closed: the legs whose bit (leg
+    /// offset within the account) is set in `closed` left out, `shift` added to the wallet.
+    func headroom(_ i: Int, prices: UnsafePointer<Double>, funding: UnsafePointer<Double>, closed: UInt64, shift: Double) -> Double {
+        var h = wallet[i] + shift
+        let first = legStart[i]
+        for x in first..<legStart[i + 1] where closed & (1 << UInt64(x - first)) == 0 {
+            let a = legAsset[x], p = prices[a]
+            h += legQuantity[x] * (p - legEntry[x] - funding[a])
+            h -= maintenance(leg: x, at: p)
+        }
+        return h
+    }
+
+    /// Leg x's maintenance margin at price `p`.
+    @inline(__always)
+    func maintenance(leg x: Int, at p: Double) -> Double {
+        let slope = legSlope[x]
+        if slope.isNaN {
+            let a = legAsset[x], n = legSize[x] * p
+            var t = tierStart[a]
+            let last = tierStart[a + 1] - 1
+            while t < last && n > tierCap[t] { t += 1 }
+            return legSize[x] * p * tierRate[t] - tierDeduction[t]
+        }
+        return slope == 0 ? -legConstant[x] : legSize[x] * p * slope - legConstant[x]
     }
 
     /// A bound on what account i's headroom lost since prices `reference` and funding

@@ -20,6 +20,7 @@ final class CrossMarginLanes {
     let book: CrossAccountBook
     let matrix: AccountMarginMatrix
     let funding: FundingRule?
+    let procedure: CrossLiquidation
     let accounts: Int
     let assets: Int
     let capacity: Int
@@ -34,6 +35,10 @@ final class CrossMarginLanes {
     static let epochColumns = 32
     /// alive[b·accounts + i].
     let alive: UnsafeMutablePointer<Bool>
+    /// modified[b·accounts + i]: some of the account's positions were closed on the path; what
+    /// is left is in `partial[b]`.
+    let modified: UnsafeMutablePointer<Bool>
+    var partial: [[Int32: PartialAccount]]
     /// The prices of each path's last epoch, cumulative funding Φ and the premium summed over the
     /// current funding interval, at b·assets + a.
     var reference: [Double]
@@ -78,7 +83,9 @@ final class CrossMarginLanes {
 
     /// - Parameter storedTarget: the accounts a path keeps in its bands (default: all up to
     ///   1,000,000 accounts × 16 paths, at least 16,384); the tests lower it to exercise the reach.
-    init(book: CrossAccountBook, funding: FundingRule?, capacity: Int, storedTarget: Int? = nil) {
+    init(book: CrossAccountBook, funding: FundingRule?, capacity: Int, storedTarget: Int? = nil,
+         procedure: CrossLiquidation = .account) {
+        self.procedure = procedure
         self.book = book
         matrix = AccountMarginMatrix(book: book)
         self.funding = funding
@@ -89,6 +96,9 @@ final class CrossMarginLanes {
         checkBudget = Double(max(accounts, 1_024))
         alive = .allocate(capacity: accounts * capacity)
         alive.initialize(repeating: true, count: accounts * capacity)
+        modified = .allocate(capacity: accounts * capacity)
+        modified.initialize(repeating: false, count: accounts * capacity)
+        partial = Array(repeating: [:], count: capacity)
         reference = Array(repeating: 0, count: capacity * assets)
         fundingPerUnit = reference
         referenceFunding = reference
@@ -120,6 +130,8 @@ final class CrossMarginLanes {
     deinit {
         alive.deinitialize(count: accounts * capacity)
         alive.deallocate()
+        modified.deinitialize(count: accounts * capacity)
+        modified.deallocate()
         headroomScratch.deallocate()
         scaleScratch.deallocate()
         selection.deallocate()
@@ -130,6 +142,7 @@ final class CrossMarginLanes {
     /// Every account alive and unchecked on the first `n` paths, at the initial prices.
     func reset(paths n: Int) {
         alive.update(repeating: true, count: accounts * n)
+        modified.update(repeating: false, count: accounts * n)
         var longs = [Double](repeating: 0, count: assets), shorts = longs
         for account in book.accounts {
             for leg in account.legs {
@@ -147,6 +160,7 @@ final class CrossMarginLanes {
                 contagionNotional[b * assets + a] = 0
             }
             members[b].removeAll(keepingCapacity: true)
+            partial[b].removeAll(keepingCapacity: true)
             memberDistance[b].removeAll(keepingCapacity: true)
             memberMargin[b].removeAll(keepingCapacity: true)
             reach[b] = 0
@@ -240,7 +254,7 @@ final class CrossMarginLanes {
         var count = 0
         let base = b * accounts
         var sizes = [Int](repeating: 0, count: Self.bandCount)
-        let alive = self.alive, table = book.table, h0 = headroomScratch + offset, s0 = scaleScratch + offset
+        let alive = self.alive, modified = self.modified, h0 = headroomScratch + offset, s0 = scaleScratch + offset
         let selection = self.selection, selectionDistance = self.selectionDistance, selectionMargin = self.selectionMargin
         prices.withUnsafeBufferPointer { pp in
             fundingPerUnit.withUnsafeBufferPointer { ff in
@@ -249,8 +263,8 @@ final class CrossMarginLanes {
                         let p = pp.baseAddress! + b * k, f = ff.baseAddress! + b * k
                         for i in 0..<accounts where alive[base + i] {
                             // The linear form where every leg stays in its initial tier.
-                            let within = band[i][0] < low && high <= band[i][1]
-                            let h = within ? h0[i] : table.headroom(i, prices: p, funding: f)
+                            let within = band[i][0] < low && high <= band[i][1] && !modified[base + i]
+                            let h = within ? h0[i] : self.headroom(i, path: b, prices: p, funding: f)
                             let scale = s0[i], margin = slack[i]
                             let d = scale > 0 ? max(0, (h - margin) / scale - 1e-9) : (h > margin ? .infinity : 0)
                             selection[count] = Int32(i)
@@ -339,7 +353,7 @@ final class CrossMarginLanes {
                                     screened += 1
                                     if margins[x] > table.loss(i, prices: prices, reference: r, funding: f, referenceFunding: f0) { continue }
                                     checked += 1
-                                    if table.headroom(i, prices: prices, funding: f) <= 0 { found.append(list[x]) }
+                                    if headroom(i, path: b, prices: prices, funding: f) <= 0 { found.append(list[x]) }
                                 }
                             }
                         }
@@ -356,6 +370,15 @@ final class CrossMarginLanes {
         return found
     }
 
+    /// Account i's exact headroom on path `b`: of what is left of it there.
+    @inline(__always)
+    func headroom(_ i: Int, path b: Int, prices: UnsafePointer<Double>, funding: UnsafePointer<Double>) -> Double {
+        if modified[b * accounts + i], let state = partial[b][Int32(i)] {
+            return book.table.headroom(i, prices: prices, funding: funding, closed: state.closed, shift: state.shift)
+        }
+        return book.table.headroom(i, prices: prices, funding: funding)
+    }
+
     /// Every live account of path `b` liquidatable at `prices`, by the exact headroom (the
     /// unpruned check the tests compare the pruned one with).
     func liquidatableByFullCheck(path b: Int, prices: UnsafePointer<Double>) -> [Int32] {
@@ -363,7 +386,7 @@ final class CrossMarginLanes {
         fundingPerUnit.withUnsafeBufferPointer { ff in
             let f = ff.baseAddress! + b * assets
             for i in 0..<accounts where alive[b * accounts + i] {
-                if book.headroom(account: i, prices: prices, funding: f) <= 0 { found.append(Int32(i)) }
+                if headroom(i, path: b, prices: prices, funding: f) <= 0 { found.append(Int32(i)) }
             }
         }
         return found
@@ -371,38 +394,83 @@ final class CrossMarginLanes {
 }
 
 extension CrossMarginLanes {
-    /// Closes account `i` on path `b` whole, every leg at its asset's execution price
-    /// `execution[a]`, after the check found it liquidatable at `check` (by asset), and books it:
+    /// The legs (offsets within the account) a liquidatable account `i` closes on path `b` at the
+    /// round's prices `check`: all that are left under ``CrossLiquidation/account``; under
+    /// ``CrossLiquidation/position`` one at a time, the largest maintenance margin at `check`
+    /// first (ties by offset), until what is left has a positive headroom with the closed legs'
+    /// PnL at `check` (net of funding) and fees realised.
+    func plan(account i: Int, path b: Int, check: UnsafePointer<Double>) -> [Int] {
+        let table = book.table, first = table.legStart[i], count = table.legStart[i + 1] - first
+        let state = modified[b * accounts + i] ? partial[b][Int32(i)] ?? PartialAccount() : PartialAccount()
+        let open = (0..<count).filter { state.closed & (1 << UInt64($0)) == 0 }
+        guard procedure == .position, count <= 64, open.count > 1 else { return open }
+        let order = open.sorted {
+            let m0 = table.maintenance(leg: first + $0, at: check[table.legAsset[first + $0]])
+            let m1 = table.maintenance(leg: first + $1, at: check[table.legAsset[first + $1]])
+            return m0 != m1 ? m0 > m1 : $0 < $1
+        }
+        var closing = state
+        var chosen: [Int] = []
+        let funding = Array(fundingPerUnit[(b * assets)..<((b + 1) * assets)])
+        return funding.withUnsafeBufferPointer { ff in
+            let f = ff.baseAddress!
+            for leg in order.dropLast() {
+                let x = first + leg, a = table.legAsset[x], p = check[a]
+                closing.closed |= 1 << UInt64(leg)
+                closing.shift += table.legQuantity[x] * (p - table.legEntry[x] - f[a]) - table.legSize[x] * p * book.rules[a].liquidationFee
+                chosen.append(leg)
+                if table.headroom(i, prices: check, funding: f, closed: closing.closed, shift: closing.shift) > 0 { return chosen }
+            }
+            return open
+        }
+    }
+
+    /// Closes legs `legs` (offsets) of account `i` on path `b`, each at its asset's execution price
+    /// `execution[a]`, after the check found the account liquidatable at `check`, and books them.
     ///
-    ///     equity e = W + Σ q·(X − E − Φ)                         (wallet net of funding, at X)
+    /// When they are all that is left, the account is closed: with W′ = W + what earlier partial
+    /// closures added, and the sums over the legs closed now,
+    ///
+    ///     equity e = W′ + Σ q·(X − E − Φ)                        (wallet net of funding, at X)
     ///     fee      = Σ |q|·X·fee_a                                (each asset's liquidation fee)
     ///     takeover: the fund receives e (a deficit when e < 0); the trader keeps nothing
     ///     otherwise: the fund receives e when e ≤ 0, else min(e, fee); the trader keeps the rest
-    ///     margin lost = W − Σ q·Φ − kept = counterparty gains Σ q·(E − X) + fund receipt
+    ///     margin lost = W′ − Σ q·Φ − kept = counterparty gains Σ q·(E − X) + fund receipt
     ///
+    /// Otherwise (a partial close) each leg realises q·(X − E − Φ) into the wallet and pays its
+    /// fee |q|·X·fee_a to the fund: margin lost = q·(E − X) + fee = counterparty gains + receipt.
     /// A deficit the fund cannot pay is bad debt (cross-account deficits are not deleveraged).
-    /// Each leg's closure whose asset's own loss since the start is less than half the account's
-    /// whole loss of headroom counts as contagion (triggered by losses in other assets).
-    func close(account i: Int, path b: Int, check: UnsafePointer<Double>, execution: [Double], tally: inout PathTally,
-               assetNotional: (Int, Double) -> Void) {
+    /// Each closed leg whose asset's own loss since the start is less than half the account's
+    /// loss over its open legs counts as contagion (triggered by losses in other assets).
+    func settle(account i: Int, path b: Int, legs: [Int], check: UnsafePointer<Double>, execution: [Double],
+                tally: inout PathTally, assetNotional: (Int, Double) -> Void) {
         let account = book.accounts[i]
         let phi = b * assets
-        var equity = account.wallet, fee = 0.0, fundingTotal = 0.0, counterparty = 0.0
+        var state = modified[b * accounts + i] ? partial[b][Int32(i)] ?? PartialAccount() : PartialAccount()
+        let open = (0..<account.legs.count).filter { state.closed & (1 << UInt64($0)) == 0 }
+        let final = legs.count == open.count
+        // Contagion: each open leg's own loss of headroom since the start, at the check prices.
         var losses = [Double](repeating: 0, count: account.legs.count)
         var totalLoss = 0.0
-        for (x, leg) in account.legs.enumerated() {
-            let a = leg.asset, q = leg.quantity, rule = book.rules[a]
-            let price = execution[a]
-            equity += q * (price - leg.entryPrice - fundingPerUnit[phi + a])
-            fundingTotal += q * fundingPerUnit[phi + a]
-            fee += abs(q) * price * rule.liquidationFee
-            counterparty += q * (leg.entryPrice - price)
+        for x in open {
+            let leg = account.legs[x], a = leg.asset, q = leg.quantity, rule = book.rules[a]
             let p0 = book.initialPrices[a], p = check[a]
-            let loss = -(q * (p - p0) - q * fundingPerUnit[phi + a]
-                         - (rule.maintenanceMargin(quantity: abs(q), entryPrice: leg.entryPrice, at: p)
-                            - rule.maintenanceMargin(quantity: abs(q), entryPrice: leg.entryPrice, at: p0)))
-            losses[x] = loss
-            totalLoss += loss
+            losses[x] = -(q * (p - p0) - q * fundingPerUnit[phi + a]
+                          - (rule.maintenanceMargin(quantity: abs(q), entryPrice: leg.entryPrice, at: p)
+                             - rule.maintenanceMargin(quantity: abs(q), entryPrice: leg.entryPrice, at: p0)))
+            totalLoss += losses[x]
+        }
+        var equity = account.wallet + state.shift, fee = 0.0, fundingTotal = 0.0, counterparty = 0.0
+        var partialFees = 0.0
+        for x in legs {
+            let leg = account.legs[x], a = leg.asset, q = leg.quantity, rule = book.rules[a]
+            let price = execution[a]
+            let pnl = q * (price - leg.entryPrice - fundingPerUnit[phi + a])
+            let legFee = abs(q) * price * rule.liquidationFee
+            equity += pnl
+            fundingTotal += q * fundingPerUnit[phi + a]
+            fee += legFee
+            counterparty += q * (leg.entryPrice - price)
             let notional = abs(q) * price
             if q > 0 {
                 tally.longEntryNotional += q * leg.entryPrice
@@ -412,19 +480,32 @@ extension CrossMarginLanes {
                 tally.shortExecutedNotional += notional
             }
             crossNotional[phi + a] += notional
+            if losses[x] < 0.5 * totalLoss { contagionNotional[phi + a] += notional }
             assetNotional(a, notional)
             if q > 0 { longQuantity[phi + a] -= q } else { shortQuantity[phi + a] += q }
+            state.closed |= 1 << UInt64(x)
+            if !final {
+                state.shift += pnl - legFee
+                partialFees += legFee
+            }
         }
-        for (x, leg) in account.legs.enumerated() where losses[x] < 0.5 * totalLoss {
-            contagionNotional[phi + leg.asset] += abs(leg.quantity) * execution[leg.asset]
+        tally.liquidations += legs.count
+        tally.counterpartyGains += counterparty
+        if !final {
+            // The fund takes the fees; the trader keeps the rest of the account.
+            tally.fees += partialFees
+            tally.marginLost += counterparty + partialFees
+            _ = tally.fund.receive(partialFees)
+            tally.partialLiquidations += 1
+            modified[b * accounts + i] = true
+            partial[b][Int32(i)] = state
+            return
         }
         let takeover = book.rules[0].settlement == .takeover
         let receipt = takeover || equity <= 0 ? equity : min(equity, fee)
         let kept = equity - receipt
         tally.fees += min(fee, max(0, equity))
-        tally.marginLost += account.wallet - fundingTotal - kept
-        tally.counterpartyGains += counterparty
-        tally.liquidations += account.legs.count
+        tally.marginLost += account.wallet + state.shift - fundingTotal - kept
         let shortfall = tally.fund.receive(receipt)
         if shortfall > 0 { tally.fund.coverRemaining(shortfall) }
         alive[b * accounts + i] = false

@@ -276,9 +276,12 @@ public struct ExchangeSection: Sendable, Decodable, ScenarioSection {
     public var autoDeleveraging: Bool?
     /// Perpetual funding, paid by the cross accounts (none without it).
     public var funding: FundingSection?
+    /// How a liquidatable cross account is closed: `account` or `position` (default: the preset's).
+    public var crossLiquidation: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case preset, maintenanceMarginRate, liquidationFee, insuranceFund, markPrice, partialLiquidation, autoDeleveraging, funding
+        case preset, maintenanceMarginRate, liquidationFee, insuranceFund, markPrice, partialLiquidation, autoDeleveraging, funding,
+             crossLiquidation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -292,6 +295,7 @@ public struct ExchangeSection: Sendable, Decodable, ScenarioSection {
         partialLiquidation = try c.optional(Bool.self, forKey: .partialLiquidation)
         autoDeleveraging = try c.optional(Bool.self, forKey: .autoDeleveraging)
         funding = try c.optional(FundingSection.self, forKey: .funding)
+        crossLiquidation = try c.optional(String.self, forKey: .crossLiquidation)
     }
 }
 

@@ -256,6 +256,8 @@ public enum ScenarioLoader {
                 }
             }
             config.crossAccounts = CrossAccountBook(accounts: accounts, rules: rules, initialPrices: prices)
+            config.crossLiquidation = scenario.exchange.crossLiquidation.flatMap(CrossLiquidation.init(rawValue:))
+                ?? CrossLiquidation.venueDefault(preset: scenario.exchange.preset)
         }
         if let f = scenario.exchange.funding {
             let venue = scenario.exchange.preset.flatMap { FundingRule.venueDefaults(preset: $0) }

@@ -265,6 +265,13 @@ public enum ScenarioValidator {
                 }
             }
         }
+        if let mode = ex.crossLiquidation {
+            if CrossLiquidation(rawValue: mode) == nil {
+                v.add("exchange.crossLiquidation", "\(ErrorText.quoted(mode)) is not allowed; expected account or position")
+            } else if scenario.accounts == nil {
+                v.add("exchange.crossLiquidation", "applies only with an accounts section")
+            }
+        }
         if let funding = ex.funding {
             if scenario.accounts == nil {
                 v.add("exchange.funding", "is paid by cross accounts only in this version (isolated positions do not pay funding); expected an accounts section, or no funding (docs/model.md, \"Funding\")")

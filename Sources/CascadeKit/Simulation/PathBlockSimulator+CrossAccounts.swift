@@ -6,8 +6,8 @@ import Foundation
 /// 1. funding: the premium of the step (e^J − 1) is summed; at the end of an interval each path
 ///    pays it (``CrossMarginLanes/payFunding(paths:prices:rule:)``), which changes every margin;
 /// 2. the pruned check finds the liquidatable accounts at the traded prices;
-/// 3. on a path with some, rounds over all assets together: the accounts' closures are forced
-///    flow in each asset they hold (J = g(g⁻¹(J) + Q) per asset, as in ``CascadeResolver``), they
+/// 3. on a path with some, rounds over all assets together: the accounts' closures (whole, or
+///    position by position, ``CrossLiquidation``) are forced flow in each asset they hold (J = g(g⁻¹(J) + Q) per asset, as in ``CascadeResolver``), they
 ///    are settled at the round's execution prices, the isolated positions the new prices cross
 ///    are resolved by the asset's resolver (from the new impact), and the accounts are checked
 ///    again at the resulting prices — until no account is liquidatable.
@@ -66,9 +66,12 @@ extension PathBlockSimulator {
                 break
             }
             rounds += 1
+            // What each account closes (all of it, or positions until it is above maintenance).
+            let plans = check.withUnsafeBufferPointer { c in list.map { cross.plan(account: Int($0), path: b, check: c.baseAddress!) } }
             var flow = [Double](repeating: 0, count: k)
-            for i in list {
-                for leg in cross.book.accounts[Int(i)].legs { flow[leg.asset] -= leg.quantity * check[leg.asset] }
+            for (i, legs) in zip(list, plans) {
+                let account = cross.book.accounts[Int(i)]
+                for x in legs { flow[account.legs[x].asset] -= account.legs[x].quantity * check[account.legs[x].asset] }
             }
             var execution = check
             for a in 0..<k where flow[a] != 0 {
@@ -80,10 +83,9 @@ extension PathBlockSimulator {
                 moved[a] = true
             }
             check.withUnsafeBufferPointer { c in
-                for i in list {
-                    cross.close(account: Int(i), path: b, check: c.baseAddress!, execution: execution, tally: &tallies[b]) { a, x in
-                        assets[a].notional[b] += x
-                    }
+                for (i, legs) in zip(list, plans) {
+                    cross.settle(account: Int(i), path: b, legs: legs, check: c.baseAddress!, execution: execution,
+                                 tally: &tallies[b]) { a, x in assets[a].notional[b] += x }
                 }
             }
             // The isolated positions the accounts' flow pushed across their thresholds.

@@ -241,7 +241,9 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         touchedBuckets = Array(repeating: .zero, count: capacity)
         priceBytes = Array(repeating: 0, count: config.timeSeries.rows)
         changeBytes = priceBytes
-        cross = config.crossAccounts.map { CrossMarginLanes(book: $0, funding: config.funding, capacity: capacity) }
+        cross = config.crossAccounts.map {
+            CrossMarginLanes(book: $0, funding: config.funding, capacity: capacity, procedure: config.crossLiquidation)
+        }
         stepSummaries = Array(repeating: PassSummary(), count: config.assets.count)
         savedExtremes = cross == nil ? [] : config.assets.map { _ in
             (0..<3).map { _ in LaneBuffer(lanes: capacity, value: 0) }

@@ -117,6 +117,8 @@ public struct SimulationConfig: Sendable {
     public var crossAccounts: CrossAccountBook? = nil
     /// Perpetual funding, paid by the cross accounts (nil: none).
     public var funding: FundingRule? = nil
+    /// How a liquidatable cross account is closed.
+    public var crossLiquidation: CrossLiquidation = .account
 
     /// Whether the run has cross accounts (and reports their columns).
     public var hasAccounts: Bool { crossAccounts != nil }
