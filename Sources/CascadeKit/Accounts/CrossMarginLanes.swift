@@ -256,25 +256,22 @@ final class CrossMarginLanes {
         var sizes = [Int](repeating: 0, count: Self.bandCount)
         let alive = self.alive, modified = self.modified, h0 = headroomScratch + offset, s0 = scaleScratch + offset
         let selection = self.selection, selectionDistance = self.selectionDistance, selectionMargin = self.selectionMargin
+        let book = self.book
         prices.withUnsafeBufferPointer { pp in
             fundingPerUnit.withUnsafeBufferPointer { ff in
-                book.band.withUnsafeBufferPointer { band in
-                    book.slack.withUnsafeBufferPointer { slack in
-                        let p = pp.baseAddress! + b * k, f = ff.baseAddress! + b * k
-                        for i in 0..<accounts where alive[base + i] {
-                            // The linear form where every leg stays in its initial tier.
-                            let within = band[i][0] < low && high <= band[i][1] && !modified[base + i]
-                            let h = within ? h0[i] : self.headroom(i, path: b, prices: p, funding: f)
-                            let scale = s0[i], margin = slack[i]
-                            let d = scale > 0 ? max(0, (h - margin) / scale - 1e-9) : (h > margin ? .infinity : 0)
-                            selection[count] = Int32(i)
-                            selectionDistance[count] = d
-                            // Less a relative 1e-9 of the slope, as the distance, for rounding.
-                            selectionMargin[count] = h - margin - 1e-9 * scale
-                            sizes[Self.band(d)] += 1
-                            count += 1
-                        }
-                    }
+                let p = pp.baseAddress! + b * k, f = ff.baseAddress! + b * k
+                for i in 0..<accounts where alive[base + i] {
+                    // The linear form where every leg stays in its initial tier.
+                    let within = book.inBand(i, low: low, high: high) && !modified[base + i]
+                    let h = within ? h0[i] : self.headroom(i, path: b, prices: p, funding: f)
+                    let scale = s0[i]
+                    let d = book.distance(headroom: h, scale: scale, account: i)
+                    selection[count] = Int32(i)
+                    selectionDistance[count] = d
+                    // Less a relative 1e-9 of the slope, as the distance, for rounding.
+                    selectionMargin[count] = h - book.slack[i] - 1e-9 * scale
+                    sizes[Self.band(d)] += 1
+                    count += 1
                 }
             }
         }
