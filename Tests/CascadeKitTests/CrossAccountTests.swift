@@ -46,7 +46,7 @@ struct CrossAccountTests {
         let rules = prices.map { _ in Self.btcRule }
         let accounts = Self.randomAccounts(count: 157, prices: prices, rules: rules, seed: 3)
         let book = CrossAccountBook(accounts: accounts, rules: rules, initialPrices: prices)
-        let matrix = AccountMarginMatrix(book: book)
+        let matrix = book.matrix
         let m = 7
         var rng = SplitMix64Stream(seed: 11, stream: 0)
         var p = [Double](repeating: 0, count: 3 * m), phi = p

@@ -204,7 +204,7 @@ let benchmarks: @Sendable () -> Void = {
                                    maxDuration: .seconds(20), maxIterations: 10)) { benchmark in
         let loaded = try ScenarioLoader.load(path: scenario("Benchmarks/Scenarios/cross-margin.yaml"))
         let book = loaded.config.crossAccounts!
-        let matrix = AccountMarginMatrix(book: book)
+        let matrix = book.matrix
         let m = 16, k = book.assetCount
         let prices = (0..<(k * m)).map { book.initialPrices[$0 / m] * (1 + 0.001 * Double($0 % m)) }
         let funding = [Double](repeating: 0, count: k * m)

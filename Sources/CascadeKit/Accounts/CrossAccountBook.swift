@@ -44,7 +44,8 @@ public struct CrossAccount: Sendable, Equatable {
 ///
 /// **Linear form.** Within a tier the maintenance is αₐ·Pₐ + βₐ, so for prices inside every leg's
 /// tier band at the initial prices H = cᵢ + Σₐ qₐ(Pₐ − Φₐ) − Σₐ αₐPₐ: one row of a matrix
-/// product (``AccountMarginMatrix``). ``band`` is that band as factors of the initial prices.
+/// product (``matrix``, built here once for all workers). ``band`` is that band as factors of the
+/// initial prices.
 ///
 /// **Safety distance.** A tier table's maintenance has slope at most r_max + fee in the notional
 /// and, if discontinuous, jumps of at most `jump` over its whole range; so a relative move of at
@@ -56,14 +57,8 @@ public struct CrossAccountBook: Sendable {
     public let assetCount: Int
     /// Each asset's margin rule (linear assets only).
     public let rules: [MarginRule]
-    /// Row-major accounts × assets: signed quantities q.
-    let quantities: [Double]
-    /// Row-major accounts × assets: α, the maintenance's slope in the price at the initial tier.
-    let slopes: [Double]
-    /// Row-major accounts × assets: |q|·(1 + r_max + fee), the headroom's largest slope.
-    let scales: [Double]
-    /// Per account: W − Σ q·E + Σ β (the linear form's constant).
-    let constants: [Double]
+    /// The linear form of every account, for the dense check.
+    public let matrix: AccountMarginMatrix
     /// Per account: the tier bands' intersection, as factors (low, high) of the initial prices.
     let band: [SIMD2<Double>]
     /// Per account: the safety slack of discontinuous tier tables (0 for continuous ones).
@@ -81,18 +76,20 @@ public struct CrossAccountBook: Sendable {
         self.rules = rules
         self.initialPrices = initialPrices
         let n = accounts.count
-        var quantities = [Double](repeating: 0, count: n * k)
-        var slopes = quantities, scales = quantities
+        // Row-major n × 2K [q | −α] (α the maintenance's slope in the price at the initial tier),
+        // n × K |q|·(1 + r_max + fee) (the headroom's largest slope), and n: W − Σ q·E + Σ β.
+        var coefficients = [Double](repeating: 0, count: n * 2 * k)
+        var scales = [Double](repeating: 0, count: n * k)
         var constants = [Double](repeating: 0, count: n)
         var band = [SIMD2<Double>](repeating: SIMD2(0, .infinity), count: n)
         var slack = [Double](repeating: 0, count: n)
-        let ruleSlope = rules.map { rule in rule.tiers.map(\.rate).max()! + rule.maintenanceFee }
+        let ruleSlope = rules.map(\.largestMaintenanceSlope)
         let jumps = rules.map(Self.largestJumps)
         for (i, account) in accounts.enumerated() {
             var c = account.wallet
             for leg in account.legs {
                 let a = leg.asset, q = leg.quantity, size = abs(q), rule = rules[a]
-                quantities[i * k + a] += q
+                coefficients[i * 2 * k + a] += q
                 c -= q * leg.entryPrice
                 let p0 = initialPrices[a]
                 let tier = rule.tiers[rule.tierIndex(quantity: size, entryPrice: leg.entryPrice, at: p0)]
@@ -100,13 +97,13 @@ public struct CrossAccountBook: Sendable {
                 case .notionalAtEntry:
                     c -= size * leg.entryPrice * (tier.rate + rule.maintenanceFee) - tier.deduction
                 case .notionalAtLiquidation:
-                    slopes[i * k + a] += size * (tier.rate + rule.maintenanceFee)
+                    coefficients[i * 2 * k + k + a] -= size * (tier.rate + rule.maintenanceFee)
                     c += tier.deduction
                     // The prices at which the notional stays in this tier (≤ cap, > floor).
                     let low = tier.floor / (size * p0), high = tier.cap / (size * p0)
                     band[i] = SIMD2(max(band[i][0], low), min(band[i][1], high))
                 default:
-                    slopes[i * k + a] += size * (tier.rate + rule.maintenanceFee)
+                    coefficients[i * 2 * k + k + a] -= size * (tier.rate + rule.maintenanceFee)
                     c += tier.deduction
                 }
                 scales[i * k + a] += size * (1 + ruleSlope[a])
@@ -114,10 +111,8 @@ public struct CrossAccountBook: Sendable {
             }
             constants[i] = c
         }
-        self.quantities = quantities
-        self.slopes = slopes
-        self.scales = scales
-        self.constants = constants
+        matrix = AccountMarginMatrix(accounts: n, assets: k, headroomCoefficients: coefficients,
+                                     scaleCoefficients: scales, constants: constants)
         self.band = band
         self.slack = slack
         table = CrossAccountTable(accounts: accounts, rules: rules)
@@ -158,13 +153,6 @@ public struct CrossAccountBook: Sendable {
             h -= rules[leg.asset].maintenanceMargin(quantity: abs(leg.quantity), entryPrice: leg.entryPrice, at: p)
         }
         return h
-    }
-
-    /// The headroom's largest slope for a relative move of every asset: Σₐ |qₐ|(1 + r_max + fee)·Pₐ.
-    public func scale(account i: Int, prices: UnsafePointer<Double>) -> Double {
-        var s = 0.0
-        for leg in accounts[i].legs { s += scales[i * assetCount + leg.asset] * prices[leg.asset] }
-        return s
     }
 
     /// The relative move (in every asset) the account can take before it may be liquidatable:

@@ -43,6 +43,7 @@ final class CrossAccountTable: @unchecked Sendable {
         legSlope = .allocate(capacity: max(1, legCount))
         legConstant = .allocate(capacity: max(1, legCount))
         let tiers = rules.reduce(0) { $0 + $1.tiers.count }
+        let largestSlope = rules.map(\.largestMaintenanceSlope)
         tierStart = .allocate(capacity: rules.count + 1)
         tierCap = .allocate(capacity: max(1, tiers))
         tierRate = .allocate(capacity: max(1, tiers))
@@ -68,7 +69,7 @@ final class CrossAccountTable: @unchecked Sendable {
                 legQuantity[x] = leg.quantity
                 legSize[x] = size
                 legEntry[x] = leg.entryPrice
-                legScale[x] = size * (1 + rule.tiers.map(\.rate).max()! + rule.maintenanceFee)
+                legScale[x] = size * (1 + largestSlope[leg.asset])
                 switch rule.basis {
                 case .notionalAtLiquidation:
                     legSlope[x] = .nan

@@ -10,22 +10,22 @@ import Foundation
 /// nearest ones up to ``storedTarget`` accounts; the distance where the stored bands end is the
 /// **reach** L. At a step whose largest relative move since the epoch (over all assets, plus the
 /// funding paid since, as a fraction of the price) is δ, an account with d > δ cannot be
-/// liquidatable: the bands δ has reached are scanned and their members with d ≤ δ checked
-/// exactly (a band spans a factor 2^¼, so few members are passed over).
-/// A path takes a new epoch when δ reaches L, or when its exact checks since the epoch add up to
-/// more than its accounts (then re-checking everything is cheaper than going on). The
+/// liquidatable: the bands δ has reached are scanned, and each member with d ≤ δ first meets a
+/// signed bound (only adverse moves cost, ``CrossAccountTable/loss(_:prices:reference:funding:referenceFunding:)``),
+/// then, if that does not clear it, the exact headroom (a band spans a factor 2^¼, so few members
+/// are passed over). A path takes a new epoch when δ reaches L, or when its screens since the
+/// epoch outnumber its accounts (then re-checking everything is cheaper than going on). The
 /// liquidation decisions come only from the exact headroom, so they do not depend on how paths
 /// are grouped into epochs (or on threads and chunks).
 final class CrossMarginLanes {
     let book: CrossAccountBook
-    let matrix: AccountMarginMatrix
     let funding: FundingRule?
     let procedure: CrossLiquidation
     let accounts: Int
     let assets: Int
     let capacity: Int
     /// Accounts a path keeps in its bands at most (all of them up to 1,000,000 accounts ×
-    /// 16 paths; fewer per path with more), and the exact checks after which it takes a new epoch.
+    /// 16 paths; fewer per path with more), and the screens after which it takes a new epoch.
     let storedTarget: Int
     let checkBudget: Double
     /// The bands: band k holds distances from ``lowerEdge(_:)`` k on, below that of k + 1.
@@ -48,8 +48,8 @@ final class CrossMarginLanes {
     var longQuantity: [Double]
     var shortQuantity: [Double]
     /// Each path's stored accounts and distances, grouped by band (band k from `bandStart[b][k]`
-    /// to `bandStart[b][k + 1]`), the bands sorted so far, its reach and the funding paid since
-    /// its epoch as a relative move; whether it needs an epoch, and its exact checks since one.
+    /// to `bandStart[b][k + 1]`), the bands its move has reached, its reach and the funding paid
+    /// since its epoch as a relative move; whether it needs an epoch, and its screens since one.
     var members: [[Int32]]
     var memberDistance: [[Double]]
     /// Each stored account's headroom at the epoch less its slack (and 1e-9 of its slope).
@@ -87,7 +87,6 @@ final class CrossMarginLanes {
          procedure: CrossLiquidation = .account) {
         self.procedure = procedure
         self.book = book
-        matrix = AccountMarginMatrix(book: book)
         self.funding = funding
         accounts = book.count
         assets = book.assetCount
@@ -230,10 +229,10 @@ final class CrossMarginLanes {
                 }
             }
             let clock = ContinuousClock.now
-            matrix.evaluatePathMajor(prices: p, funding: phi, columns: m, headroom: headroomScratch, scale: scaleScratch)
+            book.matrix.evaluatePathMajor(prices: p, funding: phi, columns: m, headroom: headroomScratch, scale: scaleScratch)
             let elapsed = ContinuousClock.now - clock
             denseSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            denseFlops += matrix.flops(columns: m)
+            denseFlops += book.matrix.flops(columns: m)
             for (j, b) in group.enumerated() {
                 build(path: b, headroom: j * n, prices: prices)
             }
@@ -367,10 +366,17 @@ final class CrossMarginLanes {
         return found
     }
 
+    /// What is left of account i on path `b` after partial closes, if any (the flag spares the
+    /// map lookup for the untouched accounts).
+    @inline(__always)
+    func state(of i: Int, path b: Int) -> PartialAccount? {
+        modified[b * accounts + i] ? partial[b][Int32(i)] : nil
+    }
+
     /// Account i's exact headroom on path `b`: of what is left of it there.
     @inline(__always)
     func headroom(_ i: Int, path b: Int, prices: UnsafePointer<Double>, funding: UnsafePointer<Double>) -> Double {
-        if modified[b * accounts + i], let state = partial[b][Int32(i)] {
+        if let state = state(of: i, path: b) {
             return book.table.headroom(i, prices: prices, funding: funding, closed: state.closed, shift: state.shift)
         }
         return book.table.headroom(i, prices: prices, funding: funding)
@@ -398,7 +404,7 @@ extension CrossMarginLanes {
     /// PnL at `check` (net of funding) and fees realised.
     func plan(account i: Int, path b: Int, check: UnsafePointer<Double>) -> [Int] {
         let table = book.table, first = table.legStart[i], count = table.legStart[i + 1] - first
-        let state = modified[b * accounts + i] ? partial[b][Int32(i)] ?? PartialAccount() : PartialAccount()
+        let state = state(of: i, path: b) ?? PartialAccount()
         let open = (0..<count).filter { state.closed & (1 << UInt64($0)) == 0 }
         guard procedure == .position, count <= 64, open.count > 1 else { return open }
         let order = open.sorted {
@@ -443,7 +449,7 @@ extension CrossMarginLanes {
                 tally: inout PathTally, assetNotional: (Int, Double) -> Void) {
         let account = book.accounts[i]
         let phi = b * assets
-        var state = modified[b * accounts + i] ? partial[b][Int32(i)] ?? PartialAccount() : PartialAccount()
+        var state = state(of: i, path: b) ?? PartialAccount()
         let open = (0..<account.legs.count).filter { state.closed & (1 << UInt64($0)) == 0 }
         let final = legs.count == open.count
         // Contagion: each open leg's own loss of headroom since the start, at the check prices.

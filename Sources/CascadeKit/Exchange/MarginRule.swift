@@ -116,6 +116,10 @@ public struct MarginRule: Sendable, Equatable {
     /// The largest leverage any position may have (the first tier's).
     public var maximumLeverage: Double { tiers[0].maxLeverage }
 
+    /// The steepest maintenance per unit of notional, r_max + maintenance fee: no position's
+    /// maintenance rises faster than this as its notional grows.
+    public var largestMaintenanceSlope: Double { tiers.map(\.rate).max()! + maintenanceFee }
+
     /// The tier of a position of `size` (notional or contracts, per ``basis``).
     @inlinable
     public func tierIndex(size: Double) -> Int {

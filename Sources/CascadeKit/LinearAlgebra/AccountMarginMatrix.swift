@@ -24,20 +24,15 @@ public struct AccountMarginMatrix: Sendable {
     let scaleCoefficients: [Double]
     let constants: [Double]
 
-    public init(book: CrossAccountBook) {
-        let n = book.count, k = book.assetCount
-        accounts = n
-        assets = k
-        var h = [Double](repeating: 0, count: n * 2 * k)
-        for i in 0..<n {
-            for a in 0..<k {
-                h[i * 2 * k + a] = book.quantities[i * k + a]
-                h[i * 2 * k + k + a] = -book.slopes[i * k + a]
-            }
-        }
-        headroomCoefficients = h
-        scaleCoefficients = book.scales
-        constants = book.constants
+    /// The form of ``CrossAccountBook`` (its ``CrossAccountBook/matrix``).
+    init(accounts: Int, assets: Int, headroomCoefficients: [Double], scaleCoefficients: [Double], constants: [Double]) {
+        precondition(headroomCoefficients.count == accounts * 2 * assets && scaleCoefficients.count == accounts * assets
+                     && constants.count == accounts)
+        self.accounts = accounts
+        self.assets = assets
+        self.headroomCoefficients = headroomCoefficients
+        self.scaleCoefficients = scaleCoefficients
+        self.constants = constants
     }
 
     /// Floating-point operations of one ``evaluate(prices:funding:columns:headroom:scale:)`` call.
