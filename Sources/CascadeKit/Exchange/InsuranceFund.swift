@@ -71,6 +71,15 @@ public struct InsuranceFund: Sendable, Equatable {
         deleveraged += amount
     }
 
+    /// Records that deleveraging covered `amount` of a shortfall and took `beyond` more from the
+    /// winners (a whole-position severity, ``ADLPolicy/Severity/position``), which the fund keeps.
+    public mutating func recordDeleveraging(_ amount: Double, beyondShortfall beyond: Double) {
+        deleveraged += amount + beyond
+        guard beyond > 0 else { return }
+        balance += beyond
+        peak = max(peak, balance)
+    }
+
     /// Covers what is left of a shortfall from the fund's remaining balance (below its floor) and
     /// books the rest as bad debt.
     public mutating func coverRemaining(_ shortfall: Double) {

@@ -6,11 +6,16 @@ public struct LiquidationMechanics: Sendable, Equatable {
     public var mark: MarkPriceRule
     /// The ranking of auto-deleveraging; nil: no deleveraging (uncovered deficits are bad debt).
     public var deleveraging: ADLRanking?
+    /// Who pays for a deleveraging and how much it closes (`mechanisms.adl`; the venue's queue
+    /// by default).
+    public var adl: ADLPolicy
 
-    public init(partial: PartialLiquidation = .none, mark: MarkPriceRule = .last, deleveraging: ADLRanking? = nil) {
+    public init(partial: PartialLiquidation = .none, mark: MarkPriceRule = .last, deleveraging: ADLRanking? = nil,
+                adl: ADLPolicy = .venue) {
         self.partial = partial
         self.mark = mark
         self.deleveraging = deleveraging
+        self.adl = adl
     }
 
     /// Model M0.

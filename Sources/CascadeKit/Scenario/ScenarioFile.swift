@@ -13,10 +13,12 @@ public struct ScenarioFile: Sendable, Decodable {
     public var accounts: AccountsSection?
     /// Impact of every asset without its own `impact`.
     public var impact: ImpactSection?
+    /// The mechanism lab's policies and metrics (none: the venue's own, as always).
+    public var mechanisms: MechanismsSection?
     public var report: ReportSection
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, seed, simulation, market, exchange, positions, accounts, impact, report
+        case name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report
     }
 
     public init(from decoder: any Decoder) throws {
@@ -31,6 +33,7 @@ public struct ScenarioFile: Sendable, Decodable {
         positions = try c.value(PositionsSection.self, forKey: .positions)
         accounts = try c.optional(AccountsSection.self, forKey: .accounts)
         impact = try c.optional(ImpactSection.self, forKey: .impact)
+        mechanisms = try c.optional(MechanismsSection.self, forKey: .mechanisms)
         report = try c.optional(ReportSection.self, forKey: .report) ?? ReportSection()
     }
 }

@@ -168,7 +168,7 @@ public enum ScenarioLoader {
                                     coefficient: impactSection.coefficient,
                                     recoveryHalfLife: impactSection.recoveryHalfLife.seconds),
                 ladder: LiquidationLadder(positions: positionsByAsset[a], rule: rules[a]),
-                mechanics: mechanics(exchange: scenario.exchange),
+                mechanics: mechanics(exchange: scenario.exchange, mechanisms: scenario.mechanisms),
                 contract: inverseContracts[a] == nil ? .linear : .inverse))
         }
         let correlationFactor: [Double]? = scenario.market.correlation.flatMap { matrix in
@@ -185,6 +185,7 @@ public enum ScenarioLoader {
         }
         config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
         if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
+        config.measuresMechanisms = scenario.mechanisms != nil
         try loadAccounts(scenario, file: file, directory: directory, crossRows: crossRows, rules: rules, into: &config)
         let outputs = Set(scenario.report.outputs)
         config.recordCascadeEvents = !outputs.isDisjoint(with: ["cascades", "charts"])
@@ -305,13 +306,14 @@ public enum ScenarioLoader {
     }
 
     /// The liquidation mechanics of the exchange section: the preset's, with the overrides.
-    static func mechanics(exchange ex: ExchangeSection) -> LiquidationMechanics {
+    static func mechanics(exchange ex: ExchangeSection, mechanisms: MechanismsSection? = nil) -> LiquidationMechanics {
         var m = ex.preset.flatMap(VenuePreset.named).map(LiquidationMechanics.init(preset:)) ?? .m0
         if let mark = ex.markPrice {
             m.mark = mark.type == "last" ? .last : .index(window: mark.window?.seconds ?? 0)
         }
         if ex.partialLiquidation == false { m.partial = .none }
         if ex.autoDeleveraging == false { m.deleveraging = nil }
+        if let adl = mechanisms?.adl { m.adl = adl.policy }
         return m
     }
 

@@ -180,6 +180,10 @@ public enum ScenarioValidator {
         }
 
         accountIssues(scenario, into: &v)
+        if let adl = scenario.mechanisms?.adl {
+            let venue = scenario.exchange.preset.flatMap(VenuePreset.named)
+            adl.issues(venueDeleverages: venue?.adl != nil && scenario.exchange.autoDeleveraging != false, into: &v)
+        }
 
         // impact
         if let impact = scenario.impact { impactIssues(impact, base: "impact", into: &v) }

@@ -49,6 +49,8 @@ public struct CascadeResolver: Sendable {
     let seed: UInt64
     /// Each side's positions grouped for a ranked auto-deleveraging (nil without one, or unranked).
     let deleveragingIndex: SidePair<DeleveragingIndex?>
+    /// Who pays for a deleveraging (``LiquidationMechanics/adl``).
+    let allocator: any ADLAllocation
 
     public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
                 mechanics: LiquidationMechanics = .m0, stepSeconds: Double = 60, seed: UInt64 = 0,
@@ -99,6 +101,7 @@ public struct CascadeResolver: Sendable {
             deleveragingIndex = SidePair(nil)
         }
         aggregatesAll = ladder.rule.settlement == .takeover && candidates[0].isEmpty && candidates[1].isEmpty
+        allocator = mechanics.adl.allocator
     }
 
     /// Whether a per-position settlement of `ladder`'s rule can be summed over runs of the ladder
@@ -537,7 +540,7 @@ public struct CascadeResolver: Sendable {
         rankPrice: Double, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
         tally: inout PathTally, observer: inout Observer
     ) {
-        var covered = 0.0
+        var covered = 0.0, beyond = 0.0
         if let ranking = mechanics.deleveraging {
             var deficit = round.individual
             for s in 0..<2 where !round.ranges[s].isEmpty {
@@ -553,16 +556,20 @@ public struct CascadeResolver: Sendable {
                 let gap = abs(execution - bankruptcy)
                 if gap > 0 {
                     // The shortfall in the book's settlement currency (the coin of an inverse book).
-                    let wanted = min(q, (reciprocal ? shortfall * execution : shortfall) / gap)
+                    let needed = min(q, (reciprocal ? shortfall * execution : shortfall) / gap)
+                    let wanted = mechanics.adl.severity == .position ? q : needed
                     let done = deleverage(against: 1 - s, quantity: wanted, at: bankruptcy, marketPrice: rankPrice,
-                                          ranking: ranking, path: path, step: step, longCursor: longCursor,
+                                          gap: gap, execution: execution, ranking: ranking, path: path, step: step, longCursor: longCursor,
                                           shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
-                    // All that was wanted closed: the shortfall is covered exactly.
-                    covered = done >= wanted * (1 - 1e-12) ? shortfall : min(shortfall, usd(done * gap, at: execution))
+                    // All that was needed closed: the shortfall is covered exactly.
+                    covered = done >= needed * (1 - 1e-12) ? shortfall : min(shortfall, usd(done * gap, at: execution))
+                    // Haircuts beyond the shortfall (a whole-position severity) go back to the fund.
+                    if done > needed { beyond = max(0, usd(done * gap, at: execution) - covered) }
                 }
             }
         }
-        if covered > 0 { tally.fund.recordDeleveraging(covered) }
+        if covered > 0 || beyond > 0 { tally.fund.recordDeleveraging(covered, beyondShortfall: beyond) }
+        if beyond > 0 { tally.haircuts?.overshoot += beyond }
         if shortfall - covered > 0 { tally.fund.coverRemaining(shortfall - covered) }
     }
 
@@ -654,79 +661,58 @@ public struct CascadeResolver: Sendable {
         tally.liquidations += count
     }
 
-    /// Closes up to `quantity` of profitable positions of side `s` (0 long, 1 short) at `price`
-    /// (the liquidated positions' bankruptcy price), in the venue's ranking order at `marketPrice`.
-    /// Returns the quantity closed.
+    /// Closes up to `quantity` of the opposite positions of side `s` (0 long, 1 short) at
+    /// `price` (the liquidated positions' bankruptcy price), shared among them by the scenario's
+    /// ``ADLAllocation`` from the venue's queue ranked at `marketPrice`; `gap` = |X − P_bk| prices
+    /// each winner's haircut for the ledger. Returns the quantity closed.
     ///
     /// The ranking uses the market price of the step's first deleveraging, and the step's later
     /// deleveragings continue its queue (``DeleveragingQueue``: exact, best first, at a cost that
-    /// grows with the positions taken, not with the side).
+    /// grows with the positions taken, not with the side) — unless the allocation took from
+    /// positions behind the queue's head (pro rata), which ranks anew at the next one.
     func deleverage<Observer: CascadeObserver>(
-        against s: Int, quantity: Double, at price: Double, marketPrice: Double, ranking: ADLRanking, path: Int,
-        step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook, tally: inout PathTally,
-        observer: inout Observer
+        against s: Int, quantity: Double, at price: Double, marketPrice: Double, gap: Double, execution: Double,
+        ranking: ADLRanking, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
+        tally: inout PathTally, observer: inout Observer
     ) -> Double {
-        let side = s == 0 ? ladder.longs : ladder.shorts
-        let sign: Double = s == 0 ? 1 : -1
         let cursor = s == 0 ? longCursor.index : shortCursor.index
         // The queue, taken out of the book while the book is read and changed alongside it.
         var queue = book.adl[s]
         book.adl[s] = DeleveragingQueue()
-        defer { book.adl[s] = queue }
         if queue.step != step {
-            startQueue(&queue, side: s, ladderSide: side, cursor: cursor, marketPrice: marketPrice, ranking: ranking,
+            startQueue(&queue, side: s, ladderSide: ladderSide(s), cursor: cursor, marketPrice: marketPrice, ranking: ranking,
                        path: path, step: step, book: book)
+            if tally.haircuts != nil {
+                tally.haircuts!.saw(winners: winners(side: s, cursor: cursor, at: queue.price, book: book), asset: asset, side: s)
+            }
         }
-        var left = quantity
-        while left > 0, let c = next(&queue, side: s, ranking: ranking, book: book) {
-            // Skip what was closed since the ranking.
-            var h: Holding
-            var liveIndex: Int? = nil
-            if c.live {
-                guard let i = book.live[s].firstIndex(where: { $0.ladderIndex == c.ladderIndex }) else {
-                    queue.advance()
-                    continue
+        let done = withUnsafeMutablePointer(to: &book) { book in
+            withUnsafeMutablePointer(to: &tally) { tally in
+                withUnsafeMutablePointer(to: &observer) { observer in
+                    var stream = DeleveragingStream(resolver: self, side: s, price: price, gap: gap, execution: execution,
+                                                    cursor: cursor, ranking: ranking, path: path, step: step, queue: queue,
+                                                    book: book, tally: tally, observer: observer)
+                    let done = allocator.allocate(wanted: quantity, from: &stream)
+                    queue = stream.finish()
+                    return done
                 }
-                liveIndex = i
-                let p = book.live[s][i]
-                h = Holding(quantity: p.quantity, entryPrice: p.entryPrice, margin: p.margin)
-            } else {
-                if c.ladderIndex < cursor || book.isRemoved(c.ladderIndex, side: s) {
-                    queue.advance()
-                    continue
-                }
-                h = c.holding
             }
-            // A counterparty whose equity would not survive the close at the deleveraging price
-            // (its bankruptcy price does not overlap it) is skipped, as dYdX's deleveraging does:
-            // it could not pay its part of the deficit.
-            guard h.margin + sign * h.quantity * (price - h.entryPrice) >= 0 else {
-                queue.advance()
-                continue
-            }
-            let take = min(left, h.quantity)
-            left -= take
-            tally.deleveragedPositions += 1
-            tally.deleveragedNotional += notional(take, at: price)
-            observer.deleveraged(path: path, asset: asset, step: step, side: observedSide(s),
-                                 ladderIndex: c.ladderIndex, quantity: take, price: observedPrice(price))
-            let rest = h.quantity - take
-            if let i = liveIndex { book.live[s].remove(at: i) } else { book.remove(ladderIndex: c.ladderIndex, side: s, count: side.count) }
-            if rest <= 0 {
-                queue.advance()
-                continue
-            }
-            // The rest keeps its share of the margin (and so, but for a tier change, its liquidation
-            // price), and its rank: it stays at the head, now in the re-inserted list.
-            let margin = h.margin * rest / h.quantity
-            let liquidation = rule.liquidationPrice(side: s == 0 ? .long : .short, quantity: rest, entryPrice: h.entryPrice,
-                                                    margin: margin).price
-            let key = liquidation > 0 ? sign * Foundation.log(liquidation) : -.infinity
-            book.insert(LivePosition(ladderIndex: c.ladderIndex, quantity: rest, entryPrice: h.entryPrice, margin: margin,
-                                     key: key, fullUntil: -1, blockedStep: -1), side: s)
-            queue.markHeadLive()
         }
-        return quantity - left
+        book.adl[s] = queue
+        return done
+    }
+
+    /// The winners of side `s` at price `x`: open positions in profit there (ladder entries from
+    /// `cursor` not removed, and the re-inserted ones). O(side) — only for the haircut ledger.
+    func winners(side s: Int, cursor: Int, at x: Double, book: PathBook) -> Int {
+        let holdings = ladderSide(s).holdings
+        let sign: Double = s == 0 ? 1 : -1
+        var count = 0
+        for k in cursor..<holdings.count where sign * (x - holdings[k].entryPrice) > 0 && !book.isRemoved(k, side: s) {
+            count += 1
+        }
+        for p in book.live[s] where sign * (x - p.entryPrice) > 0 { count += 1 }
+        return count
     }
 
     /// Starts the deleveraging queue of side `s` for `step`: every open position of the side

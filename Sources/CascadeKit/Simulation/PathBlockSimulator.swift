@@ -380,6 +380,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
         for b in 0..<n {
             tallies[b] = PathTally(insuranceFund: config.insuranceFund, drawdownLimit: config.fundDrawdownLimit)
+            if config.measuresMechanisms { tallies[b].haircuts = HaircutLedger() }
             if let initial = config.assetFunds, config.separateFunds {
                 for a in initial.indices { funds[b * initial.count + a] = InsuranceFund(initial: initial[a], drawdownLimit: config.fundDrawdownLimit) }
                 lowestFundTotal[b] = config.insuranceFund
@@ -674,6 +675,14 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             results.set(.adlCount, nil, p, Double(t.deleveragedPositions))
             results.set(.adlNotional, nil, p, t.deleveragedNotional)
             results.set(.adlCoveredDeficit, nil, p, fund.deleveraged)
+            if let ledger = t.haircuts {
+                results.set(.adlOvershoot, nil, p, ledger.overshoot)
+                results.set(.adlWinnersHaircut, nil, p, Double(ledger.winnersHaircut))
+                results.set(.adlEligibleWinners, nil, p, Double(ledger.population))
+                results.set(.adlHaircutPerWinner, nil, p, ledger.meanHaircut)
+                results.set(.adlTopShare, nil, p, ledger.topShare)
+                results.set(.adlGini, nil, p, ledger.gini)
+            }
             if !funds.isEmpty {
                 for a in assets.indices {
                     let f = funds[b * assets.count + a]

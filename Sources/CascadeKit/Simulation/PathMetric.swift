@@ -42,6 +42,12 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case fundingPaid
     case fundingReceived
     case accountChecks
+    case adlOvershoot
+    case adlWinnersHaircut
+    case adlEligibleWinners
+    case adlHaircutPerWinner
+    case adlTopShare
+    case adlGini
 
     /// The column name used in the CSV reports.
     public var name: String {
@@ -87,6 +93,12 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .fundingPaid: "fundingPaid"
         case .fundingReceived: "fundingReceived"
         case .accountChecks: "accountChecks"
+        case .adlOvershoot: "adlOvershoot"
+        case .adlWinnersHaircut: "adlWinnersHaircut"
+        case .adlEligibleWinners: "adlEligibleWinners"
+        case .adlHaircutPerWinner: "adlHaircutPerWinner"
+        case .adlTopShare: "adlTopShare"
+        case .adlGini: "adlGini"
         }
     }
 
@@ -134,6 +146,12 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .fundingPaid: "USD funding paid by the cross accounts"
         case .fundingReceived: "USD funding received by the cross accounts"
         case .accountChecks: "cross-account margin checks (dense and exact) on the path"
+        case .adlOvershoot: "USD taken from winners by auto-deleveraging beyond the shortfalls it covered (severity position)"
+        case .adlWinnersHaircut: "positions auto-deleveraged on the path (each counted once)"
+        case .adlEligibleWinners: "winners (positions in profit) eligible at the path's deleveragings: per asset and side the most seen at one"
+        case .adlHaircutPerWinner: "USD mean haircut per position deleveraged, t·|X − P_bk| summed over the path; empty without ADL"
+        case .adlTopShare: "share of the path's haircuts taken by the top 1% of the eligible winners; empty without ADL"
+        case .adlGini: "Gini coefficient of the haircuts over the eligible winners (zeros for those not deleveraged); empty without ADL"
         }
     }
 }
@@ -166,6 +184,16 @@ extension PathMetric {
 }
 
 extension PathMetric {
+    /// Whether the metric is the mechanism lab's (a column only in runs with `mechanisms:`).
+    public var isMechanismMetric: Bool {
+        switch self {
+        case .adlOvershoot, .adlWinnersHaircut, .adlEligibleWinners, .adlHaircutPerWinner, .adlTopShare, .adlGini: true
+        default: false
+        }
+    }
+}
+
+extension PathMetric {
     /// Whether the metric is a fund's: reported also for each asset's own fund when the assets
     /// keep their funds apart (``SimulationConfig/assetFunds``).
     public var isPerFund: Bool {
@@ -190,8 +218,9 @@ public struct PathColumn: Hashable, Sendable {
     /// asset its price metrics (and, with several assets, its liquidated notional, and with
     /// `separateFunds` its fund's metrics). With one asset its price metrics stand in for the
     /// totals, under the plain names.
-    public static func layout(assets: Int, separateFunds: Bool = false, accounts: Bool = false) -> [PathColumn] {
-        let metrics = PathMetric.allCases.filter { accounts || !$0.isAccountMetric }
+    public static func layout(assets: Int, separateFunds: Bool = false, accounts: Bool = false,
+                              mechanisms: Bool = false) -> [PathColumn] {
+        let metrics = PathMetric.allCases.filter { (accounts || !$0.isAccountMetric) && (mechanisms || !$0.isMechanismMetric) }
         if assets == 1 { return metrics.map { PathColumn($0, asset: $0.isPerAsset ? 0 : nil) } }
         var columns = metrics.filter { !$0.isPerAsset }.map { PathColumn($0) }
         for a in 0..<assets {
@@ -219,18 +248,20 @@ public struct PathResults: Sendable {
     /// values[column * paths + path]
     public internal(set) var values: [Double]
 
-    public init(paths: Int, symbols: [String], separateFunds: Bool = false, accounts: Bool = false) {
-        self.init(uninitializedPaths: paths, symbols: symbols, separateFunds: separateFunds, accounts: accounts)
+    public init(paths: Int, symbols: [String], separateFunds: Bool = false, accounts: Bool = false, mechanisms: Bool = false) {
+        self.init(uninitializedPaths: paths, symbols: symbols, separateFunds: separateFunds, accounts: accounts,
+                  mechanisms: mechanisms)
         values.withUnsafeMutableBufferPointer { $0.initialize(repeating: .nan) }
     }
 
     /// Results whose values are not yet set: whoever creates them sets every value (the engine's
     /// workers NaN-fill the paths of each chunk before simulating it, so the memory is first
     /// touched by the threads, in parallel, and while it is in their cache).
-    init(uninitializedPaths paths: Int, symbols: [String], separateFunds: Bool = false, accounts: Bool = false) {
+    init(uninitializedPaths paths: Int, symbols: [String], separateFunds: Bool = false, accounts: Bool = false,
+         mechanisms: Bool = false) {
         self.paths = paths
         self.symbols = symbols
-        columns = PathColumn.layout(assets: symbols.count, separateFunds: separateFunds, accounts: accounts)
+        columns = PathColumn.layout(assets: symbols.count, separateFunds: separateFunds, accounts: accounts, mechanisms: mechanisms)
         index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
         let count = paths * columns.count
         values = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }

@@ -18,6 +18,9 @@ public struct PathTally: Sendable {
     public var partialLiquidations = 0
     public var deleveragedPositions = 0
     public var deleveragedNotional = 0.0
+    /// The path's haircuts by position, kept only when the scenario measures them
+    /// (`mechanisms:`).
+    public var haircuts: HaircutLedger? = nil
     /// Cascade rounds of the last resolved step (set by ``CascadeResolver``).
     public var lastRounds = 0
     /// Step of the first liquidation, or −1.

@@ -122,6 +122,9 @@ public struct SimulationConfig: Sendable {
 
     /// Whether the run has cross accounts (and reports their columns).
     public var hasAccounts: Bool { crossAccounts != nil }
+    /// Whether the run measures the mechanism lab's metrics (a `mechanisms:` section): the
+    /// haircut ledger per path and the lab's columns of paths.csv.
+    public var measuresMechanisms = false
 
     public init(seed: UInt64, paths: Int, steps: Int, stepSeconds: Double, assets: [AssetConfig],
                 correlationFactor: [Double]? = nil, insuranceFund: Double, maxCascadeRounds: Int = 1000,

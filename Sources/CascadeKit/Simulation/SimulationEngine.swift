@@ -95,7 +95,7 @@ public struct SimulationEngine: Sendable {
         let chunkCount = chunks.count
         let workers = max(1, min(threads, chunkCount))
         var results = PathResults(uninitializedPaths: totalPaths, symbols: config.symbols, separateFunds: config.separateFunds,
-                                 accounts: config.hasAccounts)
+                                 accounts: config.hasAccounts, mechanisms: config.measuresMechanisms)
         let layout = results.layout
         let recorders = WorkerSlots<TimeSeriesRecorder>(count: workers)
         let eventSlots = WorkerSlots<[CascadeEvent]>(count: workers)
@@ -170,7 +170,7 @@ public struct SimulationEngine: Sendable {
         var single = config
         single.paths = path + 1
         var results = PathResults(paths: path + 1, symbols: config.symbols, separateFunds: config.separateFunds,
-                                 accounts: config.hasAccounts)
+                                 accounts: config.hasAccounts, mechanisms: config.measuresMechanisms)
         let layout = results.layout
         var recorder = TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count)
         var events: [CascadeEvent] = []

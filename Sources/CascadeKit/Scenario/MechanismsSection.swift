@@ -1,0 +1,84 @@
+/// `mechanisms:` — the liquidation-mechanism lab (docs/model.md, "Mechanism lab"): policies that
+/// replace the venue's own, and the per-path metrics that compare them. Its presence alone adds
+/// the lab's columns to paths.csv; without it runs are as they always were.
+public struct MechanismsSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
+    public var adl: ADLSection?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case adl }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        adl = try c.optional(ADLSection.self, forKey: .adl)
+    }
+}
+
+/// `mechanisms.adl:` — ``ADLPolicy``: `allocation` (queue, capped-queue, pro-rata,
+/// risk-weighted), `weight` for risk-weighted (leverage or pnl-percent), `cap` for the capped
+/// queue, and `severity` (shortfall or position).
+public struct ADLSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
+    public var allocation: String?
+    public var weight: String?
+    public var cap: Double?
+    public var severity: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case allocation, weight, cap, severity }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        allocation = try c.optional(String.self, forKey: .allocation)
+        weight = try c.optional(String.self, forKey: .weight)
+        cap = try c.optional(Double.self, forKey: .cap)
+        severity = try c.optional(String.self, forKey: .severity)
+    }
+
+    static let allocations = ["queue", "capped-queue", "pro-rata", "risk-weighted"]
+    static let weights = ["leverage": ProRataAllocation.Weighting.leverage, "pnl-percent": .pnlPercent]
+
+    /// The policy of a validated section.
+    var policy: ADLPolicy {
+        var policy = ADLPolicy()
+        switch allocation ?? "queue" {
+        case "capped-queue": policy.allocation = .cappedQueue(cap: cap!)
+        case "pro-rata": policy.allocation = .proRata(.quantity)
+        case "risk-weighted": policy.allocation = .proRata(Self.weights[weight ?? "leverage"]!)
+        default: policy.allocation = .queue
+        }
+        policy.severity = severity.flatMap(ADLPolicy.Severity.init(rawValue:)) ?? .shortfall
+        return policy
+    }
+
+    /// The problems of the section, for a scenario whose venue deleverages or not.
+    func issues(venueDeleverages: Bool, into v: inout ScenarioValidator.Collector) {
+        let base = "mechanisms.adl"
+        if !venueDeleverages {
+            v.add(base, "applies only where the venue auto-deleverages; expected exchange.preset of a venue with ADL (binance-usdm, bybit, okx, bitmex, hyperliquid, dydx-v4) and exchange.autoDeleveraging not false")
+        }
+        let name = allocation ?? "queue"
+        if !Self.allocations.contains(name) {
+            v.add("\(base).allocation", "\(ErrorText.quoted(name)) is not allowed; expected one of \(Self.allocations.joined(separator: ", "))")
+        }
+        if let weight {
+            if name != "risk-weighted" {
+                v.add("\(base).weight", "applies only to allocation: risk-weighted")
+            } else if Self.weights[weight] == nil {
+                v.add("\(base).weight", "\(ErrorText.quoted(weight)) is not allowed; expected leverage or pnl-percent")
+            }
+        }
+        if let cap {
+            if name != "capped-queue" {
+                v.add("\(base).cap", "applies only to allocation: capped-queue")
+            } else if !(cap > 0 && cap <= 1) {
+                v.add("\(base).cap", "\(ScenarioValidator.format(cap)) is out of range; expected a fraction > 0 and ≤ 1")
+            }
+        } else if name == "capped-queue" {
+            v.add("\(base).cap", "is missing; capped-queue needs the largest fraction of a position one deleveraging takes, > 0 and ≤ 1")
+        }
+        if let severity, ADLPolicy.Severity(rawValue: severity) == nil {
+            v.add("\(base).severity", "\(ErrorText.quoted(severity)) is not allowed; expected shortfall or position")
+        }
+    }
+}
