@@ -288,6 +288,68 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test("compare writes compare.csv (one row per policy × metric), charts, compare.html and a compare manifest; --json")
+    func compare() throws {
+        let out = Self.temporaryDirectory().appendingPathComponent("compare")
+        let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let arguments = ["compare", scenario, "--policy", "venue=", "--policy", "shallow=impact.depth=5000000;impact.coefficient=1",
+                         "--paths", "8", "--seed", "7", "--out", out.path]
+        let result = try Self.cascade(arguments + ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let csv = try String(contentsOf: out.appendingPathComponent("compare.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "policy,overrides,metric,estimate,lower,upper,difference,differenceLower,differenceUpper")
+        let venue = lines.dropFirst().filter { $0.hasPrefix("venue,,") }
+        let shallow = lines.dropFirst().filter { $0.hasPrefix("shallow,impact.depth=5000000;impact.coefficient=1,") }
+        #expect(venue.count >= 10 && venue.count == shallow.count && lines.count == 1 + 2 * venue.count)
+        #expect(venue.allSatisfy { $0.hasSuffix(",,,") } && shallow.allSatisfy { !$0.hasSuffix(",,,") })
+        #expect(venue.first?.hasPrefix("venue,,liquidatedNotional,") == true)
+        #expect(venue.contains { $0.hasPrefix("venue,,anyBadDebt,") } && venue.contains { $0.hasPrefix("venue,,maxDrawdownTraded,") })
+        for name in ["compare.html", "compare-liquidatedNotional.svg", "compare-liquidatedNotional-difference.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name)")
+        }
+        let manifest = try #require(ReportManifest(json: try Data(contentsOf: out.appendingPathComponent("manifest.json"))))
+        #expect(manifest.kind == "compare" && manifest.paths == 8 && manifest.seed == 7)
+        #expect(manifest.policies == [.init(name: "venue", assignments: []),
+                                      .init(name: "shallow", assignments: ["impact.depth=5000000", "impact.coefficient=1"])])
+        #expect(Set(manifest.files.map(\.name)) == Set(try FileManager.default.contentsOfDirectory(atPath: out.path)).subtracting(["manifest.json"]))
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(json?["baseline"] as? String == "venue" && json?["paths"] as? Int == 8)
+        let policies = json?["policies"] as? [[String: Any]]
+        let notional = (policies?[1]["metrics"] as? [String: Any])?["liquidatedNotional"] as? [String: Any]
+        #expect(notional?["difference"] is Double && notional?["differenceCiLow"] is Double)
+        // The terminal table, replacing the report.
+        let table = try Self.cascade(arguments)
+        #expect(table.status == 0 && table.stdout.contains("shallow") && table.stdout.contains("Δ"), "\(table.stdout)")
+    }
+
+    @Test("compare refuses a bad --policy with one error line, status 1, no output folder",
+          arguments: [
+              (["--policy", "venue", "--policy", "b=impact.depth=1e6"],
+               "error: --policy: 'venue' has no '='; expected NAME=KEY=VALUE;KEY=VALUE;… (or NAME= for the scenario as written)"),
+              (["--policy", "a=", "--policy", "a=impact.depth=1e6"], "error: --policy: a: is the name of two policies; expected unique names"),
+              (["--policy", "a="], "error: --policy: 1 given; expected at least two --policy NAME=KEY=VALUE;… (the first is the baseline)"),
+              ([], "error: --policy: 0 given; expected at least two --policy NAME=KEY=VALUE;… (the first is the baseline)"),
+              (["--policy", "a=", "--policy", "b=impact.dpth=1e6"],
+               "error: SCENARIO: impact: unknown key 'dpth'; allowed keys: model, depth, coefficient, recoveryHalfLife (did you mean 'depth'?) (policy b)"),
+              (["--policy", "a=", "--policy", "b=impact.depth=-1"], "error: SCENARIO: impact.depth: -1 is out of range; expected > 0 (policy b)"),
+              (["--policy", "a=", "--policy", "b=simulation.paths=8", "--paths", "4"],
+               "error: --policy: b: simulation.paths: sets simulation.paths, which must be the same for every policy (common random numbers); expected --paths for all policies"),
+              (["--policy", "a=seed=1", "--policy", "b="],
+               "error: --policy: a: seed: sets seed, which must be the same for every policy (common random numbers); expected --seed for all policies"),
+          ])
+    func compareRefusals(_ options: [String], _ message: String) throws {
+        let parent = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let out = parent.appendingPathComponent("never")
+        let scenario = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let result = try Self.cascade(["compare", scenario] + options + ["--paths", "4", "--out", out.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == message.replacingOccurrences(of: "SCENARIO", with: scenario) + "\n", "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+    }
+
     @Test("validate refuses an alias bomb and a duplicate key at once, with one error line and status 1")
     func hostileYAML() throws {
         let directory = Self.temporaryDirectory()

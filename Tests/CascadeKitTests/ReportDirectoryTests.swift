@@ -211,9 +211,10 @@ struct ReportDirectoryTests {
             #expect(try Self.fm.contentsOfDirectory(atPath: target.path).sorted() == ["manifest.json", "summary.csv"], "\(name)")
         }
         #expect(try Self.hidden(in: root).isEmpty)
-        // A report of an earlier version (known names only, no manifest), an empty folder, a sweep: reports.
+        // A report of an earlier version (known names only, no manifest), an empty folder, a sweep, a compare: reports.
         for (name, files) in [("legacy", ["summary.csv": "a\n", "price-fan.ETHUSDT.svg": "<svg/>"]), ("empty", [:]),
-                              ("sweep", ["sweep.csv": "a\n", "sweep-badDebt.svg": "<svg/>", "sweep.html": "<html/>"])] {
+                              ("sweep", ["sweep.csv": "a\n", "sweep-badDebt.svg": "<svg/>", "sweep.html": "<html/>"]),
+                              ("compare", ["compare.csv": "a\n", "compare-badDebt-difference.svg": "<svg/>", "compare.html": "<html/>"])] {
             let target = root.appendingPathComponent(name)
             try Self.makeFolder(target, files: files)
             try ReportDirectory.write([("summary.csv", "new\n")], to: target)
@@ -292,6 +293,11 @@ struct ReportDirectoryTests {
         // A sweep's gives its grid.
         let sweep = ReportManifest(kind: "sweep", grid: [.init(key: "impact.depth", values: ["1e6", "2e6"])])
         #expect(ReportManifest(json: Data(sweep.json.utf8)) == sweep)
+        // A compare's gives its policies, assignments as given.
+        let compare = ReportManifest(kind: "compare", seed: 7, paths: 100,
+                                     policies: [.init(name: "venue", assignments: []),
+                                                .init(name: "deep", assignments: ["impact.depth=2e9", "positions.synthetic.leverageMix={2: 1}"])])
+        #expect(ReportManifest(json: Data(compare.json.utf8)) == compare)
     }
 
     @Test("hidden names parse back, names with dots included")

@@ -415,7 +415,8 @@ public enum ReportDirectory {
     /// Whether `name` is the name of a file a cascade run or sweep writes.
     public static func isReportFileName(_ name: String) -> Bool {
         if knownNames.contains(name) { return true }
-        for (prefix, suffix) in [("price-fan.", ".svg"), ("liquidation-map.", ".svg"), ("sweep-", ".svg")]
+        for (prefix, suffix) in [("price-fan.", ".svg"), ("liquidation-map.", ".svg"), ("sweep-", ".svg"),
+                                 ("compare-", ".svg")]
         where name.hasPrefix(prefix) && name.hasSuffix(suffix) && name.count > prefix.count + suffix.count {
             return true
         }
@@ -423,7 +424,7 @@ public enum ReportDirectory {
     }
 
     static let knownNames: Set<String> = Set(ReportSet.knownNames(symbols: [])
-        + ["sweep.csv", "sweep.html", ReportManifest.fileName])
+        + ["sweep.csv", "sweep.html", "compare.csv", "compare.html", ReportManifest.fileName])
 
     /// The entries of the folder at `path` that keep it from being a cascade report (empty if
     /// it is one): with a cascade `manifest.json`, those it does not list and no report writes;

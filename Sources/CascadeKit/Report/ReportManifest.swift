@@ -29,12 +29,23 @@ public struct ReportManifest: Sendable, Equatable {
         }
     }
 
+    /// One policy of a comparison: its name and its assignments, `KEY=VALUE` each, as given to
+    /// `--policy`.
+    public struct Policy: Sendable, Equatable {
+        public var name: String
+        public var assignments: [String]
+        public init(name: String, assignments: [String]) {
+            self.name = name
+            self.assignments = assignments
+        }
+    }
+
     /// The value of the `format` field, naming this layout.
     public static let format = "cascade-report-manifest/1"
     /// The file's name inside a report folder.
     public static let fileName = "manifest.json"
 
-    /// `run` or `sweep`.
+    /// `run`, `sweep` or `compare`.
     public var kind: String
     /// The version of cascade that wrote the set.
     public var version: String?
@@ -50,6 +61,8 @@ public struct ReportManifest: Sendable, Equatable {
     public var paths: Int?
     /// A sweep's grid.
     public var grid: [Axis]?
+    /// A comparison's policies, the baseline first.
+    public var policies: [Policy]?
     /// When the command started and when the set was complete.
     public var started: Date?
     public var finished: Date?
@@ -58,7 +71,7 @@ public struct ReportManifest: Sendable, Equatable {
 
     public init(kind: String = "run", version: String? = nil, command: [String] = [], scenarioPath: String? = nil,
                 scenarioSHA256: String? = nil, seed: UInt64? = nil, paths: Int? = nil, grid: [Axis]? = nil,
-                started: Date? = nil, finished: Date? = nil, files: [File] = []) {
+                policies: [Policy]? = nil, started: Date? = nil, finished: Date? = nil, files: [File] = []) {
         self.kind = kind
         self.version = version
         self.command = command
@@ -67,6 +80,7 @@ public struct ReportManifest: Sendable, Equatable {
         self.seed = seed
         self.paths = paths
         self.grid = grid
+        self.policies = policies
         self.started = started
         self.finished = finished
         self.files = files
@@ -103,6 +117,12 @@ public struct ReportManifest: Sendable, Equatable {
             let axes = grid.map { "    {\"key\": \(Self.quote($0.key)), \"values\": [\($0.values.map(Self.quote).joined(separator: ", "))]}" }
             fields.append(("grid", axes.isEmpty ? "[]" : "[\n" + axes.joined(separator: ",\n") + "\n  ]"))
         }
+        if let policies {
+            let list = policies.map {
+                "    {\"name\": \(Self.quote($0.name)), \"assignments\": [\($0.assignments.map(Self.quote).joined(separator: ", "))]}"
+            }
+            fields.append(("policies", list.isEmpty ? "[]" : "[\n" + list.joined(separator: ",\n") + "\n  ]"))
+        }
         if let started { fields.append(("started", Self.quote(Self.timestamp(started)))) }
         if let finished { fields.append(("finished", Self.quote(Self.timestamp(finished)))) }
         let list = files.map { "    {\"name\": \(Self.quote($0.name)), \"bytes\": \($0.bytes), \"sha256\": \(Self.quote($0.sha256))}" }
@@ -123,6 +143,9 @@ public struct ReportManifest: Sendable, Equatable {
         seed = (object["seed"] as? NSNumber).map { $0.uint64Value }
         paths = object["paths"] as? Int
         grid = (object["grid"] as? [[String: Any]])?.map { Axis(key: $0["key"] as? String ?? "", values: $0["values"] as? [String] ?? []) }
+        policies = (object["policies"] as? [[String: Any]])?.map {
+            Policy(name: $0["name"] as? String ?? "", assignments: $0["assignments"] as? [String] ?? [])
+        }
         started = (object["started"] as? String).flatMap(Self.date)
         finished = (object["finished"] as? String).flatMap(Self.date)
         files = (object["files"] as? [[String: Any]] ?? []).compactMap { entry in

@@ -17,15 +17,15 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
         self.value = value
     }
 
-    /// Parses `KEY=VALUE`.
-    public init(parsing text: String) throws(ScenarioError) {
+    /// Parses `KEY=VALUE`; errors name `option`, the command-line option the text came from.
+    public init(parsing text: String, option: String = "--vary") throws(ScenarioError) {
         guard let equals = text.firstIndex(of: "=") else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "\(ErrorText.quoted(text)) is not KEY=VALUE")])
+            throw .invalid(file: option, issues: [ScenarioIssue("", "\(ErrorText.quoted(text)) is not KEY=VALUE")])
         }
         let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
         let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
-            throw .invalid(file: "--vary", issues: [ScenarioIssue("", "\(ErrorText.quoted(key)) is not a key path; expected dotted names such as market.assets.0.model.volatility")])
+            throw .invalid(file: option, issues: [ScenarioIssue("", "\(ErrorText.quoted(key)) is not a key path; expected dotted names such as market.assets.0.model.volatility")])
         }
         self.init(path: path, value: value)
     }
