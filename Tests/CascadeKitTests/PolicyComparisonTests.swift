@@ -85,13 +85,17 @@ struct PolicyComparisonTests {
     func metricsPresentInEveryPolicy() throws {
         let all = PathColumn.layout(assets: 1)
         let withTwin = PolicyComparison.metrics(columns: all, symbols: ["BTCUSDT"], insuranceFund: true).map(\.name)
-        #expect(withTwin == ["liquidatedNotional", "liquidations", "maxDrawdownTraded", "badDebt", "cascadeEvents",
-                             "largestCascadeNotional", "amplification", "impactTriggeredShare",
-                             "insuranceFundDepleted", "anyBadDebt", "autoDeleveraging"])
+        #expect(withTwin == ["liquidatedNotional", "liquidations", "maxDrawdownTraded", "insuranceFundEnd", "badDebt",
+                             "adlNotional", "adlCoveredDeficit", "cascadeEvents", "largestCascadeNotional", "amplification",
+                             "impactTriggeredShare", "insuranceFundDepleted", "anyBadDebt", "autoDeleveraging"])
         let noTwin = PolicyComparison.metrics(columns: all.filter { !$0.metric.needsTwin }, symbols: ["BTCUSDT"], insuranceFund: false)
         #expect(!noTwin.contains { $0.name == "amplification" || $0.name == "insuranceFundDepleted" })
         // Every compared column is a metric marked isCompared (so a new metric joins by that flag).
-        #expect(withTwin.count == PathMetric.allCases.filter(\.isCompared).count + 3)
+        #expect(withTwin.count == PathMetric.allCases.filter { $0.isCompared && !$0.isMechanismMetric }.count + 3)
+        // The lab's columns join in runs with mechanisms:.
+        let lab = PolicyComparison.metrics(columns: PathColumn.layout(assets: 1, mechanisms: true), symbols: ["BTCUSDT"],
+                                           insuranceFund: true).map(\.name)
+        #expect(lab.count == PathMetric.allCases.filter(\.isCompared).count + 3 && lab.contains("adlGini") && lab.contains("adlOvershoot"))
         // Two assets: the per-asset columns under their symbols.
         let two = PolicyComparison.metrics(columns: PathColumn.layout(assets: 2), symbols: ["BTC", "ETH"], insuranceFund: true).map(\.name)
         #expect(two.contains("maxDrawdownTraded.ETH") && two.contains("liquidatedNotional.BTC") && two.contains("liquidatedNotional"))

@@ -114,7 +114,8 @@ extension PathMetric {
     public var isCompared: Bool {
         switch self {
         case .liquidatedNotional, .liquidations, .maxDrawdownTraded, .amplification, .impactTriggeredShare, .badDebt,
-             .cascadeEvents, .largestCascadeNotional: true
+             .cascadeEvents, .largestCascadeNotional, .insuranceFundEnd, .adlNotional, .adlCoveredDeficit: true
+        case .adlOvershoot, .adlWinnersHaircut, .adlHaircutPerWinner, .adlTopShare, .adlGini: true
         default: false
         }
     }
