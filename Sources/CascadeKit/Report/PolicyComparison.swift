@@ -115,7 +115,7 @@ extension PathMetric {
         switch self {
         case .liquidatedNotional, .liquidations, .maxDrawdownTraded, .amplification, .impactTriggeredShare, .badDebt,
              .cascadeEvents, .largestCascadeNotional, .insuranceFundEnd, .adlNotional, .adlCoveredDeficit: true
-        case .adlOvershoot, .adlWinnersHaircut, .adlHaircutPerWinner, .adlTopShare, .adlGini: true
+        case .adlOvershoot, .adlWinnersHaircut, .adlHaircutPerWinner, .adlTopShare, .adlGini, .minDepthShare: true
         default: false
         }
     }

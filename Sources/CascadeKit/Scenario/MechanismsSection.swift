@@ -4,13 +4,70 @@
 public struct MechanismsSection: Sendable, Decodable, ScenarioSection {
     typealias Keys = CodingKeys
     public var adl: ADLSection?
+    public var liquidity: LiquiditySection?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case adl }
+    enum CodingKeys: String, CodingKey, CaseIterable { case adl, liquidity }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         adl = try c.optional(ADLSection.self, forKey: .adl)
+        liquidity = try c.optional(LiquiditySection.self, forKey: .liquidity)
+    }
+}
+
+/// `mechanisms.liquidity:` — ``LiquidityWithdrawal``, for every asset: `normalVolatility`
+/// (annualised, required), `floor` (default 0.05), `volatilitySensitivity` (0.3),
+/// `drawdownSensitivity` (1), `volatilityWindow` (15m), `recoveryHalfLife` (10m). The defaults
+/// are the estimates of docs/model.md, "Liquidity withdrawal".
+public struct LiquiditySection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
+    public var normalVolatility: Double
+    public var floor: Double?
+    public var volatilitySensitivity: Double?
+    public var drawdownSensitivity: Double?
+    public var volatilityWindow: TimeSpan?
+    public var recoveryHalfLife: TimeSpan?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case normalVolatility, floor, volatilitySensitivity, drawdownSensitivity, volatilityWindow, recoveryHalfLife
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        normalVolatility = try c.value(Double.self, forKey: .normalVolatility)
+        floor = try c.optional(Double.self, forKey: .floor)
+        volatilitySensitivity = try c.optional(Double.self, forKey: .volatilitySensitivity)
+        drawdownSensitivity = try c.optional(Double.self, forKey: .drawdownSensitivity)
+        volatilityWindow = try c.optional(TimeSpan.self, forKey: .volatilityWindow)
+        recoveryHalfLife = try c.optional(TimeSpan.self, forKey: .recoveryHalfLife)
+    }
+
+    /// The withdrawal of a validated section.
+    var withdrawal: LiquidityWithdrawal {
+        LiquidityWithdrawal(floor: floor ?? 0.05, volatilitySensitivity: volatilitySensitivity ?? 0.3,
+                            drawdownSensitivity: drawdownSensitivity ?? 1, normalVolatility: normalVolatility,
+                            volatilityWindow: volatilityWindow?.seconds ?? 900, recoveryHalfLife: recoveryHalfLife?.seconds ?? 600)
+    }
+
+    func issues(into v: inout ScenarioValidator.Collector) {
+        let base = "mechanisms.liquidity"
+        func fmt(_ x: Double) -> String { ScenarioValidator.format(x) }
+        if !(normalVolatility.isFinite && normalVolatility > 0 && normalVolatility <= 100) {
+            v.add("\(base).normalVolatility", "\(fmt(normalVolatility)) is out of range; expected an annualised volatility > 0 and ≤ 100")
+        }
+        if let floor, !(floor > 0 && floor <= 1) {
+            v.add("\(base).floor", "\(fmt(floor)) is out of range; expected a fraction of the depth > 0 and ≤ 1")
+        }
+        for (key, value) in [("volatilitySensitivity", volatilitySensitivity), ("drawdownSensitivity", drawdownSensitivity)] {
+            if let value, !(value.isFinite && value >= 0 && value <= 1000) {
+                v.add("\(base).\(key)", "\(fmt(value)) is out of range; expected ≥ 0 and ≤ 1000")
+            }
+        }
+        for (key, span) in [("volatilityWindow", volatilityWindow), ("recoveryHalfLife", recoveryHalfLife)] {
+            if let span, !(span.seconds > 0) { v.add("\(base).\(key)", "\(span) must be longer than 0s") }
+        }
     }
 }
 

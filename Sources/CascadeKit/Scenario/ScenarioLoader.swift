@@ -186,6 +186,9 @@ public enum ScenarioLoader {
         config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
         if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
         config.measuresMechanisms = scenario.mechanisms != nil
+        if let liquidity = scenario.mechanisms?.liquidity {
+            for a in config.assets.indices { config.assets[a].liquidity = liquidity.withdrawal }
+        }
         try loadAccounts(scenario, file: file, directory: directory, crossRows: crossRows, rules: rules, into: &config)
         let outputs = Set(scenario.report.outputs)
         config.recordCascadeEvents = !outputs.isDisjoint(with: ["cascades", "charts"])

@@ -184,6 +184,7 @@ public enum ScenarioValidator {
             let venue = scenario.exchange.preset.flatMap(VenuePreset.named)
             adl.issues(venueDeleverages: venue?.adl != nil && scenario.exchange.autoDeleveraging != false, into: &v)
         }
+        scenario.mechanisms?.liquidity?.issues(into: &v)
 
         // impact
         if let impact = scenario.impact { impactIssues(impact, base: "impact", into: &v) }

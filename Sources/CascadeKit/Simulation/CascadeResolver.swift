@@ -187,6 +187,7 @@ public struct CascadeResolver: Sendable {
     ///   - startImpact: J₀, the log-impact after recovery.
     ///   - markBasis: for an index mark price, the averaged basis (the mark is F·e^basis); nil when
     ///     liquidations trigger on the traded price.
+    ///   - depthScale: the path's depth multiplier m (``LiquidityWithdrawal``): impact on depth m·D.
     ///   - longCursor, shortCursor: the path's place on each ladder side; advanced.
     ///   - book: the path's re-inserted and deleveraged positions; updated.
     ///   - tally: the path's running totals; updated.
@@ -198,10 +199,19 @@ public struct CascadeResolver: Sendable {
     /// and the cascade is resolved in y: ln y = −ln P, and with an odd impact function the impact
     /// in y is −J exactly.
     public func resolve<Observer: CascadeObserver>(
-        path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double? = nil,
+        path: Int, step: Int, logFundamental: Double, startImpact: Double, markBasis: Double? = nil, depthScale: Double = 1,
         longCursor: inout LadderCursor, shortCursor: inout LadderCursor, book: inout PathBook,
         tally: inout PathTally, assetNotional: inout Double, map: inout LiquidationMap?, observer: inout Observer
     ) -> Double {
+        if depthScale != 1 {
+            // Liquidity withdrawn on this path (``LiquidityWithdrawal``): the cascade on depth m·D.
+            var thinner = impact
+            thinner.depth *= depthScale
+            return with(impact: thinner).resolve(
+                path: path, step: step, logFundamental: logFundamental, startImpact: startImpact, markBasis: markBasis,
+                longCursor: &longCursor, shortCursor: &shortCursor, book: &book, tally: &tally, assetNotional: &assetNotional,
+                map: &map, observer: &observer)
+        }
         guard reciprocal else {
             return resolveInUnits(path: path, step: step, logFundamental: logFundamental, startImpact: startImpact,
                                   markBasis: markBasis, longCursor: &longCursor, shortCursor: &shortCursor, book: &book,

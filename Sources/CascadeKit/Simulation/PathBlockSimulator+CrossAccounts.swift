@@ -75,7 +75,9 @@ extension PathBlockSimulator {
             }
             var execution = check
             for a in 0..<k where flow[a] != 0 {
-                let lanes = assets[a], impact = config.assets[a].impact
+                let lanes = assets[a]
+                var impact = config.assets[a].impact
+                if lanes.withdrawal != nil { impact.depth *= lanes.depth(b) }
                 let j = impact.logImpact(cumulativeFlow: impact.equivalentFlow(logImpact: lanes.impact[b]) + flow[a])
                 lanes.impact[b] = j
                 lanes.logTraded[b] = lanes.logFundamental[b] + j

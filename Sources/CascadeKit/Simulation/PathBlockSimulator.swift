@@ -60,6 +60,14 @@ final class AssetLanes {
     /// ln F₀ ∓ ``ModelLimits/logPriceBand``.
     let logBandLow: Double
     let logBandHigh: Double
+    /// Liquidity withdrawal (nil: off) and its per-path state: the depth multiplier, its lowest
+    /// value on the path, the EWMA of squared returns and the last fundamental log-price.
+    let withdrawal: LiquidityWithdrawal?
+    let withdrawalStep: LiquidityWithdrawal.Step?
+    let depthScale: LaneBuffer<Double>
+    let minDepthScale: LaneBuffer<Double>
+    let realisedVariance: LaneBuffer<Double>
+    let previousLogFundamental: LaneBuffer<Double>
 
     init(index: Int, asset: AssetConfig, config: SimulationConfig, capacity: Int, resolver: CascadeResolver) {
         self.index = index
@@ -98,7 +106,34 @@ final class AssetLanes {
         cascades.initialize(repeating: LaneCascades(), count: capacity)
         crossingVectors = .allocate(capacity: (capacity + 3) / 4)
         crossingExtremes = LaneBuffer(lanes: 3 * ((capacity + 3) / 4) * 4, value: 0)
+        withdrawal = asset.liquidity
+        withdrawalStep = asset.liquidity?.step(seconds: config.stepSeconds)
+        let withdrawalLanes = asset.liquidity == nil ? 0 : capacity
+        depthScale = LaneBuffer(lanes: withdrawalLanes, value: 1)
+        minDepthScale = LaneBuffer(lanes: withdrawalLanes, value: 1)
+        realisedVariance = LaneBuffer(lanes: withdrawalLanes, value: 0)
+        previousLogFundamental = LaneBuffer(lanes: withdrawalLanes, value: 0)
     }
+
+    /// Advances each path's depth multiplier by the step's return and drawdown
+    /// (``LiquidityWithdrawal``).
+    func withdrawLiquidity(paths n: Int) {
+        guard let w = withdrawal, let step = withdrawalStep else { return }
+        for b in 0..<n {
+            let x = logFundamental[b]
+            let drawdown = 1 - Foundation.exp(-(peakLogTraded[b] - logTraded[b]))
+            let next = w.advance(multiplier: depthScale[b], variance: realisedVariance[b], logReturn: x - previousLogFundamental[b],
+                                 drawdown: drawdown, step: step)
+            depthScale[b] = next.multiplier
+            realisedVariance[b] = next.variance
+            previousLogFundamental[b] = x
+            minDepthScale[b] = Swift.min(minDepthScale[b], next.multiplier)
+        }
+    }
+
+    /// The depth multiplier of path `b` (1 without withdrawal).
+    @inline(__always)
+    func depth(_ b: Int) -> Double { withdrawal == nil ? 1 : depthScale[b] }
 
     deinit {
         books.deinitialize(count: capacity)
@@ -360,6 +395,14 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             lanes.fundamentalBucket.fill(startBucket)
             lanes.basisSum.fill(0)
             for ring in lanes.basisRing { ring.fill(0) }
+            if let w = lanes.withdrawal {
+                for b in 0..<n {
+                    lanes.depthScale[b] = 1
+                    lanes.minDepthScale[b] = 1
+                    lanes.realisedVariance[b] = w.normalVariance(stepSeconds: config.stepSeconds)
+                    lanes.previousLogFundamental[b] = logP0
+                }
+            }
             for b in 0..<n {
                 lanes.books[b].reset()
                 lanes.cascades[b] = LaneCascades()
@@ -439,6 +482,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     countBandHits(lanes, n: n)
                 }
 
+                lanes.withdrawLiquidity(paths: n)
                 // 3. Cascades, only where a threshold was crossed.
                 if summary.crossingVectorCount > 0 {
                     resolveCrossings(lanes, step: step, n: n, first: first, summary: &summary, observer: &observer)
@@ -594,7 +638,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         }
         let jb = lanes.resolver.resolve(
             path: first + b, step: step, logFundamental: logFundamental, startImpact: startImpact, markBasis: lanes.markBasis(b),
-            longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], book: &lanes.books[b],
+            depthScale: lanes.depth(b), longCursor: &lanes.longCursor[b], shortCursor: &lanes.shortCursor[b], book: &lanes.books[b],
             tally: &tallies[b], assetNotional: &notional, map: &map, observer: &observer)
         if fundSlot >= 0 {
             funds[fundSlot] = tallies[b].fund
@@ -682,6 +726,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 results.set(.adlHaircutPerWinner, nil, p, ledger.meanHaircut)
                 results.set(.adlTopShare, nil, p, ledger.topShare)
                 results.set(.adlGini, nil, p, ledger.gini)
+                results.set(.minDepthShare, nil, p, assets.reduce(1) { $1.withdrawal == nil ? $0 : min($0, $1.minDepthScale[b]) })
             }
             if !funds.isEmpty {
                 for a in assets.indices {

@@ -48,6 +48,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case adlHaircutPerWinner
     case adlTopShare
     case adlGini
+    case minDepthShare
 
     /// The column name used in the CSV reports.
     public var name: String {
@@ -99,6 +100,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .adlHaircutPerWinner: "adlHaircutPerWinner"
         case .adlTopShare: "adlTopShare"
         case .adlGini: "adlGini"
+        case .minDepthShare: "minDepthShare"
         }
     }
 
@@ -152,6 +154,7 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .adlHaircutPerWinner: "USD mean haircut per position deleveraged, t·|X − P_bk| summed over the path; empty without ADL"
         case .adlTopShare: "share of the path's haircuts taken by the top 1% of the eligible winners; empty without ADL"
         case .adlGini: "Gini coefficient of the haircuts over the eligible winners (zeros for those not deleveraged); empty without ADL"
+        case .minDepthShare: "lowest depth multiplier of liquidity withdrawal on the path, over the assets (1 without withdrawal)"
         }
     }
 }
@@ -187,7 +190,8 @@ extension PathMetric {
     /// Whether the metric is the mechanism lab's (a column only in runs with `mechanisms:`).
     public var isMechanismMetric: Bool {
         switch self {
-        case .adlOvershoot, .adlWinnersHaircut, .adlEligibleWinners, .adlHaircutPerWinner, .adlTopShare, .adlGini: true
+        case .adlOvershoot, .adlWinnersHaircut, .adlEligibleWinners, .adlHaircutPerWinner, .adlTopShare, .adlGini,
+             .minDepthShare: true
         default: false
         }
     }

@@ -14,6 +14,8 @@ public struct AssetConfig: Sendable {
     public var ladder: LiquidationLadder
     /// Partial liquidation, mark price and deleveraging (default: model M0).
     public var mechanics: LiquidationMechanics
+    /// Depth that withdraws under stress (nil: the depth of `impact` throughout).
+    public var liquidity: LiquidityWithdrawal? = nil
     /// Linear (USD-margined) or inverse (coin-margined). An inverse asset's ladder holds each
     /// position in its reciprocal form — side −s, quantity Q (contracts of 1 USD), entry 1/E,
     /// margin in the coin (``InverseMarginRule/reciprocalPosition(side:contracts:entryPrice:margin:)``)
