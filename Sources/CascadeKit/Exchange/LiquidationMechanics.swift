@@ -9,13 +9,16 @@ public struct LiquidationMechanics: Sendable, Equatable {
     /// Who pays for a deleveraging and how much it closes (`mechanisms.adl`; the venue's queue
     /// by default).
     public var adl: ADLPolicy
+    /// How forced orders reach the book (`mechanisms.disposal`; all at once by default).
+    public var disposal: DisposalRule
 
     public init(partial: PartialLiquidation = .none, mark: MarkPriceRule = .last, deleveraging: ADLRanking? = nil,
-                adl: ADLPolicy = .venue) {
+                adl: ADLPolicy = .venue, disposal: DisposalRule = .immediate) {
         self.partial = partial
         self.mark = mark
         self.deleveraging = deleveraging
         self.adl = adl
+        self.disposal = disposal
     }
 
     /// Model M0.

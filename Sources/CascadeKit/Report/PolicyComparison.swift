@@ -115,7 +115,8 @@ extension PathMetric {
         switch self {
         case .liquidatedNotional, .liquidations, .maxDrawdownTraded, .amplification, .impactTriggeredShare, .badDebt,
              .cascadeEvents, .largestCascadeNotional, .insuranceFundEnd, .adlNotional, .adlCoveredDeficit: true
-        case .adlOvershoot, .adlWinnersHaircut, .adlHaircutPerWinner, .adlTopShare, .adlGini, .minDepthShare: true
+        case .adlOvershoot, .adlWinnersHaircut, .adlHaircutPerWinner, .adlTopShare, .adlGini, .minDepthShare, .disposalPendingMax,
+             .disposalPnL: true
         default: false
         }
     }

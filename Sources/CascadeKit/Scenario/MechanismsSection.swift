@@ -5,14 +5,74 @@ public struct MechanismsSection: Sendable, Decodable, ScenarioSection {
     typealias Keys = CodingKeys
     public var adl: ADLSection?
     public var liquidity: LiquiditySection?
+    public var disposal: DisposalSection?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case adl, liquidity }
+    enum CodingKeys: String, CodingKey, CaseIterable { case adl, disposal, liquidity }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         adl = try c.optional(ADLSection.self, forKey: .adl)
         liquidity = try c.optional(LiquiditySection.self, forKey: .liquidity)
+        disposal = try c.optional(DisposalSection.self, forKey: .disposal)
+    }
+}
+
+/// `mechanisms.disposal:` — ``DisposalRule``: `style` immediate (default), depth-fraction (with
+/// `fraction` of the depth per step, > 0) or time-sliced (with `window`, a duration ≥ the step).
+public struct DisposalSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
+    public var style: String
+    public var fraction: Double?
+    public var window: TimeSpan?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case style, fraction, window }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        style = try c.value(String.self, forKey: .style)
+        fraction = try c.optional(Double.self, forKey: .fraction)
+        window = try c.optional(TimeSpan.self, forKey: .window)
+    }
+
+    /// The rule of a validated section.
+    var rule: DisposalRule {
+        switch style {
+        case "depth-fraction": .depthFraction(fraction!)
+        case "time-sliced": .timeSliced(window: window!.seconds)
+        default: .immediate
+        }
+    }
+
+    func issues(stepSeconds: Double, inverse: Bool, into v: inout ScenarioValidator.Collector) {
+        let base = "mechanisms.disposal"
+        let styles = ["immediate", "depth-fraction", "time-sliced"]
+        guard styles.contains(style) else {
+            v.add("\(base).style", "\(ErrorText.quoted(style)) is not allowed; expected immediate, depth-fraction or time-sliced")
+            return
+        }
+        if inverse && style != "immediate" {
+            v.add("\(base).style", "deferred disposal is modelled for linear contracts only; expected immediate with an inverse contract")
+        }
+        if let fraction {
+            if style != "depth-fraction" {
+                v.add("\(base).fraction", "applies only to style: depth-fraction")
+            } else if !(fraction.isFinite && fraction > 0 && fraction <= 1e6) {
+                v.add("\(base).fraction", "\(ScenarioValidator.format(fraction)) is out of range; expected a fraction of the depth per step > 0 and ≤ 1000000")
+            }
+        } else if style == "depth-fraction" {
+            v.add("\(base).fraction", "is missing; depth-fraction needs the fraction of the depth the engine may send per step, > 0")
+        }
+        if let window {
+            if style != "time-sliced" {
+                v.add("\(base).window", "applies only to style: time-sliced")
+            } else if !(window.seconds >= stepSeconds && window.seconds <= ModelLimits.horizonSeconds) {
+                v.add("\(base).window", "\(window) is out of range; expected at least one step (simulation.step) and at most 36500d")
+            }
+        } else if style == "time-sliced" {
+            v.add("\(base).window", "is missing; time-sliced needs the window over which a forced order is sent, at least one step")
+        }
     }
 }
 

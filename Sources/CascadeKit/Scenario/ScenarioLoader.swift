@@ -317,6 +317,7 @@ public enum ScenarioLoader {
         if ex.partialLiquidation == false { m.partial = .none }
         if ex.autoDeleveraging == false { m.deleveraging = nil }
         if let adl = mechanisms?.adl { m.adl = adl.policy }
+        if let disposal = mechanisms?.disposal { m.disposal = disposal.rule }
         return m
     }
 

@@ -185,6 +185,12 @@ public enum ScenarioValidator {
             adl.issues(venueDeleverages: venue?.adl != nil && scenario.exchange.autoDeleveraging != false, into: &v)
         }
         scenario.mechanisms?.liquidity?.issues(into: &v)
+        if let disposal = scenario.mechanisms?.disposal {
+            let inverse = scenario.market.assets.contains { asset in
+                ScenarioLoader.inverseContract(exchange: scenario.exchange, asset: asset) != nil
+            }
+            disposal.issues(stepSeconds: sim.step.seconds, inverse: inverse, into: &v)
+        }
 
         // impact
         if let impact = scenario.impact { impactIssues(impact, base: "impact", into: &v) }

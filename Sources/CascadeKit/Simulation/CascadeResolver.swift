@@ -51,6 +51,8 @@ public struct CascadeResolver: Sendable {
     let deleveragingIndex: SidePair<DeleveragingIndex?>
     /// Who pays for a deleveraging (``LiquidationMechanics/adl``).
     let allocator: any ADLAllocation
+    /// How forced orders reach the book when not all at once (``LiquidationMechanics/disposal``).
+    let disposer: (any DisposalPolicy)?
 
     public init(asset: Int = 0, ladder: LiquidationLadder, impact: ImpactModel, maxRounds: Int,
                 mechanics: LiquidationMechanics = .m0, stepSeconds: Double = 60, seed: UInt64 = 0,
@@ -102,6 +104,8 @@ public struct CascadeResolver: Sendable {
         }
         aggregatesAll = ladder.rule.settlement == .takeover && candidates[0].isEmpty && candidates[1].isEmpty
         allocator = mechanics.adl.allocator
+        disposer = mechanics.disposal.policy(stepSeconds: stepSeconds)
+        if disposer != nil { aggregatesAll = false }
     }
 
     /// Whether a per-position settlement of `ladder`'s rule can be summed over runs of the ladder
@@ -247,6 +251,19 @@ public struct CascadeResolver: Sendable {
         var price = Foundation.exp(logPrice)
         var closures: [Closure] = []
         var crossedLive: [LivePosition] = []
+        if let disposer {
+            // The step's budget, and what the engine sends of what it holds before anything else.
+            book.inventory.budget = disposer.stepBudget(pending: Swift.abs(book.inventory.pending), depth: impact.depth, price: price)
+            if book.inventory.pending != 0 {
+                let sent = book.inventory.send(adding: 0)
+                flow += sent * price
+                j = impact.logImpact(cumulativeFlow: startFlow + flow)
+                saturated = saturated || Swift.abs(j) >= ModelLimits.maximumLogImpact
+                logPrice = logFundamental + j
+                price = Foundation.exp(logPrice)
+                bookDisposal(book.inventory.commit(delta: 0, sent: sent, at: price), at: price, tally: &tally)
+            }
+        }
         while true {
             let check = markBasis.map { logFundamental + $0 } ?? logPrice
             let mark = markBasis == nil ? price : Foundation.exp(check)
@@ -345,11 +362,20 @@ public struct CascadeResolver: Sendable {
                 }
             }
 
-            flow += (closedQuantity[1] - closedQuantity[0]) * (reciprocal ? 1 : price)
+            let delta = closedQuantity[1] - closedQuantity[0]
+            var sent = delta
+            if let disposer {
+                book.inventory.budget += disposer.budget(forNew: Swift.abs(delta))
+                sent = book.inventory.send(adding: delta)
+            }
+            flow += sent * (reciprocal ? 1 : price)
             j = impact.logImpact(cumulativeFlow: startFlow + flow)
             saturated = saturated || Swift.abs(j) >= ModelLimits.maximumLogImpact
             logPrice = logFundamental + j
             let execution = Foundation.exp(logPrice)
+            if disposer != nil {
+                bookDisposal(book.inventory.commit(delta: delta, sent: sent, at: execution), at: execution, tally: &tally)
+            }
 
             // Settlement.
             var receipts = 0.0
@@ -450,8 +476,20 @@ public struct CascadeResolver: Sendable {
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
+        if disposer != nil {
+            tally.pendingNotionalMax = Swift.max(tally.pendingNotionalMax, notional(Swift.abs(book.inventory.pending), at: price))
+        }
         finish(rounds: rounds, saturated: saturated, step: step, tally: &tally, book: &book)
         return j
+    }
+
+    /// Books the engine's P&L on the forced flow it held (``DisposalInventory``) with the fund:
+    /// a loss the fund cannot pay is bad debt.
+    func bookDisposal(_ pnl: Double, at x: Double, tally: inout PathTally) {
+        guard pnl != 0 else { return }
+        let amount = usd(pnl, at: x)
+        tally.disposalPnL += amount
+        tally.fund.settle(amount)
     }
 
     /// A round's closures of side `s` in `range` but `excluded` (all regular) settled at

@@ -656,7 +656,25 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         // The next thresholds: the ladder's and those of positions re-inserted on this path.
         lanes.nextLongKey[b] = max(lanes.longCursor[b].key, lanes.books[b].topKey(lanes.fallingBook, step: step + 1))
         lanes.nextShortKey[b] = max(lanes.shortCursor[b].key, lanes.books[b].topKey(1 - lanes.fallingBook, step: step + 1))
+        // Forced flow the engine still holds is sent next step: the path is resolved then.
+        if lanes.books[b].inventory.pending != 0 { lanes.nextLongKey[b] = .infinity }
         return jb
+    }
+
+    /// Values the forced flow the engine still holds on path `b` at each asset's final traded
+    /// price, the P&L booked by the fund that pays for the asset (``DisposalInventory``).
+    mutating func closeInventories(path b: Int) {
+        for lanes in assets where lanes.books[b].inventory.pending != 0 {
+            let x = Foundation.exp(lanes.logTraded[b])
+            let pnl = lanes.books[b].inventory.markToMarket(at: x)
+            guard pnl != 0 else { continue }
+            tallies[b].disposalPnL += pnl
+            if funds.isEmpty {
+                tallies[b].fund.settle(pnl)
+            } else {
+                funds[b * assets.count + lanes.index].settle(pnl)
+            }
+        }
     }
 
     /// Lists path `b` among the paths that liquidated in this step (once).
@@ -696,6 +714,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
 
     mutating func writeResults(first: Int, n: Int, into results: PathResultsWriter) {
         for b in 0..<n {
+            closeInventories(path: b)
             let t = tallies[b]
             let p = first + b
             let fund = fundTotals(path: b)
@@ -727,6 +746,8 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 results.set(.adlTopShare, nil, p, ledger.topShare)
                 results.set(.adlGini, nil, p, ledger.gini)
                 results.set(.minDepthShare, nil, p, assets.reduce(1) { $1.withdrawal == nil ? $0 : min($0, $1.minDepthScale[b]) })
+                results.set(.disposalPendingMax, nil, p, t.pendingNotionalMax)
+                results.set(.disposalPnL, nil, p, t.disposalPnL)
             }
             if !funds.isEmpty {
                 for a in assets.indices {

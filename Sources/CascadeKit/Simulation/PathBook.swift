@@ -27,6 +27,8 @@ public struct PathBook: Sendable {
     /// The auto-deleveraging queue of each side in the current step (``DeleveragingQueue``),
     /// released at the end of the step.
     var adl = SidePair(DeleveragingQueue())
+    /// The forced flow the liquidation engine still holds (``DisposalPolicy``).
+    public var inventory = DisposalInventory()
 
     public init() {}
 
@@ -36,6 +38,7 @@ public struct PathBook: Sendable {
         if removedCount[0] > 0 { removedBits[0].removeAll() }
         if removedCount[1] > 0 { removedBits[1].removeAll() }
         removedCount = SidePair(0)
+        inventory = DisposalInventory()
         releaseQueues()
     }
 

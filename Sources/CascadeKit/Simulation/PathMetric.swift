@@ -49,6 +49,8 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case adlTopShare
     case adlGini
     case minDepthShare
+    case disposalPendingMax
+    case disposalPnL
 
     /// The column name used in the CSV reports.
     public var name: String {
@@ -101,6 +103,8 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .adlTopShare: "adlTopShare"
         case .adlGini: "adlGini"
         case .minDepthShare: "minDepthShare"
+        case .disposalPendingMax: "disposalPendingMax"
+        case .disposalPnL: "disposalPnL"
         }
     }
 
@@ -155,6 +159,8 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .adlTopShare: "share of the path's haircuts taken by the top 1% of the eligible winners; empty without ADL"
         case .adlGini: "Gini coefficient of the haircuts over the eligible winners (zeros for those not deleveraged); empty without ADL"
         case .minDepthShare: "lowest depth multiplier of liquidity withdrawal on the path, over the assets (1 without withdrawal)"
+        case .disposalPendingMax: "USD notional of forced flow the liquidation engine still held at the end of a step, the most on the path (0 with immediate disposal)"
+        case .disposalPnL: "USD P&L of the liquidation engine on the forced flow it held, booked by the fund (what is left at the horizon valued at the final traded price)"
         }
     }
 }
@@ -191,7 +197,7 @@ extension PathMetric {
     public var isMechanismMetric: Bool {
         switch self {
         case .adlOvershoot, .adlWinnersHaircut, .adlEligibleWinners, .adlHaircutPerWinner, .adlTopShare, .adlGini,
-             .minDepthShare: true
+             .minDepthShare, .disposalPendingMax, .disposalPnL: true
         default: false
         }
     }

@@ -21,6 +21,10 @@ public struct PathTally: Sendable {
     /// The path's haircuts by position, kept only when the scenario measures them
     /// (`mechanisms:`).
     public var haircuts: HaircutLedger? = nil
+    /// Deferred disposal: the largest USD notional the engine held at the end of a step, and the
+    /// engine's P&L on the flow it held (booked by the fund).
+    public var pendingNotionalMax = 0.0
+    public var disposalPnL = 0.0
     /// Cascade rounds of the last resolved step (set by ``CascadeResolver``).
     public var lastRounds = 0
     /// Step of the first liquidation, or −1.
