@@ -53,7 +53,7 @@ struct CommandLineTests {
         // One summary row per paths.csv column (twin columns included).
         let paths = try String(contentsOf: out.appendingPathComponent("paths.csv"), encoding: .utf8)
         let columns = paths.split(separator: "\n")[0].split(separator: ",").count - 1
-        #expect(columns == PathMetric.allCases.filter { !$0.isAccountMetric }.count)
+        #expect(columns == PathMetric.allCases.filter { !$0.isAccountMetric && !$0.isMechanismMetric }.count)
         for (name, rows) in [("summary.csv", 1 + columns), ("paths.csv", 1 + 16), ("timeseries.csv", 1 + 1441)] {
             let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
             #expect(text.split(separator: "\n").count == rows, "\(name)")

@@ -235,7 +235,7 @@ struct ReportTests {
                                        drawdownThresholds: [], twin: true)
         let summary = statistics.summaryCSV(symbols: config.symbols).split(separator: "\n")
         #expect(summary[0] == "metric,count,mean,stddev,stderr,ciLow,ciHigh,min,p10,p10_ciLow,p10_ciHigh,p90,p90_ciLow,p90_ciHigh,max")
-        #expect(summary.count == 1 + PathMetric.allCases.filter { !$0.isAccountMetric }.count)
+        #expect(summary.count == 1 + PathMetric.allCases.filter { !$0.isAccountMetric && !$0.isMechanismMetric }.count)
         let paths = builder.pathsCSV().split(separator: "\n")
         #expect(paths[0].hasPrefix("path,liquidatedNotional,"))
         #expect(paths.count == 6)
