@@ -32,6 +32,14 @@ struct DeleveragingStream<Observer: CascadeObserver>: ADLCandidateStream {
     var headPending = false
     /// Whether a take left the queue's order behind.
     var queueBehind = false
+    /// The side's re-inserted positions by ladder index, when there are many (after a pro-rata
+    /// deleveraging every winner is one): looked up instead of scanned.
+    var liveByIndex: [Int: LivePosition]? = nil
+    /// Takes behind the queue's head change the re-inserted list once, in ``finish()``: the
+    /// entries they remove and those they add (by ladder index, with their order of addition).
+    var removedLive = Set<Int>()
+    var addedLive: [Int: (order: Int, position: LivePosition)] = [:]
+    var additions = 0
 
     init(resolver: CascadeResolver, side: Int, price: Double, gap: Double, execution: Double, cursor: Int, ranking: ADLRanking,
          path: Int, step: Int, queue: DeleveragingQueue, book: UnsafeMutablePointer<PathBook>,
@@ -49,6 +57,15 @@ struct DeleveragingStream<Observer: CascadeObserver>: ADLCandidateStream {
         self.book = book
         self.tally = tally
         self.observer = observer
+        if book.pointee.live[side].count > 16 {
+            liveByIndex = Dictionary(book.pointee.live[side].map { ($0.ladderIndex, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// The re-inserted position of ladder index `k`, if it is still open.
+    func livePosition(_ k: Int) -> LivePosition? {
+        if let liveByIndex { return liveByIndex[k] }
+        return book.pointee.live[side].first { $0.ladderIndex == k }
     }
 
     var sign: Double { side == 0 ? 1 : -1 }
@@ -62,7 +79,7 @@ struct DeleveragingStream<Observer: CascadeObserver>: ADLCandidateStream {
             // Skip what was closed since the ranking.
             let h: Holding
             if c.live {
-                guard let p = book.pointee.live[side].first(where: { $0.ladderIndex == c.ladderIndex }) else {
+                guard let p = livePosition(c.ladderIndex) else {
                     queue.advance()
                     continue
                 }
@@ -102,8 +119,13 @@ struct DeleveragingStream<Observer: CascadeObserver>: ADLCandidateStream {
                                      ladderIndex: c.ladderIndex, quantity: take, price: resolver.observedPrice(price))
         let rest = h.quantity - take
         if c.live {
-            if let i = book.pointee.live[side].firstIndex(where: { $0.ladderIndex == c.ladderIndex }) {
-                book.pointee.live[side].remove(at: i)
+            liveByIndex?[c.ladderIndex] = nil
+            if atHead {
+                if let i = book.pointee.live[side].firstIndex(where: { $0.ladderIndex == c.ladderIndex }) {
+                    book.pointee.live[side].remove(at: i)
+                }
+            } else if addedLive.removeValue(forKey: c.ladderIndex) == nil {
+                removedLive.insert(c.ladderIndex)
             }
         } else {
             book.pointee.remove(ladderIndex: c.ladderIndex, side: side, count: resolver.ladderSide(side).count)
@@ -121,8 +143,15 @@ struct DeleveragingStream<Observer: CascadeObserver>: ADLCandidateStream {
         let liquidation = resolver.rule.liquidationPrice(side: side == 0 ? .long : .short, quantity: rest, entryPrice: h.entryPrice,
                                                          margin: margin).price
         let key = liquidation > 0 ? sign * Foundation.log(liquidation) : -.infinity
-        book.pointee.insert(LivePosition(ladderIndex: c.ladderIndex, quantity: rest, entryPrice: h.entryPrice, margin: margin,
-                                         key: key, fullUntil: -1, blockedStep: -1), side: side)
+        let position = LivePosition(ladderIndex: c.ladderIndex, quantity: rest, entryPrice: h.entryPrice, margin: margin,
+                                    key: key, fullUntil: -1, blockedStep: -1)
+        liveByIndex?[c.ladderIndex] = position
+        if atHead {
+            book.pointee.insert(position, side: side)
+        } else {
+            addedLive[c.ladderIndex] = (additions, position)
+            additions += 1
+        }
         produced[index] = (c.ladderIndex, true, Holding(quantity: rest, entryPrice: h.entryPrice, margin: margin))
         // (Still at the head: moving on from it skips it for the rest of this deleveraging.)
         if atHead { queue.markHeadLive() }
@@ -131,6 +160,10 @@ struct DeleveragingStream<Observer: CascadeObserver>: ADLCandidateStream {
     /// The queue to keep for the step's next deleveraging: as left, or released when a take left
     /// its order behind.
     mutating func finish() -> DeleveragingQueue {
+        if !removedLive.isEmpty { book.pointee.live[side].removeAll { removedLive.contains($0.ladderIndex) } }
+        if !addedLive.isEmpty {
+            book.pointee.insert(contentsOf: addedLive.values.sorted { $0.order < $1.order }.map(\.position), side: side)
+        }
         if queueBehind { queue.release() }
         return queue
     }

@@ -73,6 +73,33 @@ public struct PathBook: Sendable {
         live[side].insert(position, at: low)
     }
 
+    /// Inserts `positions` as ``insert(_:side:)`` would one after the other, in one merge:
+    /// ordered by key, largest first, after the list's own of equal key and in their given order
+    /// among themselves. O(list + k log k) instead of O(list · k).
+    public mutating func insert(contentsOf positions: [LivePosition], side: Int) {
+        guard positions.count > 1 else {
+            if let p = positions.first { insert(p, side: side) }
+            return
+        }
+        let added = positions.enumerated().sorted { a, b in
+            a.element.key > b.element.key || (a.element.key == b.element.key && a.offset < b.offset)
+        }.map(\.element)
+        let old = live[side]
+        var merged: [LivePosition] = []
+        merged.reserveCapacity(old.count + added.count)
+        var i = 0, k = 0
+        while i < old.count || k < added.count {
+            if k == added.count || (i < old.count && old[i].key >= added[k].key) {
+                merged.append(old[i])
+                i += 1
+            } else {
+                merged.append(added[k])
+                k += 1
+            }
+        }
+        live[side] = merged
+    }
+
     /// Moves the live positions of `side` with key ≥ `target` that are not blocked in `step` to
     /// `crossed` (in the list's order) and returns how many. They are a prefix of the list: the
     /// cost is that prefix, not the list.
