@@ -208,3 +208,26 @@ struct ADLPolicyTests {
         #expect(deleveraged > 0)
     }
 }
+
+@Suite("Path book")
+struct PathBookBatchTests {
+    @Test("inserting many at once equals inserting them one by one, ties included")
+    func batchInsert() {
+        var rng = SplitMix64Stream(state: 7)
+        func position(_ i: Int) -> LivePosition {
+            LivePosition(ladderIndex: i, quantity: 1, entryPrice: 100, margin: 10, key: Double(rng.next() % 20) / 4,
+                         fullUntil: -1, blockedStep: -1)
+        }
+        var one = PathBook(), many = PathBook()
+        for i in 0..<30 {
+            let p = position(i)
+            one.insert(p, side: 1)
+            many.insert(p, side: 1)
+        }
+        let added = (30..<130).map(position)
+        for p in added { one.insert(p, side: 1) }
+        many.insert(contentsOf: added, side: 1)
+        #expect(one.live[1] == many.live[1])
+        #expect(one.live[1].map(\.ladderIndex) != (0..<130).map { $0 })   // the order really mixed them
+    }
+}
