@@ -47,54 +47,24 @@ struct Compare: ParsableCommand {
             try PolicyComparison.check(policies)
         } catch { throw fail(error.description) }
         let started = Date()
-        /// A policy's scenario, loaded anew each time (the loaded books are not kept).
-        func load(_ policy: ComparePolicy) throws -> LoadedScenario {
-            do {
-                var options = overrides.overrides(assignments: policy.assignments)
-                options.memoryLimit = memoryLimit.bytes
-                var loaded = try ScenarioLoader.load(path: scenario, overrides: options)
-                // A comparison keeps only what its metrics need (the per-path columns do not
-                // depend on these).
-                loaded.config.recordCascadeEvents = false
-                loaded.config.liquidationMap = nil
-                loaded.config.exactTimeSeries = false
-                return loaded
-            } catch {
-                throw fail(error.description.split(separator: "\n")
-                    .map { ErrorText.line($0, suffix: " (policy \(policy.name))") }.joined(separator: "\n"))
-            }
-        }
+        let variants = ScenarioVariants(scenario: scenario, overrides: overrides, memoryLimit: memoryLimit,
+                                        variants: policies.map { ($0.assignments, " (policy \($0.name))") })
         // Validate every policy before running any.
-        var totalWork = 0
         var first: (paths: Int, seed: UInt64, confidence: Double, digest: String?)? = nil
-        for policy in policies {
-            let loaded = try load(policy)
-            totalWork += (loaded.twin ? 2 : 1) * loaded.config.paths
+        let work = try variants.validate { v, loaded in
             if let first, first.paths != loaded.config.paths || first.seed != loaded.config.seed {
-                throw fail("--policy: \(policy.name): runs \(loaded.config.paths) paths with seed \(loaded.config.seed), "
+                throw fail("--policy: \(policies[v].name): runs \(loaded.config.paths) paths with seed \(loaded.config.seed), "
                            + "\(policies[0].name) \(first.paths) with seed \(first.seed); expected the same paths and seed for every policy")
             }
             if first == nil { first = (loaded.config.paths, loaded.config.seed, loaded.confidence, loaded.fileSHA256) }
         }
         let common = first!
-        let work = totalWork
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-compare")
         let staging = try stageReports(in: directory, force: force)
-        let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar(label: "paths") : nil
-        var done = 0
         var runs: [PolicyComparison.PolicyPaths] = []
-        for policy in policies {
-            let loaded = try load(policy)
-            let offset = done
-            var progress: (@Sendable (Int, Int) -> Void)? = nil
-            if let bar { progress = { done, _ in bar.update(done: offset + done, total: work) } }
-            let control = RunControl(growthLimit: loaded.growthLimit)
-            let run = ScenarioRun.execute(loaded, threads: threads.count, progress: progress, control: control)
-            if let reason = control.reason { throw fail(RunStopMessage.text(reason, loaded: loaded)) }
-            done += (loaded.twin ? 2 : 1) * loaded.config.paths
-            runs.append(PolicyComparison.PolicyPaths(policy: policy, result: run.result, twin: run.twin != nil))
+        try variants.run(work: work, threads: threads.count, quiet: quiet) { v, _, run in
+            runs.append(PolicyComparison.PolicyPaths(policy: policies[v], result: run.result, twin: run.twin != nil))
         }
-        bar?.finish()
         let seconds = Date().timeIntervalSince(started)
         let comparison = PolicyComparison(runs: runs, confidence: common.confidence)
         let charts = comparison.charts()

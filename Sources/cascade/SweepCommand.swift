@@ -53,54 +53,28 @@ struct Sweep: ParsableCommand {
             grid = try CascadeKit.Sweep.grid(axes)
         } catch { throw fail(error.description) }
         let started = Date()
-        /// A grid point's scenario, loaded anew each time (a loaded book can be ~10 MB: the
-        /// points are not kept).
-        func load(_ assignments: [ScenarioAssignment]) throws -> LoadedScenario {
-            do {
-                var options = overrides.overrides(assignments: assignments)
-                options.memoryLimit = memoryLimit.bytes
-                var loaded = try ScenarioLoader.load(path: scenario, overrides: options)
-                // A sweep keeps only what its metrics need.
-                loaded.config.recordCascadeEvents = false
-                loaded.config.liquidationMap = nil
-                loaded.config.exactTimeSeries = false
-                return loaded
-            } catch {
+        let variants = ScenarioVariants(
+            scenario: scenario, overrides: overrides, memoryLimit: memoryLimit,
+            variants: grid.map { assignments in
                 let point = assignments.map { "\(ErrorText.clipped($0.key, limit: 40))=\(ErrorText.clipped($0.value, limit: 40))" }
                     .joined(separator: " ")
-                throw fail(error.description.split(separator: "\n").map { ErrorText.line($0, suffix: " (at \(point))") }.joined(separator: "\n"))
-            }
-        }
+                return (assignments, " (at \(point))")
+            })
         // Validate every point before running any, keeping only what the report needs of them.
-        var totalWork = 0
         var firstPoint: (paths: Int, seed: UInt64, confidence: Double, digest: String?)? = nil
         var seeds = Set<UInt64>()
-        for assignments in grid {
-            let loaded = try load(assignments)
-            totalWork += (loaded.twin ? 2 : 1) * loaded.config.paths
+        let work = try variants.validate { _, loaded in
             seeds.insert(loaded.config.seed)
             if firstPoint == nil { firstPoint = (loaded.config.paths, loaded.config.seed, loaded.confidence, loaded.fileSHA256) }
         }
-        let work = totalWork
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep")
         let staging = try stageReports(in: directory, force: force)
-        let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar(label: "paths") : nil
-        var done = 0
         var points: [(assignments: [ScenarioAssignment], values: [SweepValue])] = []
-        for assignments in grid {
-            let loaded = try load(assignments)
-            let offset = done
-            var progress: (@Sendable (Int, Int) -> Void)? = nil
-            if let bar { progress = { done, _ in bar.update(done: offset + done, total: work) } }
-            let control = RunControl(growthLimit: loaded.growthLimit)
-            let run = ScenarioRun.execute(loaded, threads: threads.count, progress: progress, control: control)
-            if let reason = control.reason { throw fail(RunStopMessage.text(reason, loaded: loaded)) }
-            done += (loaded.twin ? 2 : 1) * loaded.config.paths
+        try variants.run(work: work, threads: threads.count, quiet: quiet) { v, loaded, run in
             let statistics = RunStatistics(result: run.result, quantileLevels: [0.5], confidence: loaded.confidence,
                                            riskLevels: loaded.riskLevels, drawdownThresholds: [], twin: run.twin != nil)
-            points.append((assignments, CascadeKit.Sweep.measure(statistics)))
+            points.append((grid[v], CascadeKit.Sweep.measure(statistics)))
         }
-        bar?.finish()
         let seconds = Date().timeIntervalSince(started)
         let charts = CascadeKit.Sweep.charts(axes: axes, points: points)
         var page = HTMLReport(title: "cascade sweep — \(URL(fileURLWithPath: scenario).lastPathComponent)")
