@@ -44,15 +44,4 @@ public struct ADLPolicy: Sendable, Equatable {
         case let .proRata(weighting): ProRataAllocation(weighting: weighting)
         }
     }
-
-    /// The name used in scenarios and reports.
-    public var allocationName: String {
-        switch allocation {
-        case .queue: "queue"
-        case .cappedQueue: "capped-queue"
-        case .proRata(.quantity): "pro-rata"
-        case .proRata(.leverage): "risk-weighted-leverage"
-        case .proRata(.pnlPercent): "risk-weighted-pnl"
-        }
-    }
 }

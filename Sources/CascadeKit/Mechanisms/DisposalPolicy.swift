@@ -49,6 +49,8 @@ public struct DisposalInventory: Sendable, Equatable {
     public private(set) var cost = 0.0
     /// The quantity the engine may still send in this step.
     public var budget = Double.infinity
+    /// The step the budget is for (−1: none yet).
+    public var budgetStep = -1
 
     public init() {}
 

@@ -251,8 +251,10 @@ public struct CascadeResolver: Sendable {
         var price = Foundation.exp(logPrice)
         var closures: [Closure] = []
         var crossedLive: [LivePosition] = []
-        if let disposer {
-            // The step's budget, and what the engine sends of what it holds before anything else.
+        if let disposer, book.inventory.budgetStep != step {
+            // The step's budget (once: the cross accounts' flow may resolve the asset again within
+            // the step), and what the engine sends of what it holds before anything else.
+            book.inventory.budgetStep = step
             book.inventory.budget = disposer.stepBudget(pending: Swift.abs(book.inventory.pending), depth: impact.depth, price: price)
             if book.inventory.pending != 0 {
                 let sent = book.inventory.send(adding: 0)
