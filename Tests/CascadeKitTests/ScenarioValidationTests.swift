@@ -213,6 +213,10 @@ struct ScenarioValidationTests {
             location: "mechanisms.disposal.window", message: "10s is out of range; expected at least one step (simulation.step)"),
         Row(change: ("  insuranceFund: 1000000\n", "  insuranceFund: 1000000\nmechanisms:\n  disposal: {style: immediate, fraction: 0.5}\n"),
             location: "mechanisms.disposal.fraction", message: "applies only to style: depth-fraction"),
+        Row(change: ("  insuranceFund: 1000000\n", "  insuranceFund: 1000000\nmechanisms:\n  backstop: {capital: -5}\n"),
+            location: "mechanisms.backstop.capital", message: "-5 is out of range; expected USD ≥ 0 and ≤ 1e15"),
+        Row(change: ("  insuranceFund: 1000000\n", "  insuranceFund: 1000000\nmechanisms:\n  backstop: {}\n"),
+            location: "mechanisms.backstop.capital", message: "missing"),
         // Hyperliquid's BTC table allows at most 40× (docs/venues.md).
         Row(change: ("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", "  preset: hyperliquid\n"),
             location: "positions.synthetic.leverageMix.50", message: "leverage 50 is out of range; expected ≥ 1 and ≤ 40 (the venue's maximum, for its smallest tier)",

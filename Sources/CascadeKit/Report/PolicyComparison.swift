@@ -116,7 +116,7 @@ extension PathMetric {
         case .liquidatedNotional, .liquidations, .maxDrawdownTraded, .amplification, .impactTriggeredShare, .badDebt,
              .cascadeEvents, .largestCascadeNotional, .insuranceFundEnd, .adlNotional, .adlCoveredDeficit: true
         case .adlOvershoot, .adlWinnersHaircut, .adlHaircutPerWinner, .adlTopShare, .adlGini, .minDepthShare, .disposalPendingMax,
-             .disposalPnL: true
+             .disposalPnL, .disposalLastHeld, .vaultPnL, .vaultExhausted: true
         default: false
         }
     }

@@ -6,8 +6,10 @@ public struct MechanismsSection: Sendable, Decodable, ScenarioSection {
     public var adl: ADLSection?
     public var liquidity: LiquiditySection?
     public var disposal: DisposalSection?
+    /// `mechanisms.backstop.capital`: the backstop vault's capital per path (USD, ≥ 0).
+    public var backstop: BackstopSection?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case adl, disposal, liquidity }
+    enum CodingKeys: String, CodingKey, CaseIterable { case adl, disposal, backstop, liquidity }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -15,6 +17,32 @@ public struct MechanismsSection: Sendable, Decodable, ScenarioSection {
         adl = try c.optional(ADLSection.self, forKey: .adl)
         liquidity = try c.optional(LiquiditySection.self, forKey: .liquidity)
         disposal = try c.optional(DisposalSection.self, forKey: .disposal)
+        backstop = try c.optional(BackstopSection.self, forKey: .backstop)
+    }
+}
+
+/// `mechanisms.backstop:` — a vault with its own `capital` (USD per path) that takes every
+/// liquidation's receipt and the engine's unwind P&L before the insurance fund; what it cannot
+/// pay passes to the fund, then to auto-deleveraging, then to bad debt.
+public struct BackstopSection: Sendable, Decodable, ScenarioSection {
+    typealias Keys = CodingKeys
+    public var capital: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case capital }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        capital = try c.value(Double.self, forKey: .capital)
+    }
+
+    func issues(separateFunds: Bool, into v: inout ScenarioValidator.Collector) {
+        if !(capital.isFinite && capital >= 0 && capital <= 1e15) {
+            v.add("mechanisms.backstop.capital", "\(ScenarioValidator.format(capital)) is out of range; expected USD ≥ 0 and ≤ 1e15")
+        }
+        if separateFunds {
+            v.add("mechanisms.backstop", "one vault in front of one fund per asset is not modelled; expected exchange.insuranceFund as one number with a backstop")
+        }
     }
 }
 

@@ -186,6 +186,7 @@ public enum ScenarioLoader {
         config.fundDrawdownLimit = scenario.exchange.preset.flatMap { VenuePreset.named($0)?.fundDrawdownLimit }
         if scenario.exchange.autoDeleveraging == false { config.fundDrawdownLimit = nil }
         config.measuresMechanisms = scenario.mechanisms != nil
+        config.vaultCapital = scenario.mechanisms?.backstop?.capital
         if let liquidity = scenario.mechanisms?.liquidity {
             for a in config.assets.indices { config.assets[a].liquidity = liquidity.withdrawal }
         }

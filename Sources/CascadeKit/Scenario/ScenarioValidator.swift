@@ -185,6 +185,11 @@ public enum ScenarioValidator {
             adl.issues(venueDeleverages: venue?.adl != nil && scenario.exchange.autoDeleveraging != false, into: &v)
         }
         scenario.mechanisms?.liquidity?.issues(into: &v)
+        if let backstop = scenario.mechanisms?.backstop {
+            var separate = false
+            if case .perAsset = scenario.exchange.insuranceFund, scenario.market.assets.count > 1 { separate = true }
+            backstop.issues(separateFunds: separate, into: &v)
+        }
         if let disposal = scenario.mechanisms?.disposal {
             let inverse = scenario.market.assets.contains { asset in
                 ScenarioLoader.inverseContract(exchange: scenario.exchange, asset: asset) != nil

@@ -478,8 +478,9 @@ public struct CascadeResolver: Sendable {
                    longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)
             price = execution
         }
-        if disposer != nil {
+        if disposer != nil && book.inventory.pending != 0 {
             tally.pendingNotionalMax = Swift.max(tally.pendingNotionalMax, notional(Swift.abs(book.inventory.pending), at: price))
+            tally.lastHeldStep = Swift.max(tally.lastHeldStep, step)
         }
         finish(rounds: rounds, saturated: saturated, step: step, tally: &tally, book: &book)
         return j
@@ -491,7 +492,7 @@ public struct CascadeResolver: Sendable {
         guard pnl != 0 else { return }
         let amount = usd(pnl, at: x)
         tally.disposalPnL += amount
-        tally.fund.settle(amount)
+        tally.settle(amount)
     }
 
     /// A round's closures of side `s` in `range` but `excluded` (all regular) settled at
@@ -563,7 +564,7 @@ public struct CascadeResolver: Sendable {
         rankPrice: Double, path: Int, step: Int, longCursor: LadderCursor, shortCursor: LadderCursor, book: inout PathBook,
         tally: inout PathTally, observer: inout Observer
     ) {
-        let shortfall = tally.fund.receive(usd(receipts, at: execution))
+        let shortfall = tally.receive(usd(receipts, at: execution))
         if shortfall > 0 {
             coverShortfall(shortfall, deficit: deficit, execution: execution, logExecution: logExecution, rankPrice: rankPrice, path: path, step: step,
                            longCursor: longCursor, shortCursor: shortCursor, book: &book, tally: &tally, observer: &observer)

@@ -424,6 +424,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
         for b in 0..<n {
             tallies[b] = PathTally(insuranceFund: config.insuranceFund, drawdownLimit: config.fundDrawdownLimit)
             if config.measuresMechanisms { tallies[b].haircuts = HaircutLedger() }
+            if let capital = config.vaultCapital { tallies[b].vault = InsuranceFund(initial: capital) }
             if let initial = config.assetFunds, config.separateFunds {
                 for a in initial.indices { funds[b * initial.count + a] = InsuranceFund(initial: initial[a], drawdownLimit: config.fundDrawdownLimit) }
                 lowestFundTotal[b] = config.insuranceFund
@@ -670,7 +671,7 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
             guard pnl != 0 else { continue }
             tallies[b].disposalPnL += pnl
             if funds.isEmpty {
-                tallies[b].fund.settle(pnl)
+                tallies[b].settle(pnl)
             } else {
                 funds[b * assets.count + lanes.index].settle(pnl)
             }
@@ -748,6 +749,12 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                 results.set(.minDepthShare, nil, p, assets.reduce(1) { $1.withdrawal == nil ? $0 : min($0, $1.minDepthScale[b]) })
                 results.set(.disposalPendingMax, nil, p, t.pendingNotionalMax)
                 results.set(.disposalPnL, nil, p, t.disposalPnL)
+                results.set(.disposalLastHeld, nil, p, t.lastHeldStep < 0 ? 0 : Double(t.lastHeldStep + 1) * config.stepSeconds)
+                if let vault = t.vault {
+                    results.set(.vaultPnL, nil, p, vault.balance - vault.initial)
+                    results.set(.vaultMin, nil, p, vault.lowest)
+                    results.set(.vaultExhausted, nil, p, vault.lowest <= 0 ? 1 : 0)
+                }
             }
             if !funds.isEmpty {
                 for a in assets.indices {

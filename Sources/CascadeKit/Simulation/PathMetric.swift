@@ -51,6 +51,10 @@ public enum PathMetric: Int, CaseIterable, Sendable {
     case minDepthShare
     case disposalPendingMax
     case disposalPnL
+    case disposalLastHeld
+    case vaultPnL
+    case vaultMin
+    case vaultExhausted
 
     /// The column name used in the CSV reports.
     public var name: String {
@@ -105,6 +109,10 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .minDepthShare: "minDepthShare"
         case .disposalPendingMax: "disposalPendingMax"
         case .disposalPnL: "disposalPnL"
+        case .disposalLastHeld: "disposalLastHeld"
+        case .vaultPnL: "vaultPnL"
+        case .vaultMin: "vaultMin"
+        case .vaultExhausted: "vaultExhausted"
         }
     }
 
@@ -160,7 +168,11 @@ public enum PathMetric: Int, CaseIterable, Sendable {
         case .adlGini: "Gini coefficient of the haircuts over the eligible winners (zeros for those not deleveraged); empty without ADL"
         case .minDepthShare: "lowest depth multiplier of liquidity withdrawal on the path, over the assets (1 without withdrawal)"
         case .disposalPendingMax: "USD notional of forced flow the liquidation engine still held at the end of a step, the most on the path (0 with immediate disposal)"
-        case .disposalPnL: "USD P&L of the liquidation engine on the forced flow it held, booked by the fund (what is left at the horizon valued at the final traded price)"
+        case .disposalPnL: "USD P&L of the liquidation engine on the forced flow it held, booked by the backstop vault if any, else the fund (what is left at the horizon valued at the final traded price)"
+        case .disposalLastHeld: "seconds from the start to the end of the last step at which the engine still held forced flow: when the unwind ended (0 if it never held any)"
+        case .vaultPnL: "USD P&L of the backstop vault at the horizon (balance − capital; empty without mechanisms.backstop)"
+        case .vaultMin: "USD lowest balance of the backstop vault (empty without mechanisms.backstop)"
+        case .vaultExhausted: "1 if the backstop vault's capital ran out on the path (its losses then passed to the fund and ADL), else 0; its mean is the probability"
         }
     }
 }
@@ -197,7 +209,7 @@ extension PathMetric {
     public var isMechanismMetric: Bool {
         switch self {
         case .adlOvershoot, .adlWinnersHaircut, .adlEligibleWinners, .adlHaircutPerWinner, .adlTopShare, .adlGini,
-             .minDepthShare, .disposalPendingMax, .disposalPnL: true
+             .minDepthShare, .disposalPendingMax, .disposalPnL, .disposalLastHeld, .vaultPnL, .vaultMin, .vaultExhausted: true
         default: false
         }
     }

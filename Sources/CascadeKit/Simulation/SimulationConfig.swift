@@ -127,6 +127,8 @@ public struct SimulationConfig: Sendable {
     /// Whether the run measures the mechanism lab's metrics (a `mechanisms:` section): the
     /// haircut ledger per path and the lab's columns of paths.csv.
     public var measuresMechanisms = false
+    /// The backstop vault's capital per path (USD; nil: no vault, the fund books everything).
+    public var vaultCapital: Double? = nil
 
     public init(seed: UInt64, paths: Int, steps: Int, stepSeconds: Double, assets: [AssetConfig],
                 correlationFactor: [Double]? = nil, insuranceFund: Double, maxCascadeRounds: Int = 1000,
