@@ -38,7 +38,7 @@ release: deps
 
 ## validate: check every bundled scenario
 validate: release
-	@for s in Scenarios/*.yaml; do .build/release/cascade validate $$s || exit 1; done
+	.build/release/cascade validate Scenarios/*.yaml
 
 ## bench: the performance benchmarks (release build, separate package under Benchmarks/)
 bench: deps

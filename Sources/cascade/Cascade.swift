@@ -32,18 +32,42 @@ func fail(_ message: String) -> ExitCode {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a scenario file without running it.")
+        abstract: "Check scenario files without running them.",
+        discussion: """
+            Checks every file given, one after the other, and reports every problem of each (one line per problem, \
+            naming the file and the key); exits with status 1 if any file is invalid.
+            """)
 
-    @Argument(help: "The scenario file (YAML).")
-    var scenario: String
+    @Argument(help: "The scenario files (YAML).")
+    var scenarios: [String]
 
     @OptionGroup var memoryLimit: MemoryLimitOption
 
+    func validate() throws {
+        if scenarios.isEmpty { throw ValidationError("at least one scenario file is required") }
+    }
+
     func run() throws {
-        let loaded: LoadedScenario
-        do {
-            loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(memoryLimit: memoryLimit.bytes))
-        } catch { throw fail(error.description) }
+        var invalid = 0
+        for scenario in scenarios {
+            do {
+                let loaded = try ScenarioLoader.load(path: scenario, overrides: ScenarioOverrides(memoryLimit: memoryLimit.bytes))
+                describe(loaded, file: scenario)
+            } catch {
+                _ = fail(error.description)
+                invalid += 1
+            }
+        }
+        if invalid > 0 {
+            if scenarios.count > 1 {
+                FileHandle.standardError.write(Data("\(invalid) of \(scenarios.count) scenario files are invalid\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    /// What a valid scenario will run.
+    func describe(_ loaded: LoadedScenario, file scenario: String) {
         let c = loaded.config
         print("\(scenario): valid")
         print("  \(loaded.scenario.name): \(c.paths) paths × \(c.steps) steps of \(TimeSpan(seconds: c.stepSeconds))")

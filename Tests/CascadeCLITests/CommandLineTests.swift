@@ -457,6 +457,27 @@ struct CommandLineTests {
         #expect(linear.status == 1 && linear.stderr.contains("--funding-rate applies only to an inverse contract"), "\(linear.stderr)")
     }
 
+    @Test("validate checks every file given and reports every problem of each, then exits 1")
+    func validateSeveral() throws {
+        let directory = Self.temporaryDirectory()
+        let original = try String(contentsOf: Self.root.appendingPathComponent("Scenarios/calm-day.yaml"), encoding: .utf8)
+        let broken = original.replacingOccurrences(of: "volatility: 0.4", with: "volatility: -0.4")
+            .replacingOccurrences(of: "paths: ", with: "paths: 0 #")
+        #expect(broken != original)
+        let bad = directory.appendingPathComponent("broken.yaml"), missing = directory.appendingPathComponent("missing.yaml")
+        try broken.write(to: bad, atomically: true, encoding: .utf8)
+        let good = Self.root.appendingPathComponent("Scenarios/calm-day.yaml").path
+        let result = try Self.cascade(["validate", bad.path, good, missing.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(good): valid"))
+        #expect(result.stderr.contains("error: \(bad.path): simulation.paths: 0 is out of range; expected ≥ 1"), "\(result.stderr)")
+        #expect(result.stderr.contains("error: \(bad.path): market.assets[0].model.volatility: -0.4 is negative; expected ≥ 0"))
+        #expect(result.stderr.contains(missing.path))
+        #expect(result.stderr.hasSuffix("2 of 3 scenario files are invalid\n"))
+        let valid = try Self.cascade(["validate", good, Self.root.appendingPathComponent("Scenarios/flash-crash.yaml").path])
+        #expect(valid.status == 0 && valid.stderr.isEmpty)
+    }
+
     @Test("validate accepts the bundled scenarios")
     func validateBundled() throws {
         for name in ["calm-day", "flash-crash"] {
