@@ -478,6 +478,26 @@ struct CommandLineTests {
         #expect(valid.status == 0 && valid.stderr.isEmpty)
     }
 
+    @Test("init writes a starter that validates, refuses to overwrite, and refuses a bad venue with nothing written")
+    func initStarter() throws {
+        let directory = Self.temporaryDirectory()
+        let file = directory.appendingPathComponent("starter.yaml")
+        let made = try Self.cascade(["init", "--venue", "hyperliquid", "--assets", "3", file.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let check = try Self.cascade(["validate", file.path])
+        #expect(check.status == 0 && check.stdout.contains("\(file.path): valid") && check.stdout.contains("venue: hyperliquid"))
+        let again = try Self.cascade(["init", file.path])
+        #expect(again.status == 1 && again.stderr == "error: \(file.path): exists; expected a new file name, or --force to replace it\n")
+        #expect(try Self.cascade(["init", "--force", file.path]).status == 0)
+        let other = directory.appendingPathComponent("other.yaml")
+        let bad = try Self.cascade(["init", "--venue", "binance", other.path])
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("error: --venue: 'binance' is not a venue preset; expected one of: binance-usdm"))
+        #expect(!FileManager.default.fileExists(atPath: other.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["starter.yaml"])
+        let printed = try Self.cascade(["init", "--assets", "2"])
+        #expect(printed.status == 0 && printed.stdout.contains("correlation:") && printed.stdout.contains("maintenanceMarginRate"))
+    }
+
     @Test("validate accepts the bundled scenarios")
     func validateBundled() throws {
         for name in ["calm-day", "flash-crash"] {
