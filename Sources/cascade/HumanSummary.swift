@@ -111,6 +111,16 @@ struct HumanSummary {
             }
             lines.append(line)
         }
+        if let reported = run.loaded.scenario.reported {
+            let check = PlausibilityCheck(reported: reported, paths: run.result.paths, confidence: stats.confidence)
+            var line = "  reported for the event   \(Format.money(check.reportedLow))–\(Format.money(check.reportedHigh))"
+                + (check.reportedLongShare.map { ", \(Format.percent($0)) long" } ?? "") + " (\(reported.event)); "
+                + "median here \(Format.money(check.median)) [\(Format.money(check.medianInterval.lower)), \(Format.money(check.medianInterval.upper))]: "
+                + check.placement.rawValue
+            if !check.longShare.isNaN { line += "; \(Format.percent(check.longShare)) long" }
+            if check.sideAgrees == false { line += ", on the other side" }
+            lines.append(line)
+        }
         lines.append("  wrote \(reports.files.count) files (\(reports.files.filter { $0.name.hasSuffix(".csv") }.count) CSV"
                      + (reports.files.contains { $0.name == "report.html" } ? ", charts and report.html" : "")
                      + ") to \(directory)/ in \(String(format: "%.2f", seconds)) s")

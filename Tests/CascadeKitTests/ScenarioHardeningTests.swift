@@ -65,9 +65,9 @@ struct ScenarioHardeningTests {
 
     static let boundRows: [Row] = [
         Row(change: ("name: test", "name: test\n\(long): 1"), location: "",
-            message: "unknown key '\(clipped)'; allowed keys: name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report"),
+            message: "unknown key '\(clipped)'; allowed keys: name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report, reported"),
         Row(change: ("name: test", "name: test\n\"a\\0b\\nc\": 1"), location: "",
-            message: "unknown key 'a\\0b\\nc'; allowed keys: name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report"),
+            message: "unknown key 'a\\0b\\nc'; allowed keys: name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report, reported"),
         Row(change: ("step: 1m", "step: \"1m\\t\(long)\""), location: "simulation.step",
             message: "'1m\\t" + String(repeating: "x", count: 56) + "…' is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)"),
         Row(change: ("  maintenanceMarginRate: 0.005\n  liquidationFee: 0.003\n", "  preset: \(long)\n"), location: "exchange.preset",
@@ -169,7 +169,7 @@ struct ScenarioHardeningTests {
             _ = try ScenarioLoader.decode(yaml: fine, file: "test.yaml")
             Issue.record("accepted the unknown key 'base'")
         } catch {
-            #expect(error.description == "test.yaml: unknown key 'base'; allowed keys: name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report (did you mean 'name'?)")
+            #expect(error.description == "test.yaml: unknown key 'base'; allowed keys: name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report, reported (did you mean 'name'?)")
         }
         let merged = try ScenarioLoader.load(yaml: fine.replacingOccurrences(of: "base: &base\n  model: squareRoot\n  depth: 5000000\nimpact:\n  <<: *base\n",
                                                                              with: "impact:\n  <<: {model: squareRoot, depth: 5000000}\n"),

@@ -16,9 +16,11 @@ public struct ScenarioFile: Sendable, Decodable {
     /// The mechanism lab's policies and metrics (none: the venue's own, as always).
     public var mechanisms: MechanismsSection?
     public var report: ReportSection
+    /// What was reported for the real event the scenario stands for (read by no engine code).
+    public var reported: ReportedSection?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report
+        case name, description, seed, simulation, market, exchange, positions, accounts, impact, mechanisms, report, reported
     }
 
     public init(from decoder: any Decoder) throws {
@@ -35,6 +37,7 @@ public struct ScenarioFile: Sendable, Decodable {
         impact = try c.optional(ImpactSection.self, forKey: .impact)
         mechanisms = try c.optional(MechanismsSection.self, forKey: .mechanisms)
         report = try c.optional(ReportSection.self, forKey: .report) ?? ReportSection()
+        reported = try c.optional(ReportedSection.self, forKey: .reported)
     }
 }
 

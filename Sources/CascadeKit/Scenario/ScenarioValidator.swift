@@ -197,6 +197,8 @@ public enum ScenarioValidator {
             disposal.issues(stepSeconds: sim.step.seconds, inverse: inverse, into: &v)
         }
 
+        scenario.reported?.issues(into: &v)
+
         // impact
         if let impact = scenario.impact { impactIssues(impact, base: "impact", into: &v) }
 
