@@ -20,7 +20,7 @@ ifeq ($(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes),yes)
 export OPENBLAS_CORETYPE ?= SkylakeX
 endif
 
-.PHONY: demo test build release bench fuzz deps validate clean
+.PHONY: demo test build release bench fuzz deps validate reference clean
 
 ## demo: run the bundled flash-crash scenario and write its reports to reports/flash-crash/
 demo: release
@@ -39,6 +39,16 @@ release: deps
 ## validate: check every bundled scenario
 validate: release
 	.build/release/cascade validate Scenarios/*.yaml
+
+## reference: regenerate docs/scenario.schema.json and the key reference of docs/scenarios.md
+## from the scenario reference in the code (a test fails while they differ)
+reference: release
+	.build/release/cascade schema > docs/scenario.schema.json
+	.build/release/cascade schema --markdown > docs/.key-reference.md
+	awk '/^<!-- BEGIN KEY REFERENCE/ { print; print ""; while ((getline line < "docs/.key-reference.md") > 0) print line; skip = 1; next } \
+	     /^<!-- END KEY REFERENCE/ { skip = 0 } !skip' docs/scenarios.md > docs/.scenarios.md
+	mv docs/.scenarios.md docs/scenarios.md
+	rm -f docs/.key-reference.md
 
 ## bench: the performance benchmarks (release build, separate package under Benchmarks/)
 bench: deps
@@ -64,6 +74,10 @@ deps:
 	@if ! pkg-config --exists openblas 2>/dev/null; then \
 		echo "Installing libopenblas-dev and pkg-config (needed to build cascade)…"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libopenblas-dev pkg-config >/dev/null; \
+	fi
+	@if ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then \
+		echo "Installing python3-jsonschema and python3-yaml (the tests check the scenario JSON Schema with them)…"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-jsonschema python3-yaml >/dev/null; \
 	fi
 
 clean:

@@ -79,4 +79,22 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
                                                               "\(here) is a single value, not a mapping or list")])
         }
     }
+
+    /// Whether the YAML text has a value at `path` (list indices written as numbers); false for
+    /// text that is not YAML.
+    static func contains(_ path: [String], inYAML text: String) -> Bool {
+        guard var node = try? Yams.compose(yaml: text) else { return false }
+        for head in path {
+            switch node {
+            case let .mapping(mapping):
+                guard let child = mapping[Node(head)] else { return false }
+                node = child
+            case let .sequence(sequence):
+                guard let index = Int(head), sequence.indices.contains(index) else { return false }
+                node = sequence[index]
+            default: return false
+            }
+        }
+        return true
+    }
 }
