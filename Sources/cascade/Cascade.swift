@@ -8,7 +8,7 @@ struct Cascade: ParsableCommand {
         commandName: "cascade",
         abstract: "Monte Carlo stress tests of cascading liquidations on leveraged perpetual futures.",
         version: "0.1.0",
-        subcommands: [Run.self, Sweep.self, Init.self, Compare.self, Validate.self, Schema.self, LiquidationPrice.self]
+        subcommands: [Run.self, Sweep.self, Init.self, Compare.self, Validate.self, Plausibility.self, Schema.self, LiquidationPrice.self]
     )
 
     static func main() {

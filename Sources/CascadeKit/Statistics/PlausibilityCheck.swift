@@ -11,6 +11,11 @@
 ///   [low, high].
 /// - The long share is Σ long / Σ (long + short) of the executed liquidated notional over all
 ///   paths; it is on the reported side when both are ≥ 0.5 or both are < 0.5.
+/// - The control is the same scenario without its shocks, on the same draws (same seed, same
+///   book): what the book liquidates with no event at all. Its median, and the median over
+///   paths of the event run's excess over it, say how much of the run the event explains; a
+///   control that liquidates half as much as the event or more makes the comparison
+///   ``isDominatedByControl``.
 public struct PlausibilityCheck: Sendable, Equatable {
     /// Where the median falls against the reported range [low, high].
     public enum Placement: String, Sendable, Equatable {
@@ -42,9 +47,13 @@ public struct PlausibilityCheck: Sendable, Equatable {
     public let longShare: Double
     /// The number of paths.
     public let paths: Int
+    /// The control's median liquidated notional (NaN without a control).
+    public let controlMedian: Double
+    /// The median over paths of (event − control) liquidated notional (NaN without a control).
+    public let excessMedian: Double
 
     /// The check of `reported` against a run's per-path results.
-    public init(reported: ReportedSection, paths results: PathResults, confidence: Double = 0.95) {
+    public init(reported: ReportedSection, paths results: PathResults, control: PathResults? = nil, confidence: Double = 0.95) {
         let range = reported.range
         reportedLow = range.low
         reportedHigh = range.high
@@ -57,7 +66,26 @@ public struct PlausibilityCheck: Sendable, Equatable {
         let long = results.column(.liquidatedLongNotionalExecuted).reduce(0, +)
         let short = results.column(.liquidatedShortNotionalExecuted).reduce(0, +)
         longShare = long + short > 0 ? long / (long + short) : .nan
+        if let control {
+            let event = results.column(.liquidatedNotional), base = control.column(.liquidatedNotional)
+            precondition(event.count == base.count, "the control has \(base.count) paths, the run \(event.count)")
+            controlMedian = Self.median(sorted: base.sorted())
+            excessMedian = Self.median(sorted: zip(event, base).map { $0 - $1 }.sorted())
+        } else {
+            controlMedian = .nan
+            excessMedian = .nan
+        }
     }
+
+    /// The assignments that make a scenario's control: every asset's shocks removed.
+    public static func controlAssignments(for scenario: ScenarioFile) -> [ScenarioAssignment] {
+        scenario.market.assets.indices.filter { !scenario.market.assets[$0].shocks.isEmpty }
+            .map { ScenarioAssignment(path: ["market", "assets", String($0), "shocks"], value: "[]") }
+    }
+
+    /// Whether the control (no shocks) liquidates at least half the event run's median: then
+    /// the book, not the event, makes most of the liquidations.
+    public var isDominatedByControl: Bool { controlMedian >= median / 2 }
 
     /// The sample median of sorted values (NaN when empty).
     static func median(sorted: [Double]) -> Double {
