@@ -69,4 +69,34 @@ struct PlausibilityCheckTests {
         let sorted = rb.column(.liquidatedNotional).sorted()
         #expect(check.median == PlausibilityCheck.median(sorted: sorted) && sorted.count == b.config.paths)
     }
+
+    @Test("the control: its median, the median per-path excess, and whether it dominates")
+    func control() {
+        let zeros = [Double](repeating: 0, count: 4)
+        let event = Self.results([10, 20, 30, 100], long: zeros, short: zeros)
+        let control = Self.results([9, 2, 29, 0], long: zeros, short: zeros)
+        let check = PlausibilityCheck(reported: ReportedSection(event: "e", liquidatedNotional: [10, 20]), paths: event, control: control)
+        // Control sorted 0, 2, 9, 29 → 5.5; excesses 1, 18, 1, 100 → sorted 1, 1, 18, 100 → 9.5.
+        #expect(check.median == 25 && check.controlMedian == 5.5 && check.excessMedian == 9.5)
+        #expect(!check.isDominatedByControl)
+        let same = PlausibilityCheck(reported: ReportedSection(event: "e", liquidatedNotional: [10, 20]), paths: event, control: event)
+        #expect(same.excessMedian == 0 && same.isDominatedByControl)
+        #expect(PlausibilityCheck(reported: ReportedSection(event: "e", liquidatedNotional: [10, 20]), paths: event).controlMedian.isNaN)
+    }
+
+    @Test("the control is the scenario without its shocks, on the same book")
+    func controlScenario() throws {
+        let shocked = ScenarioText.valid.replacingOccurrences(of: "        stdev: 0.01\n",
+            with: "        stdev: 0.01\n      shocks:\n        - {at: 10m, move: -0.2, over: 5m}\n")
+        #expect(shocked != ScenarioText.valid)
+        let loaded = try ScenarioLoader.load(yaml: shocked, file: "s.yaml", directory: ScenarioText.temporaryDirectory())
+        let assignments = PlausibilityCheck.controlAssignments(for: loaded.scenario)
+        #expect(assignments.map(\.description) == ["market.assets.0.shocks=[]"])
+        let control = try ScenarioLoader.load(yaml: shocked, file: "s.yaml", directory: ScenarioText.temporaryDirectory(),
+                                              overrides: ScenarioOverrides(assignments: assignments))
+        #expect(loaded.config.assets[0].schedule != nil && control.config.assets[0].schedule == nil)
+        #expect(control.config.assets[0].ladder.positions == loaded.config.assets[0].ladder.positions)
+        // Without shocks there is nothing to remove.
+        #expect(PlausibilityCheck.controlAssignments(for: control.scenario).isEmpty)
+    }
 }
