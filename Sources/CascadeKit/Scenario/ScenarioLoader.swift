@@ -479,14 +479,56 @@ public enum ScenarioLoader {
             throw .invalid(file: file, issues: [ScenarioIssue("", "expected a mapping of scenario keys at the top level")])
         }
         for assignment in assignments { node = try assignment.apply(to: node, file: file) }
-        do {
-            return try YAMLDecoder().decode(ScenarioFile.self, from: node)
-        } catch let issue as ScenarioIssue {
-            throw .invalid(file: file, issues: [issue])
-        } catch let error as DecodingError {
-            throw .invalid(file: file, issues: [issue(for: error, in: node)])
-        } catch {
-            throw .invalid(file: file, issues: [ScenarioIssue("", "\(error)")])
+        // Every problem of the structure: after each, the value at fault is set aside
+        // (DecodingRepair) and decoding goes on, until it succeeds or a problem cannot be set
+        // aside. Problems inside a value set aside are the repair's, not the file's: not reported.
+        var issues: [ScenarioIssue] = []
+        var setAside: [[String]] = []
+        while true {
+            let problem: (issue: ScenarioIssue, path: [String]?, unknownKey: String?)
+            do {
+                let scenario = try YAMLDecoder().decode(ScenarioFile.self, from: node)
+                if issues.isEmpty { return scenario }
+                break
+            } catch let error as DecodingProblem {
+                problem = (error.issue, error.path, error.unknownKey)
+            } catch let error as DecodingError {
+                problem = (issue(for: error, in: node), faultPath(of: error), nil)
+            } catch let issue as ScenarioIssue {
+                problem = (issue, nil, nil)
+            } catch {
+                problem = (ScenarioIssue("", "\(error)"), nil, nil)
+            }
+            if let path = problem.path, setAside.contains(where: { path.starts(with: $0) }) { break }
+            issues.append(problem.issue)
+            guard issues.count < maximumDecodingIssues, let path = problem.path else { break }
+            if let key = problem.unknownKey, let repaired = DecodingRepair.dropping(key, at: path, in: node) {
+                node = repaired
+                setAside.append(path + [key])
+            } else if problem.unknownKey == nil, let repaired = DecodingRepair.replacing(at: path, in: node) {
+                node = repaired.node
+                // A model's type decides which keys it may have: what follows inside it is the repair's.
+                setAside.append(repaired.replaced.last == "type" ? Array(repaired.replaced.dropLast()) : repaired.replaced)
+            } else {
+                break
+            }
+        }
+        if issues.count >= maximumDecodingIssues {
+            issues.append(ScenarioIssue("", "more problems may follow; fix these \(maximumDecodingIssues) first"))
+        }
+        throw .invalid(file: file, issues: issues)
+    }
+
+    /// The most structural problems reported for one file.
+    static let maximumDecodingIssues = 50
+
+    /// The path of the value a decoding error is about (for a missing key, the key's).
+    static func faultPath(of error: DecodingError) -> [String]? {
+        switch error {
+        case let .keyNotFound(key, context): return DecodingProblem.segments(context.codingPath) + [key.stringValue]
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return DecodingProblem.segments(context.codingPath)
+        @unknown default: return nil
         }
     }
 

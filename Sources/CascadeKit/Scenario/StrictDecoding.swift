@@ -9,7 +9,7 @@ struct AnyCodingKey: CodingKey {
 }
 
 extension Decoder {
-    /// Throws a ``ScenarioIssue`` naming the first key of this mapping that `Keys` does not list,
+    /// Throws a ``DecodingProblem`` naming the first key of this mapping that `Keys` does not list,
     /// with the keys that are allowed. (Codable alone silently ignores unknown keys, which would
     /// let a misspelt `volatilty:` fall back to a default.)
     func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type) throws {
@@ -25,7 +25,7 @@ extension Decoder {
             if let near = allowed.first(where: { Self.isNear($0, key.stringValue) }) {
                 message += " (did you mean '\(near)'?)"
             }
-            throw ScenarioIssue(codingPath, message)
+            throw DecodingProblem(codingPath, message, unknownKey: key.stringValue)
         }
     }
 

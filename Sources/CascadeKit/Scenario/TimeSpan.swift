@@ -43,7 +43,7 @@ public struct TimeSpan: Sendable, Hashable, Decodable, CustomStringConvertible {
             throw DecodingError.typeMismatch(TimeSpan.self, .init(codingPath: decoder.codingPath, debugDescription: "not a duration"))
         }
         guard let span = TimeSpan(parsing: text) else {
-            throw ScenarioIssue(decoder.codingPath, "\(ErrorText.quoted(text)) is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)")
+            throw DecodingProblem(decoder.codingPath, "\(ErrorText.quoted(text)) is not a duration; expected a number ≥ 0 and a unit: s, m, h or d (e.g. 30s, 1m, 4h, 7d)")
         }
         self = span
     }
