@@ -1,6 +1,6 @@
 /// A scenario file as written, decoded strictly (unknown keys and wrong types are errors) but not
 /// yet range-checked: ``ScenarioValidator`` does that, and ``ScenarioLoader`` turns the result
-/// into a ``SimulationConfig``. Every key is documented in the README's scenario reference.
+/// into a ``SimulationConfig``. Every key is documented in ``ScenarioReference`` (docs/scenarios.md).
 public struct ScenarioFile: Sendable, Decodable {
     public var name: String
     public var description: String

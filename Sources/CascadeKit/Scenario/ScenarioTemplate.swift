@@ -33,7 +33,7 @@ public enum ScenarioTemplate {
         let chosen = Array(assets.prefix(count))
         var lines: [String] = []
         func add(_ line: String) { lines.append(line) }
-        add("# A starter scenario written by `cascade init` (every key: README, \"Scenario files\").")
+        add("# A starter scenario written by `cascade init` (every key: docs/scenarios.md).")
         add("# Every number below is a round illustration [invented]: replace it with your market's, and")
         add("# note its source beside it. `cascade validate` checks the file; `cascade run` runs it.")
         add("name: starter")
