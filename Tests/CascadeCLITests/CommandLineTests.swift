@@ -506,4 +506,26 @@ struct CommandLineTests {
             #expect(result.stdout.contains("valid"))
         }
     }
+
+    @Test("plausibility prints a row per reported scenario with its control, and skips the rest with a note")
+    func plausibility() throws {
+        let directory = Self.temporaryDirectory()
+        let calm = Self.root.appendingPathComponent("Scenarios/calm-day.yaml")
+        let text = try String(contentsOf: calm, encoding: .utf8)
+            + "reported:\n  event: a test\n  liquidatedNotional: [1.0e6, 2.0e6]\n  longShare: 0.7\n"
+        let file = directory.appendingPathComponent("reported.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let result = try Self.cascade(["plausibility", file.path, calm.path, "--paths", "3", "--threads", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3 && lines[0].hasPrefix("| scenario | reported |") && lines[2].hasPrefix("| `reported.yaml` | $1.00M–$2.00M | "),
+                "\(result.stdout)")
+        #expect(result.stderr == "\(calm.path): no reported: section; skipped\n")
+        let bad = try Self.cascade(["plausibility", directory.appendingPathComponent("missing.yaml").path])
+        #expect(bad.status == 1 && bad.stderr.contains("missing.yaml"))
+        // The schema the command prints is the committed one.
+        let schema = try Self.cascade(["schema"])
+        let committed = try String(contentsOf: Self.root.appendingPathComponent("docs/scenario.schema.json"), encoding: .utf8)
+        #expect(schema.status == 0 && schema.stdout == committed)
+    }
 }
