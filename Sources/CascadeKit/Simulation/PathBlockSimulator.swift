@@ -820,14 +820,18 @@ struct PathResultsWriter: @unchecked Sendable {
     let paths: Int
     let assets: Int
     let columns: Int
+    /// The global index of the results' first path: a run of a range of paths (a shard) holds
+    /// path p at row p − firstPath.
+    let firstPath: Int
     /// Column position by metric and asset (asset + 1; 0 for "all assets"); −1 where none.
     let table: [Int]
 
     /// A writer into `base`, the ``PathResults/values`` of `layout` (which only gives the shape:
     /// holding a second reference to the values while writing through `base` would make the
     /// array copy them).
-    init(base: UnsafeMutablePointer<Double>, layout: PathResults.Layout) {
+    init(base: UnsafeMutablePointer<Double>, layout: PathResults.Layout, firstPath: Int = 0) {
         self.base = base
+        self.firstPath = firstPath
         self.paths = layout.paths
         self.assets = layout.assets
         self.columns = layout.columns.count
@@ -841,7 +845,7 @@ struct PathResultsWriter: @unchecked Sendable {
     /// Sets every column of paths `range` to NaN (no value).
     func clear(paths range: Range<Int>) {
         for c in 0..<columns {
-            (base + c * paths + range.lowerBound).initialize(repeating: .nan, count: range.count)
+            (base + c * paths + range.lowerBound - firstPath).initialize(repeating: .nan, count: range.count)
         }
     }
 
@@ -849,6 +853,6 @@ struct PathResultsWriter: @unchecked Sendable {
     func set(_ metric: PathMetric, _ asset: Int?, _ path: Int, _ value: Double) {
         let position = table[metric.rawValue * (assets + 1) + (asset.map { $0 + 1 } ?? 0)]
         precondition(position >= 0, "no column for \(metric) of asset \(String(describing: asset))")
-        base[position * paths + path] = value
+        base[position * paths + path - firstPath] = value
     }
 }

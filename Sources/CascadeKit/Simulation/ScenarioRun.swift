@@ -19,31 +19,44 @@ public struct ScenarioRun: Sendable {
     ///   - progress: called with (paths done, paths in all) from worker threads, the twin's paths
     ///     counting as work too.
     ///   - control: stops the run (and the twin); a stopped run's results are incomplete.
-    public static func execute(_ loaded: LoadedScenario, threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
-                               progress: (@Sendable (Int, Int) -> Void)? = nil, control: RunControl? = nil) -> ScenarioRun {
+    ///   - paths: the paths to run (a shard; ``joining(_:)`` puts shards together); nil: all.
+    public static func execute(_ loaded: LoadedScenario, paths: Range<Int>? = nil, threads: Int = SimulationEngine.defaultThreads,
+                               chunkSize: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                               control: RunControl? = nil) -> ScenarioRun {
         let config = loaded.config
-        let total = loaded.twin ? 2 * config.paths : config.paths
+        let range = paths ?? 0..<config.paths
+        let total = loaded.twin ? 2 * range.count : range.count
         var mainProgress: (@Sendable (Int) -> Void)? = nil
         var twinProgress: (@Sendable (Int) -> Void)? = nil
         if let progress {
-            let offset = config.paths
+            let offset = range.count
             mainProgress = { done in progress(done, total) }
             twinProgress = { done in progress(offset + done, total) }
         }
         // What each asset's cascades need precomputed (partial candidates, deleveraging index),
         // built once: shared by the workers, and by the twin, which differs only in its impact.
         let resolvers = CascadeResolver.resolvers(for: config)
-        var result = SimulationEngine(config: config).run(threads: threads, chunkSize: chunkSize, progress: mainProgress,
+        var result = SimulationEngine(config: config).run(paths: range, threads: threads, chunkSize: chunkSize, progress: mainProgress,
                                                           control: control, resolvers: resolvers)
         var twin: SimulationResult? = nil
         if loaded.twin && control?.isStopped != true {
             let twinConfig = CascadeAnatomy.twin(of: config)
             let twinResolvers = resolvers.enumerated().map { $1.with(impact: twinConfig.assets[$0].impact) }
             let twinResult = SimulationEngine(config: twinConfig)
-                .run(threads: threads, chunkSize: chunkSize, progress: twinProgress, control: control, resolvers: twinResolvers)
+                .run(paths: range, threads: threads, chunkSize: chunkSize, progress: twinProgress, control: control, resolvers: twinResolvers)
             CascadeAnatomy.attach(twin: twinResult, to: &result)
             twin = twinResult
         }
         return ScenarioRun(loaded: loaded, result: result, twin: twin)
+    }
+
+    /// Runs of consecutive ranges of paths of one loaded scenario (shards), in order, as the one
+    /// run of all their paths: equal, value for value, to running them at once.
+    public static func joining(_ parts: [ScenarioRun]) -> ScenarioRun {
+        precondition(!parts.isEmpty)
+        let twins = parts.compactMap(\.twin)
+        precondition(twins.isEmpty || twins.count == parts.count, "every part or none has its twin")
+        return ScenarioRun(loaded: parts[0].loaded, result: SimulationResult.joining(parts.map(\.result)),
+                           twin: twins.isEmpty ? nil : SimulationResult.joining(twins))
     }
 }

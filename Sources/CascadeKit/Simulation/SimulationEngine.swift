@@ -13,6 +13,9 @@ public struct SimulationResult: Sendable {
     public var events: [CascadeEvent] = []
     /// The liquidation map summed over paths, when ``SimulationConfig/liquidationMap`` is set.
     public var liquidationMap: LiquidationMap? = nil
+    /// The global index of the first path of ``paths`` (a run of a range of paths, a shard,
+    /// holds paths firstPath ..< firstPath + paths.paths).
+    public var firstPath = 0
     /// With cross accounts, the dense checks' cost: floating-point operations and seconds spent in
     /// `dgemm`, summed over the workers (for `--timings` and the benchmarks).
     public var denseCheck: (flops: Double, seconds: Double)? = nil
@@ -21,6 +24,59 @@ public struct SimulationResult: Sendable {
         self.config = config
         self.paths = paths
         self.timeSeries = timeSeries
+    }
+}
+
+extension SimulationResult {
+    /// The results of consecutive ranges of paths of one configuration, in order, as one: the
+    /// per-path values, the exact series and the events placed by path; the time-series sketch
+    /// and the liquidation map added (integer counts and cents, so the sum does not depend on
+    /// the split). Equal, value for value, to the run of all their paths at once.
+    public static func joining(_ parts: [SimulationResult]) -> SimulationResult {
+        precondition(!parts.isEmpty)
+        let first = parts[0], config = first.config
+        var expected = first.firstPath
+        for part in parts {
+            precondition(part.firstPath == expected, "the parts are not consecutive ranges of paths")
+            expected += part.paths.paths
+        }
+        let total = expected - first.firstPath
+        var paths = PathResults(uninitializedPaths: total, symbols: config.symbols, separateFunds: config.separateFunds,
+                                accounts: config.hasAccounts, mechanisms: config.measuresMechanisms)
+        precondition(parts.allSatisfy { $0.paths.columns == paths.columns })
+        let columns = paths.columns.count
+        paths.values.withUnsafeMutableBufferPointer { whole in
+            var offset = 0
+            for part in parts {
+                let n = part.paths.paths
+                part.paths.values.withUnsafeBufferPointer { values in
+                    for c in 0..<columns {
+                        (whole.baseAddress! + c * total + offset).update(from: values.baseAddress! + c * n, count: n)
+                    }
+                }
+                offset += n
+            }
+        }
+        var timeSeries = first.timeSeries
+        timeSeries.merge(parts.dropFirst().map(\.timeSeries))
+        var result = SimulationResult(config: config, paths: paths, timeSeries: timeSeries)
+        result.firstPath = first.firstPath
+        let exact = parts.compactMap(\.exactTimeSeries)
+        if !exact.isEmpty {
+            precondition(exact.count == parts.count)
+            result.exactTimeSeries = ExactTimeSeries.joining(exact)
+        }
+        result.events = parts.flatMap(\.events).sorted {
+            ($0.path, $0.asset, $0.startStep) < ($1.path, $1.asset, $1.startStep)
+        }
+        if var map = first.liquidationMap {
+            for part in parts.dropFirst() { map.merge(part.liquidationMap!) }
+            result.liquidationMap = map
+        }
+        if let dense = first.denseCheck {
+            result.denseCheck = parts.dropFirst().reduce(dense) { ($0.flops + ($1.denseCheck?.flops ?? 0), $0.seconds + ($1.denseCheck?.seconds ?? 0)) }
+        }
+        return result
     }
 }
 
@@ -79,19 +135,32 @@ public struct SimulationEngine: Sendable {
     ///     past its limit; the result of a stopped run is incomplete (check `control.reason`).
     public func run(threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
                     progress: (@Sendable (Int) -> Void)? = nil, control: RunControl? = nil) -> SimulationResult {
-        run(threads: threads, chunkSize: chunkSize, progress: progress, control: control,
+        run(paths: 0..<config.paths, threads: threads, chunkSize: chunkSize, progress: progress, control: control,
             resolvers: CascadeResolver.resolvers(for: config))
     }
 
-    /// ``run(threads:chunkSize:progress:control:)`` with each asset's resolver given (built for
-    /// this configuration, or one whose precomputed tables do, ``CascadeResolver/with(impact:)``).
-    func run(threads: Int, chunkSize: Int?, progress: (@Sendable (Int) -> Void)?, control: RunControl?,
+    /// Runs the paths `range` only (a shard), each exactly as the whole run would: a path's
+    /// variates depend on its global index, not on which paths run with it. The result holds
+    /// those paths (``SimulationResult/firstPath``); ``SimulationResult/joining(_:)`` puts
+    /// consecutive ranges together into the whole run's result.
+    public func run(paths range: Range<Int>, threads: Int = SimulationEngine.defaultThreads, chunkSize: Int? = nil,
+                    progress: (@Sendable (Int) -> Void)? = nil, control: RunControl? = nil) -> SimulationResult {
+        run(paths: range, threads: threads, chunkSize: chunkSize, progress: progress, control: control,
+            resolvers: CascadeResolver.resolvers(for: config))
+    }
+
+    /// ``run(paths:threads:chunkSize:progress:control:)`` with each asset's resolver given (built
+    /// for this configuration, or one whose precomputed tables do, ``CascadeResolver/with(impact:)``).
+    func run(paths range: Range<Int>, threads: Int, chunkSize: Int?, progress: (@Sendable (Int) -> Void)?, control: RunControl?,
              resolvers: [CascadeResolver]) -> SimulationResult {
+        precondition(range.lowerBound >= 0 && range.upperBound <= config.paths && !range.isEmpty,
+                     "paths \(range) are not within 0..<\(config.paths)")
         let automatic = chunkSize == nil
-        let chunkSize = chunkSize ?? Self.automaticChunkSize(paths: config.paths, threads: threads)
+        let chunkSize = chunkSize ?? Self.automaticChunkSize(paths: range.count, threads: threads)
         precondition(threads >= 1 && chunkSize >= 1)
-        let totalPaths = config.paths
+        let totalPaths = range.count
         let chunks = Self.chunks(paths: totalPaths, chunkSize: chunkSize, threads: threads, splitTail: automatic)
+            .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
         let chunkCount = chunks.count
         let workers = max(1, min(threads, chunkCount))
         var results = PathResults(uninitializedPaths: totalPaths, symbols: config.symbols, separateFunds: config.separateFunds,
@@ -106,13 +175,13 @@ public struct SimulationEngine: Sendable {
         let mapPrototype = self.config.liquidationMap.map { LiquidationMap(layout: $0, assets: assetConfigs) }
         let exact = self.config.exactTimeSeries
             ? ExactTimeSeries(columns: TimeSeriesColumn.layout(assets: assetConfigs.count).count,
-                              rows: self.config.timeSeries.rows, paths: totalPaths)
+                              rows: self.config.timeSeries.rows, paths: totalPaths, firstPath: range.lowerBound)
             : nil
         let nextChunk = Atomic<Int>(0)
         let pathsDone = Atomic<Int>(0)
         let config = self.config
         results.values.withUnsafeMutableBufferPointer { buffer in
-            let writer = PathResultsWriter(base: buffer.baseAddress!, layout: layout)
+            let writer = PathResultsWriter(base: buffer.baseAddress!, layout: layout, firstPath: range.lowerBound)
             let work: @Sendable (Int) -> Void = { worker in
                 var simulator = PathBlockSimulator<NoCascadeObserver>(config: config, capacity: min(chunkSize, totalPaths),
                                                                        map: mapPrototype, exact: exact, resolvers: resolvers)
@@ -145,6 +214,7 @@ public struct SimulationEngine: Sendable {
         recorders[0] = nil
         merged.merge((1..<workers).map { recorders[$0]! }, threads: threads)
         var result = SimulationResult(config: config, paths: results, timeSeries: merged)
+        result.firstPath = range.lowerBound
         result.exactTimeSeries = exact
         if config.recordCascadeEvents {
             // Per path the events are found in order; across workers, order by path.

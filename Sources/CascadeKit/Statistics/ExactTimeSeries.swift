@@ -11,16 +11,20 @@ public final class ExactTimeSeries: @unchecked Sendable {
     public let columns: Int
     public let rows: Int
     public let paths: Int
-    /// values[(column·rows + row)·paths + path]
+    /// The global index of the first path held (a run of a range of paths holds path p at
+    /// p − firstPath).
+    public let firstPath: Int
+    /// values[(column·rows + row)·paths + path − firstPath]
     let storage: UnsafeMutablePointer<Double>
 
     /// The most values (paths × rows × columns) kept exactly by default: 8 million, 64 MB.
     public static let defaultLimit = 8_000_000
 
-    public init(columns: Int, rows: Int, paths: Int) {
+    public init(columns: Int, rows: Int, paths: Int, firstPath: Int = 0) {
         self.columns = columns
         self.rows = rows
         self.paths = paths
+        self.firstPath = firstPath
         let count = columns * rows * paths
         storage = .allocate(capacity: count)
         storage.initialize(repeating: .nan, count: count)
@@ -37,7 +41,25 @@ public final class ExactTimeSeries: @unchecked Sendable {
 
     @inline(__always)
     func set(column: Int, row: Int, path: Int, _ value: Double) {
-        storage[(column * rows + row) * paths + path] = value
+        storage[(column * rows + row) * paths + path - firstPath] = value
+    }
+
+    /// The series of consecutive ranges of paths, in order, as one: path p of the whole at the
+    /// place the part holding it had it.
+    public static func joining(_ parts: [ExactTimeSeries]) -> ExactTimeSeries {
+        precondition(!parts.isEmpty)
+        let first = parts[0]
+        let total = parts.reduce(0) { $0 + $1.paths }
+        let whole = ExactTimeSeries(columns: first.columns, rows: first.rows, paths: total, firstPath: first.firstPath)
+        var offset = 0
+        for part in parts {
+            precondition(part.columns == first.columns && part.rows == first.rows && part.firstPath == first.firstPath + offset)
+            for block in 0..<(first.columns * first.rows) {
+                (whole.storage + block * total + offset).update(from: part.storage + block * part.paths, count: part.paths)
+            }
+            offset += part.paths
+        }
+        return whole
     }
 
     /// Quantiles per row: result[column][row][level], exact (type 7) over the paths.
