@@ -8,7 +8,7 @@ struct Cascade: ParsableCommand {
         commandName: "cascade",
         abstract: "Monte Carlo stress tests of cascading liquidations on leveraged perpetual futures.",
         version: "0.1.0",
-        subcommands: [Run.self, Sweep.self, Init.self, Compare.self, Validate.self, Plausibility.self, Schema.self, LiquidationPrice.self]
+        subcommands: [Run.self, Sweep.self, Init.self, Compare.self, Validate.self, Merge.self, Plausibility.self, Schema.self, LiquidationPrice.self]
     )
 
     static func main() {
@@ -134,8 +134,15 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the time each phase took (load, simulate, reports, write) and the OpenBLAS kernel in use to standard error.")
     var timings = false
 
+    @Option(help: ArgumentHelp("Run only shard I of N (I/N, or auto/N with I from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX) and write its result to --out (a folder; default reports/<scenario file name>-shards) for cascade merge.",
+                               valueName: "I/N"))
+    var shard: String?
+
     func validate() throws {
         try WholeNumber.check(chunkSizeText, option: "--chunk-size", atLeast: 1)
+        if let shard, case let .failure(error) = ShardSpec.parse(shard, environment: ProcessInfo.processInfo.environment) {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
@@ -146,6 +153,9 @@ struct Run: ParsableCommand {
             options.memoryLimit = memoryLimit.bytes
             loaded = try ScenarioLoader.load(path: scenario, overrides: options)
         } catch { throw fail(error.description) }
+        if let shard, case let .success(spec) = ShardSpec.parse(shard, environment: ProcessInfo.processInfo.environment) {
+            return try runShard(spec, loaded: loaded)
+        }
         var phases: [(String, Double)] = [("load", Date().timeIntervalSince(started))]
         var mark = Date()
         func phase(_ name: String) {
@@ -189,6 +199,43 @@ struct Run: ParsableCommand {
             print(RunSummaryJSON.text(reports, directory: directory.path, seconds: simulated), terminator: "")
         } else if !quiet {
             print(HumanSummary(reports: reports, seconds: simulated, directory: directory.path).text)
+        }
+    }
+
+    /// Runs shard `spec` of the paths and writes its result file (written beside its name and
+    /// renamed over it: never half a file; a retried shard writes the same bytes).
+    func runShard(_ spec: ShardSpec, loaded: LoadedScenario) throws {
+        let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-shards")
+        let range = spec.range(paths: loaded.config.paths)
+        let bar = !quiet && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
+        var progress: (@Sendable (Int, Int) -> Void)? = nil
+        if let bar { progress = { done, total in bar.update(done: done, total: total) } }
+        let control = RunControl(growthLimit: loaded.growthLimit)
+        let run = ScenarioRun.execute(loaded, paths: range, threads: threads.count, chunkSize: chunkSize, progress: progress, control: control)
+        bar?.finish()
+        if let reason = control.reason { throw fail(RunStopMessage.text(reason, loaded: loaded)) }
+        let header = ShardHeader(format: ShardHeader.format, version: Cascade.configuration.version,
+                                 scenarioPath: URL(fileURLWithPath: scenario).standardizedFileURL.path,
+                                 scenarioSHA256: loaded.fileSHA256 ?? "", seed: loaded.config.seed, paths: loaded.config.paths,
+                                 shard: spec.index, shards: spec.count, firstPath: range.lowerBound, pathCount: range.count,
+                                 twin: loaded.twin, exactTimeSeries: loaded.config.exactTimeSeries)
+        let bytes = ShardResult.encode(run, header: header)
+        let file = directory.appendingPathComponent(String(format: "shard-%d-of-%d.cascade", spec.index, spec.count))
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let staged = directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).partial")
+            try Data(bytes).write(to: staged)
+            if rename(staged.path, file.path) != 0 {
+                try? FileManager.default.removeItem(at: staged)
+                throw fail("\(file.path): cannot be written: \(String(cString: strerror(errno)))")
+            }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw fail("\(file.path): cannot be written: \(error.localizedDescription)")
+        }
+        if !quiet {
+            print("shard \(spec.index)/\(spec.count): paths \(range.lowerBound)..<\(range.upperBound) of \(loaded.config.paths) → \(file.path) (\(bytes.count) bytes)")
         }
     }
 }

@@ -153,8 +153,22 @@ public struct SimulationEngine: Sendable {
     /// for this configuration, or one whose precomputed tables do, ``CascadeResolver/with(impact:)``).
     func run(paths range: Range<Int>, threads: Int, chunkSize: Int?, progress: (@Sendable (Int) -> Void)?, control: RunControl?,
              resolvers: [CascadeResolver]) -> SimulationResult {
-        precondition(range.lowerBound >= 0 && range.upperBound <= config.paths && !range.isEmpty,
-                     "paths \(range) are not within 0..<\(config.paths)")
+        precondition(range.lowerBound >= 0 && range.upperBound <= config.paths, "paths \(range) are not within 0..<\(config.paths)")
+        if range.isEmpty {
+            // A shard with no paths (more shards than paths): nothing recorded, nothing counted.
+            var empty = SimulationResult(config: config,
+                                         paths: PathResults(paths: 0, symbols: config.symbols, separateFunds: config.separateFunds,
+                                                            accounts: config.hasAccounts, mechanisms: config.measuresMechanisms),
+                                         timeSeries: TimeSeriesRecorder(layout: config.timeSeries, assets: config.assets.count))
+            empty.firstPath = range.lowerBound
+            if config.exactTimeSeries {
+                empty.exactTimeSeries = ExactTimeSeries(columns: TimeSeriesColumn.layout(assets: config.assets.count).count,
+                                                        rows: config.timeSeries.rows, paths: 0, firstPath: range.lowerBound)
+            }
+            let assets = config.assets
+            empty.liquidationMap = config.liquidationMap.map { LiquidationMap(layout: $0, assets: assets) }
+            return empty
+        }
         let automatic = chunkSize == nil
         let chunkSize = chunkSize ?? Self.automaticChunkSize(paths: range.count, threads: threads)
         precondition(threads >= 1 && chunkSize >= 1)

@@ -169,6 +169,12 @@ public struct LiquidationMap: Sendable {
         return (base, contract.usdNotional(1, at: price))
     }
 
+    /// Adds cell sums in cents, in the order of ``cents`` (a shard result read back).
+    mutating func add(cents other: [Int128]) {
+        precondition(other.count == cents.count)
+        for i in cents.indices { cents[i] += other[i] }
+    }
+
     /// Adds another map (same layout and assets) into this one.
     public mutating func merge(_ other: LiquidationMap) {
         precondition(other.cents.count == cents.count)

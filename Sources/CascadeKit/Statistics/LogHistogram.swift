@@ -23,6 +23,14 @@ public struct LogHistogram: Sendable, Equatable {
 
     public init() {}
 
+    /// A histogram with these counts (as ``lowestBucket``, ``counts`` and ``zeroCount`` give
+    /// them): a shard result read back.
+    init(lowestBucket: Int32, counts: [Int32], zeroCount: Int64) {
+        self.lowestBucket = lowestBucket
+        self.counts = counts
+        self.zeroCount = zeroCount
+    }
+
     /// Equal counts over the same range; where they are stored does not matter.
     public static func == (a: LogHistogram, b: LogHistogram) -> Bool {
         a.lowestBucket == b.lowestBucket && a.zeroCount == b.zeroCount && a.counts == b.counts
