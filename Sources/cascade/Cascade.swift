@@ -148,14 +148,15 @@ struct Run: ParsableCommand {
     func run() throws {
         let started = Date()
         let loaded: LoadedScenario
+        var spec: ShardSpec? = nil
+        if let shard, case let .success(parsed) = ShardSpec.parse(shard, environment: ProcessInfo.processInfo.environment) { spec = parsed }
         do {
             var options = overrides.overrides()
             options.memoryLimit = memoryLimit.bytes
+            options.shard = spec
             loaded = try ScenarioLoader.load(path: scenario, overrides: options)
         } catch { throw fail(error.description) }
-        if let shard, case let .success(spec) = ShardSpec.parse(shard, environment: ProcessInfo.processInfo.environment) {
-            return try runShard(spec, loaded: loaded)
-        }
+        if let spec { return try runShard(spec, loaded: loaded) }
         var phases: [(String, Double)] = [("load", Date().timeIntervalSince(started))]
         var mark = Date()
         func phase(_ name: String) {

@@ -61,4 +61,16 @@ struct ShardJoinTests {
             #expect(a.elementsEqual(b) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(column)")
         }
     }
+
+    @Test("a shard needs the memory of its share of the paths, not of all of them")
+    func shardMemory() throws {
+        let directory = ScenarioText.temporaryDirectory()
+        let whole = ScenarioOverrides(paths: 10_000_000, memoryLimit: 4e9)
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(yaml: ScenarioText.valid, file: "t.yaml", directory: directory, overrides: whole) }
+        var shard = whole
+        shard.shard = ShardSpec(index: 3, count: 10_000)
+        let loaded = try ScenarioLoader.load(yaml: ScenarioText.valid, file: "t.yaml", directory: directory, overrides: shard)
+        #expect(loaded.config.paths == 10_000_000 && loaded.memory.total < 4e9)
+        #expect(ShardSpec(index: 3, count: 10_000).range(paths: 10_000_000) == 3_000..<4_000)
+    }
 }

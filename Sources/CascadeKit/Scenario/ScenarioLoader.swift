@@ -9,11 +9,15 @@ public struct ScenarioOverrides: Sendable, Equatable {
     public var assignments: [ScenarioAssignment]
     /// The memory (bytes) a run may use (`--max-memory`); nil: ``MemoryEstimate/defaultLimit``.
     public var memoryLimit: Double?
-    public init(paths: Int? = nil, seed: UInt64? = nil, assignments: [ScenarioAssignment] = [], memoryLimit: Double? = nil) {
+    /// The shard this process runs (`--shard`): the memory needed is its share of the paths'.
+    public var shard: ShardSpec?
+    public init(paths: Int? = nil, seed: UInt64? = nil, assignments: [ScenarioAssignment] = [], memoryLimit: Double? = nil,
+                shard: ShardSpec? = nil) {
         self.paths = paths
         self.seed = seed
         self.assignments = assignments
         self.memoryLimit = memoryLimit
+        self.shard = shard
     }
 }
 
@@ -100,7 +104,8 @@ public enum ScenarioLoader {
         let memoryLimit = overrides.memoryLimit ?? MemoryEstimate.defaultLimit
         let memory = try estimateMemory(scenario, steps: steps, directory: directory, file: file,
                                         limit: memoryLimit, pathsFromOverride: overrides.paths != nil,
-                                        limitIsDefault: overrides.memoryLimit == nil)
+                                        limitIsDefault: overrides.memoryLimit == nil,
+                                        runPaths: overrides.shard.map { $0.range(paths: sim.paths).count })
         var positionsByAsset = [[Position]](repeating: [], count: assets.count)
         var fromFile = 0
         var crossRows: [PositionsCSV.Row] = []
@@ -327,8 +332,11 @@ public enum ScenarioLoader {
     /// over `limit`. Counts the positions file's lines (an upper bound on its rows) without
     /// parsing it, and refuses a file larger than a quarter of the limit unread.
     static func estimateMemory(_ scenario: ScenarioFile, steps: Int, directory: URL, file: String, limit: Double,
-                               pathsFromOverride: Bool, limitIsDefault: Bool) throws(ScenarioError) -> MemoryEstimate {
+                               pathsFromOverride: Bool, limitIsDefault: Bool, runPaths: Int? = nil) throws(ScenarioError) -> MemoryEstimate {
         let sim = scenario.simulation
+        // The paths this process holds results for: a shard's share, else all. (Whether the time
+        // series are exact depends on all the paths, which the merge holds.)
+        let held = runPaths ?? sim.paths
         var positions = scenario.positions.synthetic.reduce(0) { $0 + $1.count }
         var fileBytes = 0
         if let relative = scenario.positions.file {
@@ -349,7 +357,7 @@ public enum ScenarioLoader {
         let columns = TimeSeriesColumn.layout(assets: scenario.market.assets.count).count
         let exact = !outputs.isDisjoint(with: ["timeseries", "charts"])
             && ExactTimeSeries.fits(columns: columns, rows: rows, paths: sim.paths)
-        var estimate = MemoryEstimate.of(paths: sim.paths, positions: positions, assets: scenario.market.assets.count, rows: rows,
+        var estimate = MemoryEstimate.of(paths: held, positions: positions, assets: scenario.market.assets.count, rows: rows,
                                          exactTimeSeries: exact, map: !outputs.isDisjoint(with: ["map", "charts"]),
                                          fileBytes: fileBytes)
         if let accounts = scenario.accounts {
@@ -360,7 +368,7 @@ public enum ScenarioLoader {
                     count += data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } + 1
                 }
             }
-            estimate.parts.append(MemoryEstimate.accounts(count, assets: scenario.market.assets.count, paths: sim.paths,
+            estimate.parts.append(MemoryEstimate.accounts(count, assets: scenario.market.assets.count, paths: held,
                                                           threads: SimulationEngine.defaultThreads))
         }
         if estimate.total > limit {
