@@ -39,17 +39,7 @@ public enum ScenarioSchema {
                 }
                 return "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n\(end)]"
             case let .string(text):
-                var out = "\""
-                for scalar in text.unicodeScalars {
-                    switch scalar {
-                    case "\"": out += "\\\""
-                    case "\\": out += "\\\\"
-                    case "\n": out += "\\n"
-                    default:
-                        if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-                    }
-                }
-                return out + "\""
+                return JSONText.string(text)
             case let .number(x):
                 if x == Double(UInt64.max) { return "18446744073709551615" }
                 if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
