@@ -224,16 +224,16 @@ struct Run: ParsableCommand {
         let file = directory.appendingPathComponent(String(format: "shard-%d-of-%d.cascade", spec.index, spec.count))
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let staged = directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).partial")
-            try Data(bytes).write(to: staged)
-            if rename(staged.path, file.path) != 0 {
-                try? FileManager.default.removeItem(at: staged)
-                throw fail("\(file.path): cannot be written: \(String(cString: strerror(errno)))")
-            }
-        } catch let error as ExitCode {
-            throw error
         } catch {
             throw fail("\(file.path): cannot be written: \(error.localizedDescription)")
+        }
+        do {
+            try writeReplacing(Data(bytes), to: file, stagedAs: directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).partial"))
+        } catch {
+            switch error {
+            case let .write(cause): throw fail("\(file.path): cannot be written: \(cause.localizedDescription)")
+            case let .rename(reason): throw fail("\(file.path): cannot be written: \(reason)")
+            }
         }
         if !quiet {
             print("shard \(spec.index)/\(spec.count): paths \(range.lowerBound)..<\(range.upperBound) of \(loaded.config.paths) → \(file.path) (\(bytes.count) bytes)")

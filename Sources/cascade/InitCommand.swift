@@ -39,15 +39,12 @@ struct Init: ParsableCommand {
         // Written beside the target and renamed over it: never half a file.
         let staged = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).cascade-init-\(getpid())")
         do {
-            try Data(text.utf8).write(to: staged)
-            guard rename(staged.path, url.path) == 0 else {
-                try? FileManager.default.removeItem(at: staged)
-                throw fail("\(file): cannot be written (\(String(cString: strerror(errno))))")
-            }
-        } catch let error as ExitCode {
-            throw error
+            try writeReplacing(Data(text.utf8), to: url, stagedAs: staged)
         } catch {
-            throw fail("\(file): cannot be written (the directory is missing or not writable)")
+            switch error {
+            case .write: throw fail("\(file): cannot be written (the directory is missing or not writable)")
+            case let .rename(reason): throw fail("\(file): cannot be written (\(reason))")
+            }
         }
         print("wrote \(file): \(assets) asset\(assets > 1 ? "s" : "") on \(venue ?? "flat") rules; check it with cascade validate \(file)")
     }

@@ -23,3 +23,22 @@ func manifest(kind: String, scenario: String, digest: String?, started: Date) ->
                    scenarioPath: URL(fileURLWithPath: scenario).standardizedFileURL.path, scenarioSHA256: digest,
                    started: started)
 }
+
+/// Why ``writeReplacing(_:to:stagedAs:)`` could not write a file.
+enum FileReplaceFailure: Error {
+    /// The staged copy could not be written.
+    case write(any Error)
+    /// It could not be renamed over the target (strerror's text).
+    case rename(String)
+}
+
+/// Writes `data` to `staged` (a hidden name beside `url`) and renames it over `url`: a reader
+/// never sees half a file. The staged copy is removed when the rename fails.
+func writeReplacing(_ data: Data, to url: URL, stagedAs staged: URL) throws(FileReplaceFailure) {
+    do { try data.write(to: staged) } catch { throw .write(error) }
+    guard rename(staged.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: staged)
+        throw .rename(reason)
+    }
+}
