@@ -8,7 +8,7 @@ import Yams
 enum DecodingRepair {
     /// `node` without `key` in the mapping at `path`, or nil if there is no such key.
     static func dropping(_ key: String, at path: [String], in node: Node) -> Node? {
-        guard let target = value(at: path[...], in: node), case var .mapping(mapping) = target,
+        guard let target = ScenarioAssignment.value(at: path[...], in: node), case var .mapping(mapping) = target,
               mapping[Node(key)] != nil else { return nil }
         mapping[Node(key)] = nil
         return setting(.mapping(mapping), at: path[...], in: node)
@@ -30,41 +30,10 @@ enum DecodingRepair {
         return nil
     }
 
-    static func value(at path: ArraySlice<String>, in node: Node) -> Node? {
-        guard let head = path.first else { return node }
-        switch node {
-        case let .mapping(mapping): return mapping[Node(head)].flatMap { value(at: path.dropFirst(), in: $0) }
-        case let .sequence(sequence):
-            guard let index = Int(head), sequence.indices.contains(index) else { return nil }
-            return value(at: path.dropFirst(), in: sequence[index])
-        default: return nil
-        }
-    }
-
     /// `node` with `value` at `path` (a missing last key is added), or nil if the path does not
     /// lead there.
     static func setting(_ value: Node, at path: ArraySlice<String>, in node: Node) -> Node? {
-        guard let head = path.first else { return value }
-        switch node {
-        case var .mapping(mapping):
-            let key = Node(head)
-            if let child = mapping[key] {
-                guard let updated = setting(value, at: path.dropFirst(), in: child) else { return nil }
-                mapping[key] = updated
-            } else if path.count == 1 {
-                mapping[key] = value
-            } else {
-                return nil
-            }
-            return .mapping(mapping)
-        case var .sequence(sequence):
-            guard let index = Int(head), sequence.indices.contains(index),
-                  let updated = setting(value, at: path.dropFirst(), in: sequence[index]) else { return nil }
-            sequence[index] = updated
-            return .sequence(sequence)
-        default:
-            return nil
-        }
+        try? ScenarioAssignment.put(value, at: path, in: node, done: [], file: "")
     }
 }
 

@@ -46,11 +46,13 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
         } catch {
             throw .invalid(file: file, issues: [ScenarioIssue(key, "\(ErrorText.quoted(self.value)) is not a YAML value")])
         }
-        return try put(value, at: path[...], in: node, done: [], file: file)
+        return try Self.put(value, at: path[...], in: node, done: [], file: file)
     }
 
-    private func put(_ value: Node, at path: ArraySlice<String>, in node: Node, done: [String],
-                     file: String) throws(ScenarioError) -> Node {
+    /// `node` with `value` at `path` (list items by index; a missing last key is added); throws,
+    /// naming the path, when the path does not lead there.
+    static func put(_ value: Node, at path: ArraySlice<String>, in node: Node, done: [String],
+                    file: String) throws(ScenarioError) -> Node {
         guard let head = path.first else { return value }
         let here = done.isEmpty ? "the scenario" : ErrorText.clipped(done.joined(separator: "."))
         let rest = path.dropFirst()
@@ -80,21 +82,22 @@ public struct ScenarioAssignment: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The value at `path` in `node` (list items by index), or nil.
+    static func value(at path: ArraySlice<String>, in node: Node) -> Node? {
+        guard let head = path.first else { return node }
+        switch node {
+        case let .mapping(mapping): return mapping[Node(head)].flatMap { value(at: path.dropFirst(), in: $0) }
+        case let .sequence(sequence):
+            guard let index = Int(head), sequence.indices.contains(index) else { return nil }
+            return value(at: path.dropFirst(), in: sequence[index])
+        default: return nil
+        }
+    }
+
     /// Whether the YAML text has a value at `path` (list indices written as numbers); false for
     /// text that is not YAML.
     static func contains(_ path: [String], inYAML text: String) -> Bool {
-        guard var node = try? Yams.compose(yaml: text) else { return false }
-        for head in path {
-            switch node {
-            case let .mapping(mapping):
-                guard let child = mapping[Node(head)] else { return false }
-                node = child
-            case let .sequence(sequence):
-                guard let index = Int(head), sequence.indices.contains(index) else { return false }
-                node = sequence[index]
-            default: return false
-            }
-        }
-        return true
+        guard let node = try? Yams.compose(yaml: text) else { return false }
+        return value(at: path[...], in: node) != nil
     }
 }

@@ -585,16 +585,7 @@ public enum ScenarioLoader {
     }
 
     static func node(at path: [any CodingKey], in root: Node) -> Node? {
-        var current: Node? = root
-        for key in path {
-            guard let n = current else { return nil }
-            if let index = key.intValue, let sequence = n.sequence {
-                current = index < sequence.count ? sequence[index] : nil
-            } else {
-                current = n.mapping?[Node(key.stringValue)]
-            }
-        }
-        return current
+        ScenarioAssignment.value(at: DecodingProblem.segments(path)[...], in: root)
     }
 
     static func describe(_ node: Node?) -> String {
