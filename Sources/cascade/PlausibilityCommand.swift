@@ -25,38 +25,31 @@ struct Plausibility: ParsableCommand {
         if scenarios.isEmpty { throw ValidationError("at least one scenario file is required") }
     }
 
-    func load(_ scenario: String, assignments: [ScenarioAssignment] = []) throws -> LoadedScenario {
-        var options = overrides.overrides(assignments: assignments)
-        options.memoryLimit = memoryLimit.bytes
-        do {
-            var loaded = try ScenarioLoader.load(path: scenario, overrides: options)
-            loaded.config.recordCascadeEvents = false
-            loaded.config.liquidationMap = nil
-            loaded.config.exactTimeSeries = false
-            return loaded
-        } catch { throw fail(error.description) }
-    }
-
     func run() throws {
-        // Every file is loaded (and so validated) before anything runs.
-        var runs: [(file: String, loaded: LoadedScenario, reported: ReportedSection)] = []
+        // Every file and its control is loaded (and so validated) before anything runs: variant
+        // 0 the scenario, variant 1 its control, on common random numbers.
+        var runs: [(file: String, variants: ScenarioVariants, reported: ReportedSection)] = []
         for scenario in scenarios {
-            let loaded = try load(scenario)
+            let loaded = try ScenarioVariants(scenario: scenario, overrides: overrides, memoryLimit: memoryLimit,
+                                              variants: [([], "")]).load(0)
             guard let reported = loaded.scenario.reported else {
                 FileHandle.standardError.write(Data("\(scenario): no reported: section; skipped\n".utf8))
                 continue
             }
-            _ = try load(scenario, assignments: PlausibilityCheck.controlAssignments(for: loaded.scenario))
-            runs.append((scenario, loaded, reported))
+            let variants = ScenarioVariants(scenario: scenario, overrides: overrides, memoryLimit: memoryLimit,
+                                            variants: [([], ""), (PlausibilityCheck.controlAssignments(for: loaded.scenario),
+                                                                  " (its control: the shocks removed)")])
+            _ = try variants.load(1)
+            runs.append((scenario, variants, reported))
         }
         guard !runs.isEmpty else { return }
         print("| scenario | reported | median [95% interval] | against the reported range | long share (reported) | control: no shocks | median excess over the control |")
         print("|---|---|---|---|---|---|---|")
         for run in runs {
-            let event = SimulationEngine(config: run.loaded.config).run(threads: threads.count).paths
-            let controlLoaded = try load(run.file, assignments: PlausibilityCheck.controlAssignments(for: run.loaded.scenario))
-            let control = SimulationEngine(config: controlLoaded.config).run(threads: threads.count).paths
-            let check = PlausibilityCheck(reported: run.reported, paths: event, control: control, confidence: run.loaded.confidence)
+            let loaded = try run.variants.load(0)
+            let event = SimulationEngine(config: loaded.config).run(threads: threads.count).paths
+            let control = SimulationEngine(config: try run.variants.load(1).config).run(threads: threads.count).paths
+            let check = PlausibilityCheck(reported: run.reported, paths: event, control: control, confidence: loaded.confidence)
             let name = URL(fileURLWithPath: run.file).lastPathComponent
             let factor = check.factor == 1 ? "" : String(format: " (×%.2g)", check.factor)
             let share = (check.longShare.isNaN ? "–" : Format.percent(check.longShare))
