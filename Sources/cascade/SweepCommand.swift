@@ -69,54 +69,26 @@ struct Sweep: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep")
         let staging = try stageReports(in: directory, force: force)
-        var points: [(assignments: [ScenarioAssignment], values: [SweepValue])] = []
+        var points: [SweepReport.Point] = []
         try variants.run(work: work, threads: threads.count, quiet: quiet) { v, loaded, run in
             let statistics = RunStatistics(result: run.result, quantileLevels: [0.5], confidence: loaded.confidence,
                                            riskLevels: loaded.riskLevels, drawdownThresholds: [], twin: run.twin != nil)
             points.append((grid[v], CascadeKit.Sweep.measure(statistics)))
         }
         let seconds = Date().timeIntervalSince(started)
-        let charts = CascadeKit.Sweep.charts(axes: axes, points: points)
-        var page = HTMLReport(title: "cascade sweep — \(URL(fileURLWithPath: scenario).lastPathComponent)")
-        page.addParagraph("\(grid.count) grid points over \(axes.map(\.key).joined(separator: " × ")), "
-                          + "\(firstPoint!.paths) paths each, seed \(firstPoint!.seed) at every point "
-                          + "(common random numbers). Whiskers are \(Int((firstPoint!.confidence * 100).rounded()))% confidence intervals.")
-        var rows: [[String]] = []
-        for point in points {
-            rows.append(point.assignments.map(\.value) + point.values.map { v in v.estimate.isNaN ? "" : String(format: "%.4g", v.estimate) })
-        }
-        page.addTable(caption: "Grid points (sweep.csv has the intervals)",
-                      header: axes.map(\.key) + CascadeKit.Sweep.metrics.map(\.name), rows: rows)
-        for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
-        let files = [("sweep.csv", CascadeKit.Sweep.csv(axes: axes, points: points))] + charts + [("sweep.html", page.render())]
+        let report = SweepReport(scenarioName: URL(fileURLWithPath: scenario).lastPathComponent, axes: axes, points: points,
+                                 paths: firstPoint!.paths, seed: firstPoint!.seed, confidence: firstPoint!.confidence)
         var manifest = manifest(kind: "sweep", scenario: scenario, digest: firstPoint!.digest, started: started)
         manifest.seed = seeds.count == 1 ? seeds.first : nil
         manifest.grid = axes.map { ReportManifest.Axis(key: $0.key, values: $0.values) }
         do {
-            try staging.commit(files, manifest: manifest)
+            try staging.commit(report.files, manifest: manifest)
         } catch { throw fail(error.description) }
+        let output = SweepOutput(scenario: scenario, report: report, seconds: seconds, directory: directory.path)
         if json {
-            let object: [String: Any] = [
-                "scenario": scenario, "keys": axes.map(\.key), "seconds": seconds, "directory": directory.path,
-                "points": points.map { point -> [String: Any] in
-                    var metrics: [String: Any] = [:]
-                    for (m, v) in zip(CascadeKit.Sweep.metrics, point.values) {
-                        metrics[m.name] = ["estimate": RunSummaryJSON.number(v.estimate), "ciLow": RunSummaryJSON.number(v.lower),
-                                           "ciHigh": RunSummaryJSON.number(v.upper)]
-                    }
-                    return ["values": Dictionary(uniqueKeysWithValues: point.assignments.map { ($0.key, $0.value) }), "metrics": metrics]
-                },
-            ]
-            print(RunSummaryJSON.serialize(object), terminator: "")
+            print(output.json, terminator: "")
         } else if !quiet {
-            print("sweep of \(scenario): \(grid.count) points in \(String(format: "%.1f", seconds)) s")
-            for point in points {
-                let keys = point.assignments.map(\.description).joined(separator: " ")
-                let v = point.values
-                print("  \(keys): liquidated \(Format.money(v[0].estimate)) ± \(Format.money((v[0].upper - v[0].lower) / 2)), "
-                      + "drawdown \(Format.percent(v[2].estimate)), P(fund depleted) \(Format.percent(v[6].estimate))")
-            }
-            print("  wrote sweep.csv, \(charts.count) charts and sweep.html to \(directory.path)/")
+            print(output.text)
         }
     }
 }
