@@ -221,20 +221,7 @@ struct Run: ParsableCommand {
                                  shard: spec.index, shards: spec.count, firstPath: range.lowerBound, pathCount: range.count,
                                  twin: loaded.twin, exactTimeSeries: loaded.config.exactTimeSeries)
         let bytes = ShardResult.encode(run, header: header)
-        let file = directory.appendingPathComponent(String(format: "shard-%d-of-%d.cascade", spec.index, spec.count))
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw fail("\(file.path): cannot be written: \(error.localizedDescription)")
-        }
-        do {
-            try writeReplacing(Data(bytes), to: file, stagedAs: directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).partial"))
-        } catch {
-            switch error {
-            case let .write(cause): throw fail("\(file.path): cannot be written: \(cause.localizedDescription)")
-            case let .rename(reason): throw fail("\(file.path): cannot be written: \(reason)")
-            }
-        }
+        let file = try writeShard(bytes, spec: spec, in: directory)
         if !quiet {
             print("shard \(spec.index)/\(spec.count): paths \(range.lowerBound)..<\(range.upperBound) of \(loaded.config.paths) → \(file.path) (\(bytes.count) bytes)")
         }

@@ -67,7 +67,7 @@ struct Merge: ParsableCommand {
                 headers.append((file, try ShardResult.header(bytes, file: file).header))
                 contents[file] = bytes
             }
-            headers = try ShardResult.complete(headers)
+            headers = try ShardSet.complete(headers)
         } catch let error as ShardError { throw fail(error.description) }
         let first = headers[0].header
         let loaded: LoadedScenario

@@ -42,3 +42,24 @@ func writeReplacing(_ data: Data, to url: URL, stagedAs staged: URL) throws(File
         throw .rename(reason)
     }
 }
+
+/// Writes shard `spec`'s result `bytes` to `directory/shard-I-of-N.cascade` (created if need
+/// be), staged beside it and renamed over it: never half a file, and a retried shard writes the
+/// same bytes. Returns the file; throws one line naming it when it cannot be written.
+func writeShard(_ bytes: [UInt8], spec: ShardSpec, in directory: URL) throws -> URL {
+    let file = directory.appendingPathComponent(String(format: "shard-%d-of-%d.cascade", spec.index, spec.count))
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+        throw fail("\(file.path): cannot be written: \(error.localizedDescription)")
+    }
+    do {
+        try writeReplacing(Data(bytes), to: file, stagedAs: directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).partial"))
+    } catch {
+        switch error {
+        case let .write(cause): throw fail("\(file.path): cannot be written: \(cause.localizedDescription)")
+        case let .rename(reason): throw fail("\(file.path): cannot be written: \(reason)")
+        }
+    }
+    return file
+}

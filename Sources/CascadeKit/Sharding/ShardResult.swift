@@ -40,6 +40,22 @@ public struct ShardHeader: Codable, Sendable, Equatable {
     }
 }
 
+extension ShardHeader: ShardDescribing {
+    public var firstItem: Int { firstPath }
+    public var itemCount: Int { pathCount }
+    public var totalItems: Int { paths }
+    public var identity: [(what: String, value: String, shown: String)] {
+        [("cascade version", version, version),
+         ("scenario", scenarioPath + "\n" + scenarioSHA256, "\(scenarioPath) (\(scenarioSHA256.prefix(12)))"),
+         ("seed", String(seed), String(seed)),
+         ("paths", String(paths), String(paths)),
+         ("shard count", String(shards), String(shards)),
+         ("options (twin, exact time series)", "\(twin), \(exactTimeSeries)", "\(twin), \(exactTimeSeries)")]
+    }
+    public static var itemName: String { "paths" }
+    public static var writer: String { "cascade run --shard" }
+}
+
 /// Why a shard result could not be read or merged: one line each, naming the files.
 public struct ShardError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
@@ -57,15 +73,20 @@ public enum ShardResult {
     /// The file of `run`, a shard described by `header`.
     public static func encode(_ run: ScenarioRun, header: ShardHeader) -> [UInt8] {
         var w = BinaryWriter()
+        writeHeader(header, into: &w)
+        write(run.result, into: &w)
+        if let twin = run.twin { write(twin, into: &w) }
+        return w.bytes
+    }
+
+    /// The magic line, then the header's length and its JSON (keys sorted).
+    static func writeHeader<Header: Encodable>(_ header: Header, into w: inout BinaryWriter) {
         w.raw(magic)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = Array((try? encoder.encode(header)) ?? Data())
         w.int(json.count)
         w.raw(json)
-        write(run.result, into: &w)
-        if let twin = run.twin { write(twin, into: &w) }
-        return w.bytes
     }
 
     static func write(_ result: SimulationResult, into w: inout BinaryWriter) {
@@ -101,24 +122,45 @@ public enum ShardResult {
         w.int32s(h.counts)
     }
 
-    /// The header of a shard file's bytes, and where its results start.
-    public static func header(_ bytes: [UInt8], file: String) throws(ShardError) -> (header: ShardHeader, body: Int) {
+    /// The header's JSON of a shard file's bytes, and where its results start.
+    static func headerJSON(_ bytes: [UInt8], file: String) throws(ShardError) -> (json: Data, body: Int) {
         guard bytes.starts(with: magic) else { throw ShardError("\(file): not a cascade shard result (it does not start with CASCADE-SHARD)") }
         var r = BinaryReader(bytes, offset: magic.count)
-        do {
-            let n = try r.count(width: 1)
-            let start = r.offset
-            let json = Data(bytes[start..<(start + n)])
-            let header = try JSONDecoder().decode(ShardHeader.self, from: json)
-            guard header.format == ShardHeader.format else {
-                throw ShardError("\(file): format \(header.format) is not \(ShardHeader.format); expected a shard written by this version of cascade")
-            }
-            return (header, start + n)
-        } catch let error as ShardError {
-            throw error
-        } catch {
+        guard let n = try? r.count(width: 1) else {
             throw ShardError("\(file): the shard's header cannot be read; expected a complete shard result (rerun the shard)")
         }
+        return (Data(bytes[r.offset..<(r.offset + n)]), r.offset + n)
+    }
+
+    /// The format a shard file names in its header: ``ShardHeader/format`` (a run's shard),
+    /// ``SweepShardHeader/format`` (a sweep's), or another (a version's this one cannot read).
+    public static func format(_ bytes: [UInt8], file: String) throws(ShardError) -> String {
+        struct Format: Decodable { var format: String }
+        let (json, _) = try headerJSON(bytes, file: file)
+        guard let format = try? JSONDecoder().decode(Format.self, from: json) else {
+            throw ShardError("\(file): the shard's header cannot be read; expected a complete shard result (rerun the shard)")
+        }
+        return format.format
+    }
+
+    /// The header of a run's shard file, and where its results start.
+    public static func header(_ bytes: [UInt8], file: String) throws(ShardError) -> (header: ShardHeader, body: Int) {
+        try header(ShardHeader.self, format: ShardHeader.format, bytes, file: file)
+    }
+
+    /// The header of type `type` (written as format `format`) of a shard file, and where its
+    /// results start.
+    static func header<Header: Decodable>(_ type: Header.Type, format: String, _ bytes: [UInt8], file: String) throws(ShardError)
+        -> (header: Header, body: Int) {
+        let found = try self.format(bytes, file: file)
+        guard found == format else {
+            throw ShardError("\(file): format \(found) is not \(format); expected a shard written by this version of cascade")
+        }
+        let (json, body) = try headerJSON(bytes, file: file)
+        guard let header = try? JSONDecoder().decode(Header.self, from: json) else {
+            throw ShardError("\(file): the shard's header cannot be read; expected a complete shard result (rerun the shard)")
+        }
+        return (header, body)
     }
 
     /// The run a shard file holds, for `loaded` (the scenario it ran, loaded with the same paths
@@ -182,44 +224,5 @@ public enum ShardResult {
     static func histogram(_ r: inout BinaryReader) throws -> LogHistogram {
         let lowest = try r.int32(), zero = try r.int64(), counts = try r.int32s()
         return LogHistogram(lowestBucket: lowest, counts: counts, zeroCount: zero)
-    }
-
-    /// Checks that `headers` (file, header) are the shards of one run, all of them, once each:
-    /// the same format, version, scenario, seed, paths, count and options; no index twice; none
-    /// missing. Returns them in the order of their index.
-    public static func complete(_ headers: [(file: String, header: ShardHeader)]) throws(ShardError) -> [(file: String, header: ShardHeader)] {
-        guard let (firstFile, first) = headers.first else { throw ShardError("no shard results given; expected the files that cascade run --shard wrote") }
-        for (file, h) in headers.dropFirst() {
-            func differ(_ what: String, _ a: String, _ b: String) -> ShardError {
-                ShardError("\(file): \(what) \(b) differs from \(firstFile)'s \(a); expected the shards of one run")
-            }
-            if h.version != first.version { throw differ("cascade version", first.version, h.version) }
-            if h.scenarioSHA256 != first.scenarioSHA256 || h.scenarioPath != first.scenarioPath {
-                throw differ("scenario", "\(first.scenarioPath) (\(first.scenarioSHA256.prefix(12)))", "\(h.scenarioPath) (\(h.scenarioSHA256.prefix(12)))")
-            }
-            if h.seed != first.seed { throw differ("seed", String(first.seed), String(h.seed)) }
-            if h.paths != first.paths { throw differ("paths", String(first.paths), String(h.paths)) }
-            if h.shards != first.shards { throw differ("shard count", String(first.shards), String(h.shards)) }
-            if h.twin != first.twin || h.exactTimeSeries != first.exactTimeSeries {
-                throw differ("options (twin, exact time series)", "\(first.twin), \(first.exactTimeSeries)", "\(h.twin), \(h.exactTimeSeries)")
-            }
-        }
-        var byIndex: [Int: String] = [:]
-        for (file, h) in headers {
-            let expected = ShardSpec(index: min(max(h.shard, 0), max(h.shards - 1, 0)), count: max(h.shards, 1)).range(paths: h.paths)
-            guard h.shard >= 0, h.shard < h.shards, h.firstPath == expected.lowerBound, h.pathCount == expected.count else {
-                throw ShardError("\(file): shard \(h.shard)/\(h.shards) holds paths \(h.firstPath)..<\(h.firstPath + h.pathCount), not its share of \(h.paths); expected a file written by cascade run --shard")
-            }
-            if let other = byIndex[h.shard] {
-                throw ShardError("\(file): shard \(h.shard)/\(h.shards) is given twice (also \(other)); expected each shard once")
-            }
-            byIndex[h.shard] = file
-        }
-        let missing = (0..<first.shards).filter { byIndex[$0] == nil }
-        if !missing.isEmpty {
-            let list = missing.prefix(10).map(String.init).joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
-            throw ShardError("shards \(list) of \(first.shards) are missing (have \(headers.count)); expected every shard of the run")
-        }
-        return headers.sorted { $0.header.shard < $1.header.shard }
     }
 }

@@ -11,10 +11,14 @@ public struct ShardSpec: Sendable, Equatable {
         self.count = count
     }
 
-    /// The paths of this shard among `paths`.
-    public func range(paths: Int) -> Range<Int> {
-        (index * paths / count)..<((index + 1) * paths / count)
+    /// This shard's share of `total` items (paths, grid points): ⌊index·total/count⌋ ..<
+    /// ⌊(index + 1)·total/count⌋.
+    public func range(of total: Int) -> Range<Int> {
+        (index * total / count)..<((index + 1) * total / count)
     }
+
+    /// The paths of this shard among `paths`.
+    public func range(paths: Int) -> Range<Int> { range(of: paths) }
 
     /// The environment variables that give a shard's index on the common batch engines, in the
     /// order they are looked for: Kubernetes Indexed Jobs, Slurm job arrays, AWS Batch array jobs.
