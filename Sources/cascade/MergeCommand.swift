@@ -57,18 +57,36 @@ struct Merge: ParsableCommand {
         let started = Date()
         let files = try files()
         var contents: [String: [UInt8]] = [:]
-        var headers: [(file: String, header: ShardHeader)] = []
-        do {
+        var firstOf: [Bool: String] = [:]  // the first sweep shard (true) and run shard (false) given
+        do throws(ShardError) {
             for file in files {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw ShardError("\(file): cannot be read")
                 }
                 let bytes = [UInt8](data)
-                headers.append((file, try ShardResult.header(bytes, file: file).header))
+                let sweep = try ShardResult.format(bytes, file: file) == SweepShardHeader.format
+                if firstOf[sweep] == nil { firstOf[sweep] = file }
                 contents[file] = bytes
             }
+        } catch { throw fail(error.description) }
+        if let sweep = firstOf[true], let run = firstOf[false] {
+            throw fail("\(sweep): is a shard of cascade sweep, and \(run) of cascade run; expected the shards of one run")
+        }
+        if firstOf[true] != nil {
+            try mergeSweep(files: files, contents: contents, started: started)
+        } else {
+            try mergeRun(files: files, contents: contents, started: started)
+        }
+    }
+
+    /// Merges the shards of `cascade run --shard` into the run's report set.
+    func mergeRun(files: [String], contents: [String: [UInt8]], started: Date) throws {
+        var contents = contents
+        var headers: [(file: String, header: ShardHeader)] = []
+        do throws(ShardError) {
+            for file in files { headers.append((file, try ShardResult.header(contents[file]!, file: file).header)) }
             headers = try ShardSet.complete(headers)
-        } catch let error as ShardError { throw fail(error.description) }
+        } catch { throw fail(error.description) }
         let first = headers[0].header
         let loaded: LoadedScenario
         do {
@@ -107,6 +125,48 @@ struct Merge: ParsableCommand {
         } else if !quiet {
             print("merged \(headers.count) shards of \(first.paths) paths")
             print(HumanSummary(reports: reports, seconds: seconds, directory: directory.path).text)
+        }
+    }
+
+    /// Merges the shards of `cascade sweep --shard` into the sweep's report: sweep.csv, its
+    /// charts and sweep.html, byte for byte those of the unsplit sweep. The shards hold every
+    /// point's metrics, so the scenario file is not read again.
+    func mergeSweep(files: [String], contents: [String: [UInt8]], started: Date) throws {
+        var headers: [(file: String, header: SweepShardHeader)] = []
+        var points: [SweepShardPoint] = []
+        let axes: [SweepAxis]
+        let grid: [[ScenarioAssignment]]
+        do throws(ShardError) {
+            for file in files { headers.append((file, try SweepShardResult.header(contents[file]!, file: file).header)) }
+            headers = try ShardSet.complete(headers)
+            for (file, _) in headers { points += try SweepShardResult.decode(contents[file]!, file: file) }
+        } catch { throw fail(error.description) }
+        let first = headers[0].header
+        do {
+            axes = first.axes.map { SweepAxis(key: $0.key, values: $0.values) }
+            grid = try CascadeKit.Sweep.grid(axes)
+        } catch { throw fail("\(headers[0].file): its grid cannot be read: \(error.description); expected a shard of cascade sweep") }
+        guard grid.count == points.count, let point0 = points.first else {
+            throw fail("\(headers[0].file): its grid has \(grid.count) points, the shards \(points.count); expected the shards of one sweep")
+        }
+        let report = SweepReport(scenarioName: URL(fileURLWithPath: first.scenarioPath).lastPathComponent, axes: axes,
+                                 points: zip(grid, points).map { ($0, $1.values) },
+                                 paths: point0.paths, seed: point0.seed, confidence: point0.confidence)
+        let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: first.scenarioPath).deletingPathExtension().lastPathComponent + "-sweep")
+        let staging = try stageReports(in: directory, force: force)
+        var manifest = manifest(kind: "sweep", scenario: first.scenarioPath, digest: first.scenarioSHA256, started: started)
+        let seeds = Set(points.map(\.seed))
+        manifest.seed = seeds.count == 1 ? seeds.first : nil
+        manifest.grid = axes.map { ReportManifest.Axis(key: $0.key, values: $0.values) }
+        do {
+            try staging.commit(report.files, manifest: manifest)
+        } catch { throw fail(error.description) }
+        let output = SweepOutput(scenario: first.scenarioPath, report: report, seconds: Date().timeIntervalSince(started), directory: directory.path)
+        if json {
+            print(output.json, terminator: "")
+        } else if !quiet {
+            print("merged \(headers.count) shards of \(grid.count) grid points")
+            print(output.text)
         }
     }
 }

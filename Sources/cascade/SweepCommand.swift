@@ -40,8 +40,15 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Print the sweep as JSON on standard output instead of the table.")
     var json = false
 
+    @Option(help: ArgumentHelp("Run only shard I of N of the grid points (I/N, or auto/N with I from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX) and write its result to --out (a folder; default reports/<scenario file name>-sweep-shards) for cascade merge. Each shard checks only its own points.",
+                               valueName: "I/N"))
+    var shard: String?
+
     func validate() throws {
         if vary.isEmpty { throw ValidationError("at least one --vary KEY=V1,V2,… is required") }
+        if let shard, case let .failure(error) = ShardSpec.parse(shard, environment: ProcessInfo.processInfo.environment) {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
@@ -53,9 +60,12 @@ struct Sweep: ParsableCommand {
             grid = try CascadeKit.Sweep.grid(axes)
         } catch { throw fail(error.description) }
         let started = Date()
+        var spec: ShardSpec? = nil
+        if let shard, case let .success(parsed) = ShardSpec.parse(shard, environment: ProcessInfo.processInfo.environment) { spec = parsed }
+        let share = spec?.range(of: grid.count) ?? grid.indices
         let variants = ScenarioVariants(
             scenario: scenario, overrides: overrides, memoryLimit: memoryLimit,
-            variants: grid.map { assignments in
+            variants: grid[share].map { assignments in
                 let point = assignments.map { "\(ErrorText.clipped($0.key, limit: 40))=\(ErrorText.clipped($0.value, limit: 40))" }
                     .joined(separator: " ")
                 return (assignments, " (at \(point))")
@@ -67,6 +77,7 @@ struct Sweep: ParsableCommand {
             seeds.insert(loaded.config.seed)
             if firstPoint == nil { firstPoint = (loaded.config.paths, loaded.config.seed, loaded.confidence, loaded.fileSHA256) }
         }
+        if let spec { return try runShard(spec, axes: axes, points: share, of: grid.count, variants: variants, work: work, digest: firstPoint?.digest) }
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep")
         let staging = try stageReports(in: directory, force: force)
         var points: [SweepReport.Point] = []
@@ -89,6 +100,32 @@ struct Sweep: ParsableCommand {
             print(output.json, terminator: "")
         } else if !quiet {
             print(output.text)
+        }
+    }
+
+    /// Runs shard `spec`'s grid points (`points` of `total`) and writes its result file.
+    func runShard(_ spec: ShardSpec, axes: [SweepAxis], points: Range<Int>, of total: Int, variants: ScenarioVariants, work: Int,
+                  digest: String?) throws {
+        let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent + "-sweep-shards")
+        var results: [SweepShardPoint] = []
+        try variants.run(work: work, threads: threads.count, quiet: quiet) { _, loaded, run in
+            let statistics = RunStatistics(result: run.result, quantileLevels: [0.5], confidence: loaded.confidence,
+                                           riskLevels: loaded.riskLevels, drawdownThresholds: [], twin: run.twin != nil)
+            results.append(SweepShardPoint(paths: loaded.config.paths, seed: loaded.config.seed, confidence: loaded.confidence,
+                                           values: CascadeKit.Sweep.measure(statistics)))
+        }
+        // A shard without points has loaded nothing: hash the file as the loader does.
+        guard let sha = digest ?? FileManager.default.contents(atPath: scenario).map({ data in
+            data.withUnsafeBytes { SHA256.hex(of: $0) }
+        }) else { throw fail("\(scenario): cannot be read") }
+        let header = SweepShardHeader(version: Cascade.configuration.version, scenarioPath: URL(fileURLWithPath: scenario).standardizedFileURL.path,
+                                      scenarioSHA256: sha, axes: axes.map { .init(key: $0.key, values: $0.values) },
+                                      pathsOption: overrides.paths, seedOption: overrides.seed, points: total,
+                                      shard: spec.index, shards: spec.count, firstPoint: points.lowerBound, pointCount: points.count)
+        let bytes = SweepShardResult.encode(results, header: header)
+        let file = try writeShard(bytes, spec: spec, in: directory)
+        if !quiet {
+            print("sweep shard \(spec.index)/\(spec.count): grid points \(points.lowerBound)..<\(points.upperBound) of \(total) → \(file.path) (\(bytes.count) bytes)")
         }
     }
 }

@@ -104,4 +104,90 @@ struct ShardCommandTests {
         #expect(foreign.status == 1 && foreign.stderr.contains("not a cascade shard result"), "\(foreign.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
+
+    static let grid = ["--vary", "market.assets.0.model.volatility=0.3,1.2", "--vary", "impact.depth=20000000,5000000"]
+
+    /// Runs `count` shards of a 2 × 2 sweep of the scenario into `directory`.
+    static func sweepShards(_ count: Int, paths: Int, into directory: URL, extra: [String] = []) throws {
+        for i in 0..<count {
+            let result = try CLI.cascade(["sweep", scenario] + grid + ["--paths", String(paths), "--shard", "\(i)/\(count)", "--out", directory.path,
+                                                                      "--quiet", "--threads", String(1 + i % 2)] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+    }
+
+    @Test("a sweep split into 1, 3 and 7 shards merges into the unsplit sweep's sweep.csv, charts and page, byte for byte")
+    func sweepMergeEqualsWhole() throws {
+        let work = CLI.temporaryDirectory()
+        let whole = work.appendingPathComponent("whole")
+        let run = try CLI.cascade(["sweep", Self.scenario] + Self.grid + ["--paths", "6", "--out", whole.path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let expected = try Self.reportFiles(whole)
+        #expect(expected.files.keys.contains("sweep.csv") && expected.files.keys.contains("sweep.html") && expected.files.count == 14)
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: whole.appendingPathComponent("manifest.json"))) as? [String: Any])
+        for count in [1, 3, 7] {  // 7 shards of 4 points: three shards hold none
+            let shards = work.appendingPathComponent("shards-\(count)"), merged = work.appendingPathComponent("merged-\(count)")
+            try Self.sweepShards(count, paths: 6, into: shards)
+            let merge = try CLI.cascade(["merge", shards.path, "--out", merged.path, "--json"])
+            #expect(merge.status == 0, "\(merge.stderr)")
+            let got = try Self.reportFiles(merged)
+            #expect(got.files.keys.sorted() == expected.files.keys.sorted())
+            for (name, data) in expected.files { #expect(got.files[name] == data, "\(count) shards: \(name) differs") }
+            #expect(got.listed == expected.listed, "\(count) shards: the manifest's file list differs")
+            let mine = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: merged.appendingPathComponent("manifest.json"))) as? [String: Any])
+            for key in ["kind", "seed", "grid", "scenarioSHA256", "scenarioPath"] {
+                let want = try JSONSerialization.data(withJSONObject: [manifest[key] ?? NSNull()], options: [.sortedKeys])
+                let have = try JSONSerialization.data(withJSONObject: [mine[key] ?? NSNull()], options: [.sortedKeys])
+                #expect(have == want, "\(count) shards: manifest \(key) differs")
+            }
+            // The JSON printout's points are the unsplit sweep's.
+            let a = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let b = try #require(try JSONSerialization.jsonObject(with: Data(merge.stdout.utf8)) as? [String: Any])
+            #expect(try JSONSerialization.data(withJSONObject: a["points"]!, options: [.sortedKeys])
+                    == JSONSerialization.data(withJSONObject: b["points"]!, options: [.sortedKeys]))
+        }
+    }
+
+    @Test("a retried sweep shard writes the same bytes; a bad point fails its own shard; merge refuses other sweeps and run shards")
+    func sweepShardRefusals() throws {
+        let work = CLI.temporaryDirectory()
+        let a = work.appendingPathComponent("a"), b = work.appendingPathComponent("b"), c = work.appendingPathComponent("c")
+        try Self.sweepShards(2, paths: 4, into: a)
+        try Self.sweepShards(2, paths: 4, into: b)
+        for name in ["shard-0-of-2.cascade", "shard-1-of-2.cascade"] {
+            #expect(try Data(contentsOf: a.appendingPathComponent(name)) == Data(contentsOf: b.appendingPathComponent(name)))
+        }
+        // Point 1 of 0.3,-1 is refused by the shard that holds it, naming the point; the other shard runs.
+        let bad = ["sweep", Self.scenario, "--vary", "market.assets.0.model.volatility=0.3,-1", "--paths", "4", "--out", c.path]
+        let good = try CLI.cascade(bad + ["--shard", "0/2", "--quiet"])
+        #expect(good.status == 0, "\(good.stderr)")
+        let refused = try CLI.cascade(bad + ["--shard", "1/2"])
+        #expect(refused.status == 1 && refused.stderr.contains("is negative; expected ≥ 0 (at market.assets.0.model.volatility=-1)"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: c.appendingPathComponent("shard-1-of-2.cascade").path))
+        // Another sweep's shards (other options, another grid) and a run's shard are refused, naming the files.
+        try Self.sweepShards(2, paths: 5, into: c)
+        let out = work.appendingPathComponent("out").path
+        let a0 = a.appendingPathComponent("shard-0-of-2.cascade").path, c1 = c.appendingPathComponent("shard-1-of-2.cascade").path
+        let options = try CLI.cascade(["merge", a0, c1, "--out", out])
+        #expect(options.status == 1 && options.stderr.contains("\(c1): options --paths 5 --seed – differs from \(a0)'s --paths 4 --seed –"), "\(options.stderr)")
+        let g = work.appendingPathComponent("g")
+        let other = try CLI.cascade(["sweep", Self.scenario, "--vary", "impact.depth=1000000,2000000", "--paths", "4", "--shard", "1/2", "--out", g.path, "--quiet"])
+        #expect(other.status == 0, "\(other.stderr)")
+        let g1 = g.appendingPathComponent("shard-1-of-2.cascade").path
+        let grid = try CLI.cascade(["merge", a0, g1, "--out", out])
+        #expect(grid.status == 1 && grid.stderr.contains("\(g1): grid impact.depth=1000000,2000000 differs from \(a0)'s"), "\(grid.stderr)")
+        let r = work.appendingPathComponent("r")
+        try Self.shards(1, paths: 4, into: r)
+        let r0 = r.appendingPathComponent("shard-0-of-1.cascade").path
+        let mixed = try CLI.cascade(["merge", a0, r0, "--out", out])
+        #expect(mixed.status == 1 && mixed.stderr == "error: \(a0): is a shard of cascade sweep, and \(r0) of cascade run; expected the shards of one run\n", "\(mixed.stderr)")
+        let missing = try CLI.cascade(["merge", a0, "--out", out])
+        #expect(missing.status == 1 && missing.stderr.contains("shards 1 of 2 are missing"), "\(missing.stderr)")
+        let cut = work.appendingPathComponent("cut.cascade")
+        let bytes = try Data(contentsOf: a.appendingPathComponent("shard-1-of-2.cascade"))
+        try bytes.prefix(bytes.count - 9).write(to: cut)
+        let truncated = try CLI.cascade(["merge", a0, cut.path, "--out", out])
+        #expect(truncated.status == 1 && truncated.stderr.contains("\(cut.path): the shard's results are cut short"), "\(truncated.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
 }
