@@ -54,9 +54,37 @@ public struct ScenarioRun: Sendable {
     /// run of all their paths: equal, value for value, to running them at once.
     public static func joining(_ parts: [ScenarioRun]) -> ScenarioRun {
         precondition(!parts.isEmpty)
-        let twins = parts.compactMap(\.twin)
-        precondition(twins.isEmpty || twins.count == parts.count, "every part or none has its twin")
-        return ScenarioRun(loaded: parts[0].loaded, result: SimulationResult.joining(parts.map(\.result)),
-                           twin: twins.isEmpty ? nil : SimulationResult.joining(twins))
+        var joiner = Joiner(loaded: parts[0].loaded, firstPath: parts[0].result.firstPath,
+                            paths: parts.reduce(0) { $0 + $1.result.paths.paths })
+        for part in parts { joiner.add(part) }
+        return joiner.run()
+    }
+
+    /// Puts runs of consecutive ranges of paths together one at a time (a merge then holds one
+    /// shard and the whole, not every shard): ``SimulationResultJoiner`` for the run and its twin.
+    public struct Joiner {
+        public let loaded: LoadedScenario
+        private var main: SimulationResultJoiner
+        private var twin: SimulationResultJoiner?
+
+        /// For `paths` paths from `firstPath` of `loaded` (with its twin if it has one).
+        public init(loaded: LoadedScenario, firstPath: Int, paths: Int) {
+            self.loaded = loaded
+            main = SimulationResultJoiner(config: loaded.config, firstPath: firstPath, paths: paths)
+            twin = loaded.twin ? SimulationResultJoiner(config: CascadeAnatomy.twin(of: loaded.config), firstPath: firstPath, paths: paths) : nil
+        }
+
+        /// Adds the next part: the paths that follow those added so far, its twin's if the
+        /// scenario has one.
+        public mutating func add(_ part: ScenarioRun) {
+            precondition((part.twin != nil) == (twin != nil), "every part or none has its twin")
+            main.add(part.result)
+            if let partTwin = part.twin { twin!.add(partTwin) }
+        }
+
+        /// The whole run.
+        public func run() -> ScenarioRun {
+            ScenarioRun(loaded: loaded, result: main.result(), twin: twin?.result())
+        }
     }
 }

@@ -34,49 +34,10 @@ extension SimulationResult {
     /// the split). Equal, value for value, to the run of all their paths at once.
     public static func joining(_ parts: [SimulationResult]) -> SimulationResult {
         precondition(!parts.isEmpty)
-        let first = parts[0], config = first.config
-        var expected = first.firstPath
-        for part in parts {
-            precondition(part.firstPath == expected, "the parts are not consecutive ranges of paths")
-            expected += part.paths.paths
-        }
-        let total = expected - first.firstPath
-        var paths = PathResults(uninitializedPaths: total, symbols: config.symbols, separateFunds: config.separateFunds,
-                                accounts: config.hasAccounts, mechanisms: config.measuresMechanisms)
-        precondition(parts.allSatisfy { $0.paths.columns == paths.columns })
-        let columns = paths.columns.count
-        paths.values.withUnsafeMutableBufferPointer { whole in
-            var offset = 0
-            for part in parts {
-                let n = part.paths.paths
-                part.paths.values.withUnsafeBufferPointer { values in
-                    for c in 0..<columns {
-                        (whole.baseAddress! + c * total + offset).update(from: values.baseAddress! + c * n, count: n)
-                    }
-                }
-                offset += n
-            }
-        }
-        var timeSeries = first.timeSeries
-        timeSeries.merge(parts.dropFirst().map(\.timeSeries))
-        var result = SimulationResult(config: config, paths: paths, timeSeries: timeSeries)
-        result.firstPath = first.firstPath
-        let exact = parts.compactMap(\.exactTimeSeries)
-        if !exact.isEmpty {
-            precondition(exact.count == parts.count)
-            result.exactTimeSeries = ExactTimeSeries.joining(exact)
-        }
-        result.events = parts.flatMap(\.events).sorted {
-            ($0.path, $0.asset, $0.startStep) < ($1.path, $1.asset, $1.startStep)
-        }
-        if var map = first.liquidationMap {
-            for part in parts.dropFirst() { map.merge(part.liquidationMap!) }
-            result.liquidationMap = map
-        }
-        if let dense = first.denseCheck {
-            result.denseCheck = parts.dropFirst().reduce(dense) { ($0.flops + ($1.denseCheck?.flops ?? 0), $0.seconds + ($1.denseCheck?.seconds ?? 0)) }
-        }
-        return result
+        var joiner = SimulationResultJoiner(config: parts[0].config, firstPath: parts[0].firstPath,
+                                            paths: parts.reduce(0) { $0 + $1.paths.paths })
+        for part in parts { joiner.add(part) }
+        return joiner.result()
     }
 }
 

@@ -49,17 +49,23 @@ public final class ExactTimeSeries: @unchecked Sendable {
     public static func joining(_ parts: [ExactTimeSeries]) -> ExactTimeSeries {
         precondition(!parts.isEmpty)
         let first = parts[0]
-        let total = parts.reduce(0) { $0 + $1.paths }
-        let whole = ExactTimeSeries(columns: first.columns, rows: first.rows, paths: total, firstPath: first.firstPath)
+        let whole = ExactTimeSeries(columns: first.columns, rows: first.rows, paths: parts.reduce(0) { $0 + $1.paths },
+                                    firstPath: first.firstPath)
         var offset = 0
         for part in parts {
-            precondition(part.columns == first.columns && part.rows == first.rows && part.firstPath == first.firstPath + offset)
-            for block in 0..<(first.columns * first.rows) {
-                (whole.storage + block * total + offset).update(from: part.storage + block * part.paths, count: part.paths)
-            }
+            whole.place(part, at: offset)
             offset += part.paths
         }
         return whole
+    }
+
+    /// Copies `part` (a range of this one's paths, starting `offset` paths in) into its place.
+    public func place(_ part: ExactTimeSeries, at offset: Int) {
+        precondition(part.columns == columns && part.rows == rows && part.firstPath == firstPath + offset
+                     && offset + part.paths <= paths)
+        for block in 0..<(columns * rows) {
+            (storage + block * paths + offset).update(from: part.storage + block * part.paths, count: part.paths)
+        }
     }
 
     /// Quantiles per row: result[column][row][level], exact (type 7) over the paths.
