@@ -56,35 +56,51 @@ struct Merge: ParsableCommand {
     func run() throws {
         let started = Date()
         let files = try files()
-        var contents: [String: [UInt8]] = [:]
+        var prefixes: [String: [UInt8]] = [:]
         var firstOf: [Bool: String] = [:]  // the first sweep shard (true) and run shard (false) given
         do throws(ShardError) {
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw ShardError("\(file): cannot be read")
-                }
-                let bytes = [UInt8](data)
+                let bytes = try Self.headerBytes(file)
                 let sweep = try ShardResult.format(bytes, file: file) == SweepShardHeader.format
                 if firstOf[sweep] == nil { firstOf[sweep] = file }
-                contents[file] = bytes
+                prefixes[file] = bytes
             }
         } catch { throw fail(error.description) }
         if let sweep = firstOf[true], let run = firstOf[false] {
             throw fail("\(sweep): is a shard of cascade sweep, and \(run) of cascade run; expected the shards of one run")
         }
         if firstOf[true] != nil {
-            try mergeSweep(files: files, contents: contents, started: started)
+            try mergeSweep(files: files, started: started)
         } else {
-            try mergeRun(files: files, contents: contents, started: started)
+            try mergeRun(files: files, prefixes: prefixes, started: started)
         }
     }
 
+    /// The first bytes of a shard file: the magic line, the header's length and its JSON (all of
+    /// the file when it is not a shard, up to 64 KB). The results are read one shard at a time
+    /// later, so the merge never holds every file.
+    static func headerBytes(_ file: String) throws(ShardError) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw ShardError("\(file): cannot be read") }
+        defer { try? handle.close() }
+        var bytes = [UInt8]((try? handle.read(upToCount: ShardResult.magic.count + 8)) ?? Data())
+        if bytes.count == ShardResult.magic.count + 8, bytes.starts(with: ShardResult.magic) {
+            let length = bytes.suffix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            if length <= 1 << 20 { bytes += [UInt8]((try? handle.read(upToCount: Int(length))) ?? Data()) }
+        }
+        return bytes
+    }
+
+    /// All of a shard file's bytes.
+    static func contents(_ file: String) throws(ShardError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ShardError("\(file): cannot be read") }
+        return [UInt8](data)
+    }
+
     /// Merges the shards of `cascade run --shard` into the run's report set.
-    func mergeRun(files: [String], contents: [String: [UInt8]], started: Date) throws {
-        var contents = contents
+    func mergeRun(files: [String], prefixes: [String: [UInt8]], started: Date) throws {
         var headers: [(file: String, header: ShardHeader)] = []
         do throws(ShardError) {
-            for file in files { headers.append((file, try ShardResult.header(contents[file]!, file: file).header)) }
+            for file in files { headers.append((file, try ShardResult.header(prefixes[file]!, file: file).header)) }
             headers = try ShardSet.complete(headers)
         } catch { throw fail(error.description) }
         let first = headers[0].header
@@ -99,14 +115,18 @@ struct Merge: ParsableCommand {
         guard loaded.twin == first.twin, loaded.config.exactTimeSeries == first.exactTimeSeries else {
             throw fail("\(headers[0].file): ran with options (twin, exact time series) this version does not choose for \(first.scenarioPath); expected shards of this version")
         }
-        var parts: [ScenarioRun] = []
-        do {
-            for (file, _) in headers {
-                parts.append(try ShardResult.decode(contents[file]!, file: file, loaded: loaded))
-                contents[file] = nil
+        // One shard at a time: the merge holds the whole and one shard, not every shard.
+        var joiner = ScenarioRun.Joiner(loaded: loaded, firstPath: 0, paths: first.paths)
+        do throws(ShardError) {
+            for (file, header) in headers {
+                let bytes = try Self.contents(file)
+                guard try ShardResult.header(bytes, file: file).header == header else {
+                    throw ShardError("\(file): changed while the merge read it; expected shard results left alone until the merge ends")
+                }
+                joiner.add(try ShardResult.decode(bytes, file: file, loaded: loaded))
             }
         } catch { throw fail(error.description) }
-        let run = ScenarioRun.joining(parts)
+        let run = joiner.run()
         let directory = URL(fileURLWithPath: out ?? "reports/" + URL(fileURLWithPath: first.scenarioPath).deletingPathExtension().lastPathComponent)
         let staging = try stageReports(in: directory, force: force)
         let reports = ReportSet(run: run)
@@ -131,12 +151,14 @@ struct Merge: ParsableCommand {
     /// Merges the shards of `cascade sweep --shard` into the sweep's report: sweep.csv, its
     /// charts and sweep.html, byte for byte those of the unsplit sweep. The shards hold every
     /// point's metrics, so the scenario file is not read again.
-    func mergeSweep(files: [String], contents: [String: [UInt8]], started: Date) throws {
+    func mergeSweep(files: [String], started: Date) throws {
         var headers: [(file: String, header: SweepShardHeader)] = []
         var points: [SweepShardPoint] = []
         let axes: [SweepAxis]
         let grid: [[ScenarioAssignment]]
+        var contents: [String: [UInt8]] = [:]  // a few hundred bytes a grid point
         do throws(ShardError) {
+            for file in files { contents[file] = try Self.contents(file) }
             for file in files { headers.append((file, try SweepShardResult.header(contents[file]!, file: file).header)) }
             headers = try ShardSet.complete(headers)
             for (file, _) in headers { points += try SweepShardResult.decode(contents[file]!, file: file) }

@@ -68,7 +68,7 @@ public struct ShardError: Error, Sendable, Equatable, CustomStringConvertible {
 /// liquidation map's cents. Every number is written by its bits (little-endian): a shard read
 /// back is the run that wrote it, and a retried shard writes the same bytes.
 public enum ShardResult {
-    static let magic = Array("CASCADE-SHARD\n".utf8)
+    public static let magic = Array("CASCADE-SHARD\n".utf8)
 
     /// The file of `run`, a shard described by `header`.
     public static func encode(_ run: ScenarioRun, header: ShardHeader) -> [UInt8] {
