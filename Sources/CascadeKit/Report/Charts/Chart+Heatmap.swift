@@ -46,13 +46,14 @@ extension Chart {
         svg.open("g", [("class", "cells")])
         for (r, row) in values.enumerated() {
             for (c, v) in row.enumerated() where scale.plottable(v) {
-                svg.element("rect", [
+                let where_ = "\(yLabel) \(r < yLabels.count ? yLabels[r] : String(r)), \(xLabel) \(c < xLabels.count ? xLabels[c] : String(c))"
+                svg.mark("rect", [
                     ("class", cellClass), ("x", SVGWriter.coordinate(left + Double(c) * cellWidth)),
                     ("y", SVGWriter.coordinate(bottom - Double(r + 1) * cellHeight)),
                     ("width", SVGWriter.coordinate(cellWidth)), ("height", SVGWriter.coordinate(cellHeight)),
                     ("fill", color(v)), ("data-row", String(r)), ("data-column", String(c)),
                     ("data-value", CSVFormat.number(v)),
-                ])
+                ], tooltip: "\(where_): \(valueLabel) \(valueFormat.label(v))")
             }
         }
         svg.close("g")

@@ -69,7 +69,8 @@ extension Chart {
                 ("data-y", CSVFormat.number(counts[bar.bin])),
             ]
             if let open = bar.open { attributes.append(("data-open", open)) }
-            svg.element("rect", attributes)
+            svg.mark("rect", attributes, tooltip: "\(xLabel) \(xFormat.label(edges[bar.bin])) to \(xFormat.label(edges[bar.bin + 1]))"
+                     + (bar.open.map { " (\($0))" } ?? "") + ": \(yLabel) \(yFormat.label(counts[bar.bin]))")
         }
         return svg.document()
     }

@@ -67,10 +67,12 @@ extension Chart {
                     ("r", points > 60 ? "2" : "3"), ("fill", color), ("data-series", s.name),
                     ("data-x", CSVFormat.number(s.x[i])), ("data-y", CSVFormat.number(s.y[i])),
                 ]
+                var tooltip = "\(s.name): \(xLabel) \(xFormat.label(s.x[i])), \(yLabel) \(yFormat.label(s.y[i]))"
                 if let interval = intervals[i] {
                     attributes += [("data-lower", CSVFormat.number(interval.lower)), ("data-upper", CSVFormat.number(interval.upper))]
+                    tooltip += " [\(yFormat.label(interval.lower)), \(yFormat.label(interval.upper))]"
                 }
-                svg.element("circle", attributes)
+                svg.mark("circle", attributes, tooltip: tooltip)
             }
         }
         return svg.document()

@@ -38,11 +38,11 @@ extension Chart {
                 drawLine(&svg, frame: frame, x: s.x, y: s.y, runs: runs[k], color: color, series: s.name)
             case .points:
                 for i in runs[k].joined() {
-                    svg.element("circle", [
+                    svg.mark("circle", [
                         ("cx", SVGWriter.coordinate(frame.px(s.x[i]))), ("cy", SVGWriter.coordinate(frame.py(s.y[i]))),
                         ("r", "2.5"), ("fill", color), ("fill-opacity", "0.8"), ("data-series", s.name),
                         ("data-x", CSVFormat.number(s.x[i])), ("data-y", CSVFormat.number(s.y[i])),
-                    ])
+                    ], tooltip: "\(s.name): \(xLabel) \(xFormat.label(s.x[i])), \(yLabel) \(yFormat.label(s.y[i]))")
                 }
             }
         }

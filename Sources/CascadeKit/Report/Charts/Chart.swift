@@ -52,23 +52,23 @@ public enum Chart {
             values += order.enumerated().map { k, i in k < run.count ? upper[i] : lower[i] }
         }
         let indices = Array(runs.joined())
-        svg.element("path", [("class", "band"), ("d", SVGWriter.pathData(outline, closed: true)), ("fill", color),
-                             ("fill-opacity", SVGWriter.coordinate(bandOpacity))] + attributes + [
+        svg.mark("path", [("class", "band"), ("d", SVGWriter.pathData(outline, closed: true)), ("fill", color),
+                          ("fill-opacity", SVGWriter.coordinate(bandOpacity))] + attributes + [
             ("data-x", SVGWriter.list(indices.map { x[$0] })),
             ("data-lower", SVGWriter.list(indices.map { lower[$0] })),
             ("data-upper", SVGWriter.list(indices.map { upper[$0] })),
             ("data-values", SVGWriter.list(values)),
-        ])
+        ], tooltip: attributes.filter { $0.0 == "data-series" || $0.0 == "data-band" }.map(\.1).joined(separator: ", "))
     }
 
     /// A line through (x[i], y[i]) over the runs `runs`, with its data attributes.
     static func drawLine(_ svg: inout SVGWriter, frame: PlotFrame, x: [Double], y: [Double], runs: [[Int]],
                          color: String, series: String) {
         let indices = Array(runs.joined())
-        svg.element("path", [
+        svg.mark("path", [
             ("class", "line"), ("d", SVGWriter.pathData(runs.map { $0.map { (frame.px(x[$0]), frame.py(y[$0])) } })),
             ("stroke", color), ("data-series", series),
             ("data-x", SVGWriter.list(indices.map { x[$0] })), ("data-values", SVGWriter.list(indices.map { y[$0] })),
-        ])
+        ], tooltip: series)
     }
 }

@@ -70,6 +70,12 @@ struct SVGWriter {
         if let text { content += ">" + XMLText.escape(text) + "</" + name + ">\n" } else { content += "/>\n" }
     }
 
+    /// Appends a mark `<name attributes…><title>tooltip</title></name>`: browsers show the
+    /// title when the pointer rests on the mark (no script needed).
+    mutating func mark(_ name: String, _ attributes: [(String, String)], tooltip: String) {
+        content += "<" + name + Self.attributes(attributes) + "><title>" + XMLText.escape(tooltip) + "</title></" + name + ">\n"
+    }
+
     /// Appends the start tag of a group or other container; close it with ``close(_:)``.
     mutating func open(_ name: String, _ attributes: [(String, String)] = []) {
         content += "<" + name + Self.attributes(attributes) + ">\n"
