@@ -48,6 +48,7 @@ struct HumanSummary {
                          + "p99 \(Format.money(quantile(n, 0.99)))")
         }
         lines.append("  paths with liquidations  \(stats.probability("anyLiquidation")?.count ?? 0) of \(c.paths)")
+        lines.append("  " + reports.convergence.sentence.replacingOccurrences(of: "Convergence: ", with: "precision                "))
         for (a, asset) in c.assets.enumerated() {
             guard let traded = m(.maxDrawdownTraded, asset: a), let fundamental = m(.maxDrawdownFundamental, asset: a) else { continue }
             let name = c.assets.count == 1 ? "max drawdown (median)   " : "max drawdown \(asset.symbol) (median)"

@@ -95,6 +95,10 @@ public struct ComparedMetric: Sendable, Equatable {
 
     public var isProbability: Bool { statistic != .mean }
 
+    /// How its estimates are written for people: probabilities as percentages, means as the
+    /// column's metric.
+    public var readable: ReadableNumber { isProbability ? .percent : column.metric.readable }
+
     /// The per-path value compared: the column's value, or the event's indicator 0/1 (never NaN:
     /// an undefined value is no event, as probabilities.csv counts it).
     public func value(_ x: Double) -> Double {
@@ -354,26 +358,31 @@ public struct PolicyComparison: Sendable {
                           + "runs' intervals when the policies' outcomes move together path by path.")
         page.addTable(caption: "Policies", header: ["policy", "overrides"],
                       rows: policies.map { [$0.name, $0.overrides.isEmpty ? "(the scenario as written)" : $0.overrides] })
-        func number(_ x: Double, _ format: AxisFormat) -> String {
-            x.isNaN ? "" : format == .percent ? String(format: "%.4g%%", x * 100) : String(format: "%.4g", x)
-        }
-        var table: [[String]] = []
+        var table: [[HTMLReport.Cell]] = []
         for policyRows in rows {
             for (r, m) in zip(policyRows, metrics) {
-                var cells = [r.policy, r.metric, number(r.estimate, m.format),
-                             "[\(number(r.interval.lower, m.format)), \(number(r.interval.upper, m.format))]"]
+                let format = m.readable
+                var cells: [HTMLReport.Cell] = [HTMLReport.Cell(r.policy), HTMLReport.Cell(r.metric), .number(r.estimate, format),
+                                                .interval(r.interval.lower, r.interval.upper, format)]
                 if let d = r.difference, let i = r.differenceInterval {
-                    cells += [number(d, m.format), "[\(number(i.lower, m.format)), \(number(i.upper, m.format))]"]
+                    cells += [.number(d, format), .interval(i.lower, i.upper, format)]
                 } else {
                     cells += ["", ""]
                 }
                 table.append(cells)
             }
         }
-        page.addTable(caption: "Estimates and paired differences (\(level)% intervals; compare.csv has every digit)",
+        page.addTable(caption: "Estimates and paired differences (\(level)% intervals; hover a number for every digit; compare.csv has them all)",
                       header: ["policy", "metric", "estimate", "interval", "difference vs \(policies[0].name)", "interval"],
-                      rows: table)
-        for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
+                      cells: table)
+        for chart in charts {
+            let difference = chart.name.hasSuffix("-difference.svg")
+            page.addFigure(caption: (difference
+                ? "Each policy's paired difference from \(policies[0].name), path by path, with its \(level)% interval: an interval "
+                    + "clear of zero is a difference the paths show, not noise."
+                : "Each policy's estimate with its \(level)% interval, side by side on the same random draws.") + " (\(chart.name))",
+                           svg: chart.contents)
+        }
         return page.render()
     }
 

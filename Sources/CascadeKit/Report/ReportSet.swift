@@ -5,6 +5,8 @@ import Foundation
 public struct ReportSet: Sendable {
     public let run: ScenarioRun
     public let statistics: RunStatistics
+    /// The running estimates as paths accumulate.
+    public let convergence: Convergence
     public let files: [(name: String, contents: String)]
 
     /// Builds the reports of `run`.
@@ -18,12 +20,18 @@ public struct ReportSet: Sendable {
                                        riskLevels: loaded.riskLevels, drawdownThresholds: loaded.drawdownThresholds,
                                        twin: run.twin != nil)
         self.statistics = statistics
+        let convergence = Convergence(liquidated: result.paths.column(.liquidatedNotional), badDebt: result.paths.column(.badDebt),
+                                      confidence: loaded.confidence)
+        self.convergence = convergence
         let builder = ReportBuilder(result: result, quantiles: loaded.quantiles)
         var files: [(name: String, contents: String)] = []
         let wantsCharts = outputs.contains("charts")
         let timeSeries = outputs.contains("timeseries") || wantsCharts ? builder.timeSeriesQuantiles() : []
 
-        if outputs.contains("summary") { files.append(("summary.csv", statistics.summaryCSV(symbols: config.symbols))) }
+        if outputs.contains("summary") {
+            files.append(("summary.csv", statistics.summaryCSV(symbols: config.symbols)))
+            files.append(("convergence.csv", convergence.csv()))
+        }
         if outputs.contains("paths") { files.append(("paths.csv", builder.pathsCSV(twin: run.twin != nil))) }
         if outputs.contains("timeseries") { files.append(("timeseries.csv", builder.timeSeriesCSV(timeSeries))) }
         if outputs.contains("probabilities") { files.append(("probabilities.csv", statistics.probabilitiesCSV())) }
@@ -38,8 +46,9 @@ public struct ReportSet: Sendable {
         }
         if wantsCharts {
             let charts = Self.charts(result: result, statistics: statistics, levels: loaded.quantiles, timeSeries: timeSeries)
+                + [("convergence.svg", convergence.chart())]
             files += charts
-            files.append(("report.html", Self.html(run: run, statistics: statistics, charts: charts,
+            files.append(("report.html", Self.html(run: run, statistics: statistics, convergence: convergence, charts: charts,
                                                    exactTimeSeries: builder.timeSeriesIsExact)))
         }
         self.files = files
@@ -116,7 +125,8 @@ public struct ReportSet: Sendable {
     public static func knownNames(symbols: [String]) -> [String] {
         var names = ["summary.csv", "paths.csv", "timeseries.csv", "probabilities.csv", "risk.csv", "cascades.csv",
                      "cascade-sizes.csv", "cascade-fit.csv", "liquidation-map.csv", "liquidated-notional.svg",
-                     "cascade-sizes.svg", "insurance-fund.svg", "report.html", "price-fan.svg", "liquidation-map.svg"]
+                     "cascade-sizes.svg", "insurance-fund.svg", "report.html", "price-fan.svg", "liquidation-map.svg",
+                     "convergence.csv", "convergence.svg", "report.pdf"]
         if symbols.count > 1 {
             for s in symbols { names += ["price-fan.\(s).svg", "liquidation-map.\(s).svg"] }
         }
@@ -145,15 +155,15 @@ public struct ReportSet: Sendable {
 
     /// `report.html`: the key numbers with their intervals, the probabilities, tail risk, the
     /// power-law fit and every chart, in one self-contained page.
-    static func html(run: ScenarioRun, statistics: RunStatistics, charts: [(name: String, contents: String)],
+    static func html(run: ScenarioRun, statistics: RunStatistics, convergence: Convergence, charts: [(name: String, contents: String)],
                      exactTimeSeries: Bool) -> String {
         let loaded = run.loaded
         let config = run.result.config
         let percent = Int((statistics.confidence * 100).rounded())
         var page = HTMLReport(title: "cascade — \(loaded.scenario.name)")
         if !loaded.scenario.description.isEmpty { page.addParagraph(loaded.scenario.description) }
-        page.addParagraph("\(config.paths) paths × \(config.steps) steps of \(TimeSpan(seconds: config.stepSeconds)), "
-                          + "\(config.positionCount) positions, open interest \(Self.money(config.openInterest)), seed \(config.seed). "
+        page.addParagraph("\(ReadableNumber.count.text(Double(config.paths))) paths × \(ReadableNumber.count.text(Double(config.steps))) steps of \(TimeSpan(seconds: config.stepSeconds)), "
+                          + "\(ReadableNumber.count.text(Double(config.positionCount))) positions, open interest \(Self.money(config.openInterest)), seed \(config.seed). "
                           + "Intervals are \(percent)% confidence intervals: means by the normal approximation, probabilities by "
                           + "Wilson's score interval, quantiles from order statistics. "
                           + (run.twin != nil ? "The no-feedback twin runs the same draws with impact switched off. " : "")
@@ -166,29 +176,33 @@ public struct ReportSet: Sendable {
         let key: [PathMetric] = [.liquidatedNotional, .liquidations, .maxDrawdownTraded, .maxDrawdownFundamental, .amplification,
                                  .impactTriggeredShare, .cascadeEvents, .largestCascadeNotional, .maxOvershoot, .insuranceFundEnd,
                                  .badDebt, .adlNotional]
-        var rows: [[String]] = []
+        var rows: [[HTMLReport.Cell]] = []
         for metric in key {
             guard let m = statistics.metric(metric) else { continue }
-            let median = statistics.quantileLevels.firstIndex(of: 0.5).map { CSVFormat.number(m.summary.quantiles[$0]) } ?? ""
-            rows.append([metric.name, Self.short(m.summary.mean), "[\(Self.short(m.meanInterval.lower)), \(Self.short(m.meanInterval.upper))]",
-                         median.isEmpty ? "" : Self.short(Double(median)!), String(m.summary.count)])
+            let format = metric.readable
+            let median = statistics.quantileLevels.firstIndex(of: 0.5).map { m.summary.quantiles[$0] } ?? .nan
+            rows.append([HTMLReport.Cell(metric.name), .number(m.summary.mean, format),
+                         .interval(m.meanInterval.lower, m.meanInterval.upper, format), .number(median, format),
+                         .number(Double(m.summary.count), .count)])
         }
-        page.addTable(caption: "Key metrics across paths (full table: summary.csv)",
-                      header: ["metric", "mean", "\(percent)% interval", "median", "paths"], rows: rows)
+        page.addTable(caption: "Key metrics across paths (hover a number for every digit; full table: summary.csv)",
+                      header: ["metric", "mean", "\(percent)% interval", "median", "paths"], cells: rows)
+        page.addParagraph(convergence.sentence + " (convergence.csv, convergence.svg)")
         page.addTable(caption: "Probabilities (probabilities.csv)", header: ["event", "probability", "\(percent)% interval", "paths"],
-                      rows: statistics.probabilities.map {
-                          [$0.description, Self.short($0.estimate), "[\(Self.short($0.interval.lower)), \(Self.short($0.interval.upper))]",
-                           "\($0.count) of \($0.paths)"]
+                      cells: statistics.probabilities.map {
+                          [HTMLReport.Cell($0.description), .number($0.estimate, .percent),
+                           .interval($0.interval.lower, $0.interval.upper, .percent),
+                           HTMLReport.Cell("\(ReadableNumber.count.text(Double($0.count))) of \(ReadableNumber.count.text(Double($0.paths)))")]
                       })
-        var riskRows: [[String]] = []
+        var riskRows: [[HTMLReport.Cell]] = []
         for r in statistics.risks {
             for t in r.measures {
-                riskRows.append([r.quantity, CSVFormat.number(t.level), Self.short(t.valueAtRisk), Self.short(t.expectedShortfall),
-                                 Self.short(t.expectedShortfallStandardError)])
+                riskRows.append([HTMLReport.Cell(r.quantity), .number(t.level, .percent), .number(t.valueAtRisk, .money),
+                                 .number(t.expectedShortfall, .money), .number(t.expectedShortfallStandardError, .money)])
             }
         }
-        page.addTable(caption: "Tail risk (risk.csv)", header: ["quantity", "level", "VaR", "expected shortfall", "ES std. error"],
-                      rows: riskRows)
+        page.addTable(caption: "Tail risk in USD (risk.csv)", header: ["quantity", "level", "VaR", "expected shortfall", "ES std. error"],
+                      cells: riskRows)
         if let sizes = statistics.cascadeSizes {
             if let fit = sizes.fit {
                 page.addParagraph("Cascade sizes: \(sizes.events) cascades. Above x_min = \(Self.money(fit.xmin)) (\(fit.tailCount) cascades) "
@@ -200,18 +214,9 @@ public struct ReportSet: Sendable {
                 page.addParagraph("Cascade sizes: \(sizes.events) cascades — too few in any tail for a power-law fit.")
             }
         }
-        for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
+        for chart in charts { page.addFigure(caption: RunCharts.caption(chart.name, confidence: statistics.confidence), svg: chart.contents) }
         return page.render()
     }
 
-    static func money(_ value: Double) -> String {
-        let a = abs(value)
-        let (scaled, suffix): (Double, String) = a >= 1e9 ? (value / 1e9, "B") : a >= 1e6 ? (value / 1e6, "M") : a >= 1e3 ? (value / 1e3, "k") : (value, "")
-        return "$" + String(format: "%.2f", scaled) + suffix
-    }
-
-    /// Four significant digits, or the empty string for an undefined value.
-    static func short(_ value: Double) -> String {
-        value.isNaN ? "" : String(format: "%.4g", value)
-    }
+    static func money(_ value: Double) -> String { ReadableNumber.money.text(value) }
 }

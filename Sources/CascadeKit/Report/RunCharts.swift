@@ -15,6 +15,36 @@ import Foundation
 /// With several assets the per-asset charts are written per asset (`price-fan.SYMBOL.svg`,
 /// `liquidation-map.SYMBOL.svg`).
 public enum RunCharts {
+    /// The sentence under a chart of report.html: what it shows and how to read it (by the
+    /// chart's file name, `price-fan.BTC.svg` as `price-fan`).
+    public static func caption(_ file: String, confidence: Double) -> String {
+        let base = file.split(separator: ".").first.map(String.init) ?? file
+        let symbol = file.split(separator: ".").count == 3 ? " of \(file.split(separator: ".")[1])" : ""
+        switch base {
+        case "price-fan":
+            return "The traded price\(symbol) over time across paths (with liquidation feedback) beside the fundamental price "
+                + "(the same draws without feedback). Each band holds the paths between two quantiles; the line is the median. "
+                + "Where the traded bands fall below the fundamental ones, forced selling pushed the price further. (\(file))"
+        case "insurance-fund":
+            return "The insurance fund's balance over time across paths: bands between quantiles, the median as a line. A lower "
+                + "band reaching zero means the fund ran out on those paths. (\(file))"
+        case "liquidated-notional":
+            return "How many paths liquidated how much: a histogram of the notional liquidated per path (USD). A long right tail "
+                + "is the rare large cascade. (\(file))"
+        case "cascade-sizes":
+            return "The sizes of cascades on log-log axes with the fitted power law: points on a straight line mean sizes without "
+                + "a typical scale, so large cascades are much likelier than a normal tail would say. (\(file))"
+        case "liquidation-map":
+            return "Where liquidations happen\(symbol): mean liquidated notional per path by price level (rows) and side × leverage "
+                + "(columns). Bright cells are the prices at which forced closures cluster; grey is none. (\(file))"
+        case "convergence":
+            return "The running mean of the liquidated notional as paths accumulate, with its \(Int((confidence * 100).rounded()))% "
+                + "interval. When the band is narrow and flat, more paths would change the estimate little. (\(file))"
+        default:
+            return file
+        }
+    }
+
     /// The fan bands of `levels` (ascending): pairs (lᵢ, l₍ₙ₋₁₋ᵢ₎) from the outside in, and the median if 0.5 is a level.
     static func bands(levels: [Double], values: [[Double]]) -> (bands: [FanBand], median: [Double]?) {
         var bands: [FanBand] = []

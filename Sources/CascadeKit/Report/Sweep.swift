@@ -66,6 +66,13 @@ public enum Sweep {
         ("largestCascadeNotional", "mean size of a path's largest cascade (USD)", .compact),
     ]
 
+    /// How metric `m` of ``metrics`` is written for people.
+    public static func readable(_ m: Int) -> ReadableNumber {
+        let metric = metrics[m]
+        if let path = PathMetric.allCases.first(where: { $0.name == metric.name }) { return path.readable }
+        return metric.format == .percent ? .percent : .money
+    }
+
     /// The grid of assignments: every combination of the axes' values, the last axis varying
     /// fastest. Two axes of the same key (or one inside the other's) are refused: the later
     /// would silently win at every point (``refuseOverlaps(_:)``).

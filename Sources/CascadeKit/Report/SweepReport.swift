@@ -36,13 +36,19 @@ public struct SweepReport: Sendable {
         page.addParagraph("\(points.count) grid points over \(axes.map(\.key).joined(separator: " × ")), "
                           + "\(paths) paths each, seed \(seed) at every point "
                           + "(common random numbers). Whiskers are \(Int((confidence * 100).rounded()))% confidence intervals.")
-        var rows: [[String]] = []
+        var rows: [[HTMLReport.Cell]] = []
         for point in points {
-            rows.append(point.assignments.map(\.value) + point.values.map { v in v.estimate.isNaN ? "" : String(format: "%.4g", v.estimate) })
+            rows.append(point.assignments.map { HTMLReport.Cell($0.value) }
+                        + point.values.enumerated().map { m, v in HTMLReport.Cell.number(v.estimate, Sweep.readable(m)) })
         }
-        page.addTable(caption: "Grid points (sweep.csv has the intervals)",
-                      header: axes.map(\.key) + Sweep.metrics.map(\.name), rows: rows)
-        for chart in charts { page.addFigure(caption: chart.name, svg: chart.contents) }
+        page.addTable(caption: "Grid points (hover a number for every digit; sweep.csv has them and the intervals)",
+                      header: axes.map(\.key) + Sweep.metrics.map(\.name), cells: rows)
+        for (m, chart) in charts.enumerated() {
+            page.addFigure(caption: "\(Sweep.metrics[m].description) at each grid point, against \(axes[0].key)"
+                           + (axes.count > 1 ? ", one line per value of the other keys" : "")
+                           + ". Whiskers are \(Int((confidence * 100).rounded()))% intervals; every point uses the same random draws, "
+                           + "so the slope between points is the effect of the key, not noise. (\(chart.name))", svg: chart.contents)
+        }
         return [("sweep.csv", Sweep.csv(axes: axes, points: points))] + charts + [("sweep.html", page.render())]
     }
 }

@@ -13,10 +13,44 @@
 /// let html = report.render()
 /// ```
 public struct HTMLReport: Sendable {
+    /// A table cell: its text, and for a number written for reading the exact value (kept in
+    /// the cell's `title`, shown on hovering, and in `data-value`; an interval in `data-lower`
+    /// and `data-upper`).
+    public struct Cell: Sendable, Equatable, ExpressibleByStringLiteral {
+        public var text: String
+        public var exact: [(name: String, value: Double)]
+
+        public init(_ text: String) {
+            self.text = text
+            exact = []
+        }
+
+        public init(stringLiteral text: String) { self.init(text) }
+
+        /// `value` written as `format`, exact value kept.
+        public static func number(_ value: Double, _ format: ReadableNumber) -> Cell {
+            var cell = Cell(value.isNaN ? "" : format.text(value))
+            if !value.isNaN { cell.exact = [("value", value)] }
+            return cell
+        }
+
+        /// `[lower, upper]` written as `format`, exact bounds kept.
+        public static func interval(_ lower: Double, _ upper: Double, _ format: ReadableNumber) -> Cell {
+            if lower.isNaN && upper.isNaN { return Cell("") }
+            var cell = Cell("[\(format.text(lower)), \(format.text(upper))]")
+            cell.exact = [("lower", lower), ("upper", upper)]
+            return cell
+        }
+
+        public static func == (a: Cell, b: Cell) -> Bool {
+            a.text == b.text && a.exact.map(\.name) == b.exact.map(\.name) && a.exact.map(\.value) == b.exact.map(\.value)
+        }
+    }
+
     private enum Block: Sendable {
         case heading(String)
         case paragraph(String)
-        case table(caption: String, header: [String], rows: [[String]])
+        case table(caption: String, header: [String], rows: [[Cell]])
         case figure(caption: String, svg: String)
     }
 
@@ -42,7 +76,13 @@ public struct HTMLReport: Sendable {
     /// Adds a table with a caption and a header row; cells are plain text (escaped). Cells that
     /// read as numbers are right-aligned. Rows may have a different number of cells than the header.
     public mutating func addTable(caption: String, header: [String], rows: [[String]]) {
-        blocks.append(.table(caption: caption, header: header, rows: rows))
+        blocks.append(.table(caption: caption, header: header, rows: rows.map { row in row.map { Cell($0) } }))
+    }
+
+    /// Adds a table whose cells may be numbers written for reading (``Cell/number(_:_:)``),
+    /// right-aligned, with their exact values in `title` and `data-` attributes.
+    public mutating func addTable(caption: String, header: [String], cells: [[Cell]]) {
+        blocks.append(.table(caption: caption, header: header, rows: cells))
     }
 
     /// Adds a figure: `svg` inlined as it is (an `<?xml …?>` declaration at its start is removed,
@@ -107,7 +147,14 @@ public struct HTMLReport: Sendable {
         figcaption { font-size: 0.9em; color: #555555; margin-top: 0.3em; }
         """
 
-    private static func cell(_ text: String) -> String {
+    private static func cell(_ cell: Cell) -> String {
+        let text = cell.text
+        if !cell.exact.isEmpty {
+            let exact = cell.exact.map { CSVFormat.number($0.value) }
+            let data = cell.exact.map { " data-\($0.name)=\"\(CSVFormat.number($0.value))\"" }.joined()
+            let title = exact.count == 1 ? exact[0] : "[" + exact.joined(separator: ", ") + "]"
+            return "<td class=\"num\" title=\"\(XMLText.escape(title))\"\(data)>" + XMLText.escape(text) + "</td>"
+        }
         let numeric = Double(text) != nil || (text.hasSuffix("%") && Double(text.dropLast()) != nil)
         return (numeric ? "<td class=\"num\">" : "<td>") + XMLText.escape(text) + "</td>"
     }
