@@ -79,6 +79,10 @@ deps:
 		echo "Installing python3-jsonschema and python3-yaml (the tests check the scenario JSON Schema with them)…"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-jsonschema python3-yaml >/dev/null; \
 	fi
+	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$CASCADE_CHROMIUM" ]; then \
+		echo "Installing chromium (the tests open the report pages in headless Chromium; cascade run --pdf uses it)…"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
 
 clean:
 	rm -rf .build Benchmarks/.build reports

@@ -134,6 +134,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the time each phase took (load, simulate, reports, write) and the OpenBLAS kernel in use to standard error.")
     var timings = false
 
+    @Flag(help: "Also write report.pdf: report.html printed by headless Chromium (CASCADE_CHROMIUM, or chromium on the PATH); refused at once when there is none.")
+    var pdf = false
+
     @Option(help: ArgumentHelp("Run only shard I of N (I/N, or auto/N with I from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX) and write its result to --out (a folder; default reports/<scenario file name>-shards) for cascade merge.",
                                valueName: "I/N"))
     var shard: String?
@@ -142,6 +145,9 @@ struct Run: ParsableCommand {
         try WholeNumber.check(chunkSizeText, option: "--chunk-size", atLeast: 1)
         if let shard, case let .failure(error) = ShardSpec.parse(shard, environment: ProcessInfo.processInfo.environment) {
             throw ValidationError(error.description)
+        }
+        if shard != nil && pdf {
+            throw ValidationError("--pdf and --shard: a shard writes no report.html; pass --pdf to cascade merge instead")
         }
     }
 
@@ -157,6 +163,14 @@ struct Run: ParsableCommand {
             loaded = try ScenarioLoader.load(path: scenario, overrides: options)
         } catch { throw fail(error.description) }
         if let spec { return try runShard(spec, loaded: loaded) }
+        var chromium: String? = nil
+        if pdf {
+            guard let found = PDFPrinter.locate() else { throw fail(PDFPrinter.missing) }
+            guard loaded.outputs.contains("charts") else {
+                throw fail("--pdf prints report.html, which \(scenario) does not write (report.outputs leaves out charts); add charts or run without --pdf")
+            }
+            chromium = found
+        }
         var phases: [(String, Double)] = [("load", Date().timeIntervalSince(started))]
         var mark = Date()
         func phase(_ name: String) {
@@ -182,11 +196,18 @@ struct Run: ParsableCommand {
                        + "(please report this, with the scenario)")
         }
         phase("check")
+        var binary: [(name: String, contents: [UInt8])] = []
+        if let chromium, let page = reports.files.first(where: { $0.name == "report.html" }) {
+            do {
+                binary.append(("report.pdf", try PDFPrinter.print(html: page.contents, chromium: chromium)))
+            } catch { throw fail("\(directory.path)/report.pdf: \(error); no report was written") }
+            phase("pdf")
+        }
         var manifest = manifest(kind: "run", scenario: scenario, digest: loaded.fileSHA256, started: started)
         manifest.seed = loaded.config.seed
         manifest.paths = loaded.config.paths
         do {
-            try staging.commit(reports.files, manifest: manifest)
+            try staging.commit(reports.files, binary: binary, manifest: manifest)
         } catch { throw fail(error.description) }
         phase("write")
         if timings {
@@ -200,6 +221,7 @@ struct Run: ParsableCommand {
             print(RunSummaryJSON.text(reports, directory: directory.path, seconds: simulated), terminator: "")
         } else if !quiet {
             print(HumanSummary(reports: reports, seconds: simulated, directory: directory.path).text)
+            if !binary.isEmpty { print("  wrote report.pdf (report.html printed by \(chromium!))") }
         }
     }
 

@@ -29,6 +29,9 @@ struct Merge: ParsableCommand {
     @Flag(help: "Print a machine-readable summary as JSON on standard output instead of the human one.")
     var json = false
 
+    @Flag(help: "Also write report.pdf for a run's shards, as cascade run --pdf does (needs Chromium).")
+    var pdf = false
+
     func validate() throws {
         if shards.isEmpty { throw ValidationError("at least one shard result is required") }
     }
@@ -104,6 +107,11 @@ struct Merge: ParsableCommand {
             headers = try ShardSet.complete(headers)
         } catch { throw fail(error.description) }
         let first = headers[0].header
+        var chromium: String? = nil
+        if pdf {
+            guard let found = PDFPrinter.locate() else { throw fail(PDFPrinter.missing) }
+            chromium = found
+        }
         let loaded: LoadedScenario
         do {
             loaded = try ScenarioLoader.load(path: first.scenarioPath,
@@ -133,11 +141,17 @@ struct Merge: ParsableCommand {
         if let bad = reports.nonFiniteField() {
             throw fail("internal error: \(bad.file) line \(bad.line) holds a non-finite number; no report was written")
         }
+        var binary: [(name: String, contents: [UInt8])] = []
+        if let chromium, let page = reports.files.first(where: { $0.name == "report.html" }) {
+            do {
+                binary.append(("report.pdf", try PDFPrinter.print(html: page.contents, chromium: chromium)))
+            } catch { throw fail("\(directory.path)/report.pdf: \(error); no report was written") }
+        }
         var manifest = manifest(kind: "run", scenario: first.scenarioPath, digest: loaded.fileSHA256, started: started)
         manifest.seed = loaded.config.seed
         manifest.paths = loaded.config.paths
         do {
-            try staging.commit(reports.files, manifest: manifest)
+            try staging.commit(reports.files, binary: binary, manifest: manifest)
         } catch { throw fail(error.description) }
         let seconds = Date().timeIntervalSince(started)
         if json {

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// ``stage(_:force:)`` checks the target folder, removes what dead runs left beside it, and
 /// creates a fresh hidden staging folder next to it (same parent, so on the same file system):
-/// `.NAME.cascade-partial.PID.TOKEN`. ``Staging/commit(_:manifest:writer:)`` writes every file
+/// `.NAME.cascade-partial.PID.TOKEN`. ``Staging/commit(_:binary:manifest:writer:)`` writes every file
 /// into it, `manifest.json` last, and swaps it in: where the target exists, by one atomic
 /// exchange of the two folders (Linux `renameat2(RENAME_EXCHANGE)`), after which the previous
 /// set, now under the staging name, is renamed to `.NAME.cascade-old.PID.TOKEN` and removed;
@@ -47,14 +47,14 @@ public enum ReportDirectory {
     /// the real one) if it cannot.
     public typealias FileWriter = (_ contents: String, _ path: String) throws -> Void
 
-    /// The file writer ``Staging/commit(_:manifest:writer:)`` uses unless told otherwise: a new
+    /// The file writer ``Staging/commit(_:binary:manifest:writer:)`` uses unless told otherwise: a new
     /// file (never an existing one) with the bytes straight from the string's storage.
     public static func writeFile(_ contents: String, _ path: String) throws {
         if let reason = writeBytes(of: contents, to: path) { throw WriteError(path: path, reason: reason) }
     }
 
     /// Writes `files` and their `manifest` as the report set in `directory`: ``stage(_:force:)``
-    /// then ``Staging/commit(_:manifest:writer:)``. Returns the manifest written.
+    /// then ``Staging/commit(_:binary:manifest:writer:)``. Returns the manifest written.
     @discardableResult
     public static func write(_ files: [(name: String, contents: String)], to directory: URL,
                              manifest: ReportManifest = ReportManifest(), force: Bool = false,
@@ -172,16 +172,17 @@ public enum ReportDirectory {
             self.exchange = exchange
         }
 
-        /// A staging folder dropped without ``commit(_:manifest:writer:)`` is discarded.
+        /// A staging folder dropped without ``commit(_:binary:manifest:writer:)`` is discarded.
         deinit { discard() }
 
-        /// Writes `files` (name → contents) into the staging folder, then `manifest.json` —
-        /// `manifest` with every file's size and SHA-256 and the finishing time filled in — and
-        /// swaps the folder in for the target. If anything fails the staging folder is removed,
-        /// the target is as it was, and the error names the file and why. Returns the manifest
-        /// written. Call once.
+        /// Writes `files` (name → contents) and `binary` files (such as report.pdf) into the
+        /// staging folder, then `manifest.json` — `manifest` with every file's size and SHA-256
+        /// and the finishing time filled in — and swaps the folder in for the target. If anything
+        /// fails the staging folder is removed, the target is as it was, and the error names the
+        /// file and why. Returns the manifest written. Call once.
         @discardableResult
-        public func commit(_ files: [(name: String, contents: String)], manifest: ReportManifest = ReportManifest(),
+        public func commit(_ files: [(name: String, contents: String)], binary: [(name: String, contents: [UInt8])] = [],
+                           manifest: ReportManifest = ReportManifest(),
                            writer: FileWriter = ReportDirectory.writeFile) throws(WriteError) -> ReportManifest {
             precondition(!done, "a staging folder is committed or discarded once")
             done = true
@@ -205,6 +206,18 @@ public enum ReportDirectory {
                 let digest = digests[i]!
                 manifest.files.append(ReportManifest.File(name: file.name, bytes: digest.bytes, sha256: digest.sha256))
             }
+            for file in binary {
+                precondition(!file.name.contains("/") && !file.name.hasPrefix(".") && file.name != ReportManifest.fileName,
+                             "report file name \(file.name)")
+                let path = folder.appendingPathComponent(file.name)
+                do {
+                    try Data(file.contents).write(to: path)
+                } catch {
+                    discardFolder()
+                    throw WriteError(path: target.appendingPathComponent(file.name).path, reason: "cannot be written (\(error.localizedDescription)); \(left)")
+                }
+                manifest.files.append(ReportManifest.File(name: file.name, bytes: file.contents.count, sha256: SHA256.hex(of: file.contents)))
+            }
             manifest.finished = Date()
             if let reason = Self.write(manifest.json, to: folder.appendingPathComponent(ReportManifest.fileName).path, writer) {
                 discardFolder()
@@ -217,7 +230,7 @@ public enum ReportDirectory {
         }
 
         /// Removes the staging folder (and the parents made for the target); the target is
-        /// left as it was. For a run that gives up before ``commit(_:manifest:writer:)``.
+        /// left as it was. For a run that gives up before ``commit(_:binary:manifest:writer:)``.
         public func discard() {
             guard !done else { return }
             done = true
