@@ -196,13 +196,8 @@ struct Run: ParsableCommand {
                        + "(please report this, with the scenario)")
         }
         phase("check")
-        var binary: [(name: String, contents: [UInt8])] = []
-        if let chromium, let page = reports.files.first(where: { $0.name == "report.html" }) {
-            do {
-                binary.append(("report.pdf", try PDFPrinter.print(html: page.contents, chromium: chromium)))
-            } catch { throw fail("\(directory.path)/report.pdf: \(error); no report was written") }
-            phase("pdf")
-        }
+        let binary = try PDFPrinter.reportPDF(reports.files, chromium: chromium, directory: directory)
+        if !binary.isEmpty { phase("pdf") }
         var manifest = manifest(kind: "run", scenario: scenario, digest: loaded.fileSHA256, started: started)
         manifest.seed = loaded.config.seed
         manifest.paths = loaded.config.paths

@@ -141,12 +141,7 @@ struct Merge: ParsableCommand {
         if let bad = reports.nonFiniteField() {
             throw fail("internal error: \(bad.file) line \(bad.line) holds a non-finite number; no report was written")
         }
-        var binary: [(name: String, contents: [UInt8])] = []
-        if let chromium, let page = reports.files.first(where: { $0.name == "report.html" }) {
-            do {
-                binary.append(("report.pdf", try PDFPrinter.print(html: page.contents, chromium: chromium)))
-            } catch { throw fail("\(directory.path)/report.pdf: \(error); no report was written") }
-        }
+        let binary = try PDFPrinter.reportPDF(reports.files, chromium: chromium, directory: directory)
         var manifest = manifest(kind: "run", scenario: first.scenarioPath, digest: loaded.fileSHA256, started: started)
         manifest.seed = loaded.config.seed
         manifest.paths = loaded.config.paths

@@ -25,6 +25,17 @@ enum PDFPrinter {
     static let missing = "--pdf needs Chromium to print report.html, and none was found (CASCADE_CHROMIUM, or chromium, "
         + "chromium-browser or google-chrome on the PATH); install Debian's chromium (make deps does) or run without --pdf"
 
+    /// `report.pdf` of a report set's `files` (its report.html printed by `chromium`), or nothing
+    /// without a Chromium; throws the command's exit with one line naming the file in
+    /// `directory` when it cannot be printed.
+    static func reportPDF(_ files: [(name: String, contents: String)], chromium: String?, directory: URL) throws
+        -> [(name: String, contents: [UInt8])] {
+        guard let chromium, let page = files.first(where: { $0.name == "report.html" }) else { return [] }
+        do {
+            return [("report.pdf", try print(html: page.contents, chromium: chromium))]
+        } catch { throw fail("\(directory.path)/report.pdf: \(error); no report was written") }
+    }
+
     /// The PDF of `html`, printed by `chromium`; throws one line saying why not. Gives up after
     /// `timeout` seconds.
     static func print(html: String, chromium: String, timeout: Double = 180) throws -> [UInt8] {
