@@ -20,11 +20,14 @@ public struct TraceReport: Sendable {
         self.init(trace: trace, steps: 0...(trace.stepCount - 1))
     }
 
-    /// The files, in the order written.
+    /// The files, in the order written (names: ``fileNames``).
     public var files: [(name: String, contents: String)] {
         [("trace.csv", stepsCSV()), ("trace-rounds.csv", roundsCSV()), ("trace.svg", pricesChart()),
          ("trace-liquidations.svg", liquidationsChart())]
     }
+
+    /// The names of the files `cascade trace` writes (besides `manifest.json`).
+    public static let fileNames = ["trace.csv", "trace-rounds.csv", "trace.svg", "trace-liquidations.svg"]
 
     /// The columns of `trace.csv`; the suffix is the unit (`_s` seconds, `_usd` US dollars).
     public static let stepColumns = [
