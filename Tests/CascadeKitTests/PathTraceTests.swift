@@ -92,4 +92,50 @@ struct PathTraceTests {
         #expect(try #require(files["trace.svg"]).contains("fundamental (no feedback)"))
         #expect(try #require(files["trace-liquidations.svg"]).hasPrefix("<svg"))
     }
+
+    /// Results of `notional.count` paths with these liquidated notionals and final funds.
+    static func results(notional: [Double], fund: [Double]) -> PathResults {
+        var r = PathResults(paths: notional.count, symbols: ["X"])
+        for (p, (n, f)) in zip(notional, fund).enumerated() {
+            r.set(.liquidatedNotional, nil, p, n)
+            r.set(.insuranceFundEnd, nil, p, f)
+        }
+        return r
+    }
+
+    @Test("stories: median, p99 and largest by nearest rank, lowest fund; ties to the lowest index; a path chosen once", arguments: [
+        // Distinct values: n = 4, median rank ⌈2⌉ = 2 → value 2 (path 0); p99 rank ⌈3.96⌉ = 4 → 9 (path 2).
+        ([2.0, 5, 9, 1], [10.0, 8, 9, 10], [(0, [0]), (2, [1, 2]), (1, [3])]),
+        // Ties: every notional 0 → path 0 for all three; fund ties at 7 → path 1 (lowest index).
+        ([0.0, 0, 0, 0], [9.0, 7, 7, 8], [(0, [0, 1, 2]), (1, [3])]),
+        // n = 5: median rank ⌈2.5⌉ = 3 → value 3 (path 4); p99 and largest tied between paths 1
+        // and 3 → 1; lowest fund on path 3.
+        ([1.0, 6, 2, 6, 3], [5.0, 5, 5, 4, 5], [(4, [0]), (1, [1, 2]), (3, [3])]),
+        // One path.
+        ([4.0], [1.0], [(0, [0, 1, 2, 3])]),
+    ] as [([Double], [Double], [(Int, [Int])])])
+    func choosesStories(_ notional: [Double], _ fund: [Double], _ expected: [(Int, [Int])]) {
+        let chosen = PathStories.choose(Self.results(notional: notional, fund: fund))
+        #expect(chosen.map(\.path) == expected.map(\.0), "\(notional) \(fund)")
+        #expect(chosen.map(\.reasons) == expected.map { $0.1.map { PathStories.reasons[$0] } }, "\(notional) \(fund)")
+    }
+
+    @Test("report.html tells the story of the chosen paths, each traced to the run's totals")
+    func reportStories() throws {
+        let reports = ReportSetTests.reports
+        let html = try #require(ReportSetTests.file("report.html"))
+        #expect(html.contains("<h2>The story of a few paths</h2>"))
+        let run = reports.run
+        let stories = PathStories(results: run.result.paths, config: run.result.config)
+        #expect(!stories.stories.isEmpty && stories.stories.count <= 4)
+        #expect(stories.stories.flatMap(\.reasons).count == 4)
+        for story in stories.stories {
+            #expect(story.trace.liquidatedNotional == run.result.paths[.liquidatedNotional, nil, story.path])
+            #expect(html.contains("<title>Path \(story.path)</title>"), "path \(story.path)")
+        }
+        // The largest story is the path of the largest notional.
+        let notional = Array(run.result.paths.column(.liquidatedNotional))
+        let largest = try #require(stories.stories.first { $0.reasons.contains("largest liquidated notional") })
+        #expect(notional[largest.path] == notional.max())
+    }
 }

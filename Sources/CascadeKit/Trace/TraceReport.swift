@@ -97,21 +97,30 @@ public struct TraceReport: Sendable {
                                      y: steps.map { trace.step($0, asset: a).fundamentalPrice }))
         }
         return Chart.lines(title: title ?? "Path \(trace.path): traded and fundamental price", xLabel: "time (s)",
-                           yLabel: "price (USD)", series: series)
+                           yLabel: "price (USD)", series: series, markers: steps.count <= Self.markerLimit)
     }
 
-    /// The liquidated notional of each step over all assets, as bars one step wide.
+    /// The liquidated notional of each step over all assets, as bars one step wide; steps
+    /// without liquidations have no bar (but the first and the last, of height 0, which keep the
+    /// time axis that of the prices).
     public func liquidationsChart(title: String? = nil) -> String {
         let edges = [Double(steps.lowerBound) * trace.stepSeconds] + times
+        let counts = steps.map { s in
+            let v = trace.liquidatedNotional(step: s)
+            return v == 0 && s != steps.lowerBound && s != steps.upperBound ? Double.nan : v
+        }
         return Chart.histogram(title: title ?? "Path \(trace.path): liquidated notional per step", xLabel: "time (s)",
-                               yLabel: "liquidated notional (USD)", edges: edges,
-                               counts: steps.map { trace.liquidatedNotional(step: $0) })
+                               yLabel: "liquidated notional (USD)", edges: edges, counts: counts)
     }
+
+    /// The most steps whose prices and fund are drawn with a marker at each point; beyond, the
+    /// lines alone carry the values.
+    public static let markerLimit = 200
 
     /// The insurance fund's balance at the end of each step.
     public func fundChart(title: String? = nil) -> String {
         let y = steps.map { $0 < trace.totals.count ? trace.totals[$0].fundBalance : .nan }
         return Chart.lines(title: title ?? "Path \(trace.path): insurance fund", xLabel: "time (s)", yLabel: "fund (USD)",
-                           series: [LineSeries(name: "insurance fund", x: times, y: y)])
+                           series: [LineSeries(name: "insurance fund", x: times, y: y)], markers: steps.count <= Self.markerLimit)
     }
 }
