@@ -23,9 +23,10 @@ public protocol CascadeObserver {
     /// ``roundClosed(path:asset:step:round:side:range:roundPrice:executionPrice:)`` or
     /// ``positionClosed(path:asset:step:round:side:ladderIndex:quantity:full:executionPrice:)``):
     /// `count` positions closed in full (0 for a partial close, `partial`) of USD `notional` at
-    /// `executionPrice`, found liquidatable at `roundPrice` (USD) — exactly what ``PathTally`` adds to the liquidated notional, in the
-    /// same order. A range's entries closed on their own or closed before are not in it. Closures
-    /// of cross accounts (`accounts:`) are not reported here (they are in the tally of
+    /// `executionPrice`, found liquidatable at `roundPrice` (USD) — exactly what ``PathTally``
+    /// adds to the liquidated notional, in the same order. For a range, the count and notional
+    /// leave out its entries closed on their own (reported by `positionClosed`) or closed before.
+    /// Closures of cross accounts (`accounts:`) are not reported here (they are in the tally of
     /// ``pathStepEnded(path:step:tally:fundBalance:)``).
     mutating func liquidationRecorded(path: Int, asset: Int, step: Int, round: Int, side: Side, count: Int, notional: Double,
                                       partial: Bool, roundPrice: Double, executionPrice: Double)
