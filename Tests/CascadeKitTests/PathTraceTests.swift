@@ -63,6 +63,26 @@ struct PathTraceTests {
         #expect(liquidatedSomewhere, "\(file): the test needs a path that liquidates")
     }
 
+    @Test("with cross accounts, the trace's path totals are the run's; the per-asset liquidations leave the cross closures out")
+    func crossAccounts() throws {
+        let loaded = try Self.load("cross-margin-contagion.yaml", paths: 2)
+        let run = ScenarioRun.execute(loaded, threads: 2)
+        let results = run.result.paths
+        for p in 0..<2 {
+            let (trace, _) = PathTrace.record(config: loaded.config, path: p)
+            let last = try #require(trace.totals.last)
+            #expect(last.liquidatedNotional == results[.liquidatedNotional, nil, p], "path \(p)")
+            #expect(Double(last.liquidations) == results[.liquidations, nil, p], "path \(p)")
+            #expect(last.fundBalance == results[.insuranceFundEnd, nil, p], "path \(p)")
+            let cross = results[.crossLiquidatedNotional, nil, p]
+            #expect(isClose(trace.liquidatedNotional + cross, last.liquidatedNotional, relative: 1e-9),
+                    "path \(p): \(trace.liquidatedNotional) + \(cross) vs \(last.liquidatedNotional)")
+            for a in loaded.config.assets.indices {
+                #expect(trace.step(loaded.config.steps - 1, asset: a).tradedPrice == results[.finalTradedPrice, a, p])
+            }
+        }
+    }
+
     @Test("the trace's files: a row per step and asset within the range, a row per round, two charts")
     func reportFiles() throws {
         let loaded = try Self.load("binance-flash-crash.yaml", paths: 2)
