@@ -8,7 +8,8 @@ struct Cascade: ParsableCommand {
         commandName: "cascade",
         abstract: "Monte Carlo stress tests of cascading liquidations on leveraged perpetual futures.",
         version: "0.1.0",
-        subcommands: [Run.self, Sweep.self, Init.self, Compare.self, Validate.self, Merge.self, Plausibility.self, Schema.self, LiquidationPrice.self]
+        subcommands: [Run.self, Sweep.self, Init.self, Compare.self, Validate.self, Merge.self, Trace.self, Plausibility.self, Schema.self,
+                      LiquidationPrice.self]
     )
 
     static func main() {

@@ -437,7 +437,8 @@ public enum ReportDirectory {
     }
 
     static let knownNames: Set<String> = Set(ReportSet.knownNames(symbols: [])
-        + ["sweep.csv", "sweep.html", "compare.csv", "compare.html", ReportManifest.fileName])
+        + ["sweep.csv", "sweep.html", "compare.csv", "compare.html", ReportManifest.fileName]
+        + TraceReport.fileNames)
 
     /// The entries of the folder at `path` that keep it from being a cascade report (empty if
     /// it is one): with a cascade `manifest.json`, those it does not list and no report writes;

@@ -215,7 +215,33 @@ public struct ReportSet: Sendable {
             }
         }
         for chart in charts { page.addFigure(caption: RunCharts.caption(chart.name, confidence: statistics.confidence), svg: chart.contents) }
+        addStories(to: &page, run: run)
         return page.render()
+    }
+
+    /// "The story of a few paths" (``PathStories``): per chosen path, its traded and fundamental
+    /// prices, its liquidated notional per step and its fund, one stacked chart.
+    static func addStories(to page: inout HTMLReport, run: ScenarioRun) {
+        let stories = PathStories(results: run.result.paths, config: run.result.config)
+        guard !stories.stories.isEmpty else { return }
+        page.addHeading("The story of a few paths")
+        page.addParagraph("Single paths re-simulated step by step exactly as the run simulated them (cascade trace SCENARIO --path I "
+                          + "writes the same story as CSV): the paths with the median, the 99th-percentile and the largest liquidated "
+                          + "notional, and the one whose insurance fund ended lowest (quantiles by nearest rank, ties to the lowest path "
+                          + "index). In each: the traded price with feedback against the fundamental (no-feedback) price, the notional "
+                          + "liquidated in each step, and the insurance fund.")
+        for story in stories.stories {
+            let trace = story.trace, report = TraceReport(trace: trace)
+            let summary = "path \(story.path) — \(story.reasons.joined(separator: ", ")): "
+                + "\(Self.money(trace.totals.last?.liquidatedNotional ?? 0)) liquidated in \(ReadableNumber.count.text(Double(trace.totals.last?.liquidations ?? 0))) liquidations"
+                + (trace.totals.last.map { ", fund \(Self.money($0.fundBalance)) at the end" } ?? "")
+            let chart = Chart.stacked(title: "Path \(story.path)", charts: [
+                report.pricesChart(title: "Path \(story.path): traded and fundamental price"),
+                report.liquidationsChart(),
+                report.fundChart(title: "Path \(story.path): insurance fund"),
+            ])
+            page.addFigure(caption: summary, svg: chart)
+        }
     }
 
     static func money(_ value: Double) -> String { ReadableNumber.money.text(value) }

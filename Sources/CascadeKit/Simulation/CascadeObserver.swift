@@ -19,6 +19,25 @@ public protocol CascadeObserver {
                                  quantity: Double, full: Bool, executionPrice: Double)
     /// Auto-deleveraging closed `quantity` of ladder entry `ladderIndex` of `side` at `price`.
     mutating func deleveraged(path: Int, asset: Int, step: Int, side: Side, ladderIndex: Int, quantity: Double, price: Double)
+    /// The path's totals counted liquidations of `side` closed in round `round` (after its
+    /// ``roundClosed(path:asset:step:round:side:range:roundPrice:executionPrice:)`` or
+    /// ``positionClosed(path:asset:step:round:side:ladderIndex:quantity:full:executionPrice:)``):
+    /// `count` positions closed in full (0 for a partial close, `partial`) of USD `notional` at
+    /// `executionPrice`, found liquidatable at `roundPrice` (USD) — exactly what ``PathTally``
+    /// adds to the liquidated notional, in the same order. For a range, the count and notional
+    /// leave out its entries closed on their own (reported by `positionClosed`) or closed before.
+    /// Closures of cross accounts (`accounts:`) are not reported here (they are in the tally of
+    /// ``pathStepEnded(path:step:tally:fundBalance:)``).
+    mutating func liquidationRecorded(path: Int, asset: Int, step: Int, round: Int, side: Side, count: Int, notional: Double,
+                                      partial: Bool, roundPrice: Double, executionPrice: Double)
+    /// The log of the index mark price of `asset` (USD) at the end of `step`, for an asset whose
+    /// mark is an index (`exchange.markPrice`); after its ``stepEnded(path:asset:step:logFundamental:logImpact:)``.
+    mutating func markEnded(path: Int, asset: Int, step: Int, logMark: Double)
+    /// The path's totals over all assets at the end of `step`, after every asset's
+    /// ``stepEnded(path:asset:step:logFundamental:logImpact:)``: its tally (cumulative
+    /// liquidations, notional, deleveraging, …) and the balance of its insurance fund (the sum of
+    /// its assets' funds when they are separate), USD.
+    mutating func pathStepEnded(path: Int, step: Int, tally: PathTally, fundBalance: Double)
 }
 
 extension CascadeObserver {
@@ -27,6 +46,13 @@ extension CascadeObserver {
                                         quantity: Double, full: Bool, executionPrice: Double) {}
     @inlinable @inline(__always)
     public mutating func deleveraged(path: Int, asset: Int, step: Int, side: Side, ladderIndex: Int, quantity: Double, price: Double) {}
+    @inlinable @inline(__always)
+    public mutating func liquidationRecorded(path: Int, asset: Int, step: Int, round: Int, side: Side, count: Int, notional: Double,
+                                             partial: Bool, roundPrice: Double, executionPrice: Double) {}
+    @inlinable @inline(__always)
+    public mutating func markEnded(path: Int, asset: Int, step: Int, logMark: Double) {}
+    @inlinable @inline(__always)
+    public mutating func pathStepEnded(path: Int, step: Int, tally: PathTally, fundBalance: Double) {}
 }
 
 /// An observer that records nothing.

@@ -409,6 +409,9 @@ public struct CascadeResolver: Sendable {
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
                                      range: aggregateRange[s], roundPrice: observedPrice(price),
                                      executionPrice: observedPrice(execution))
+                observer.liquidationRecorded(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
+                                             count: aggregateCount[s], notional: notional(t.quantity, at: execution), partial: false,
+                                             roundPrice: observedPrice(price), executionPrice: observedPrice(execution))
             }
             for c in closures {
                 let sign: Double = c.side == 0 ? 1 : -1
@@ -472,6 +475,9 @@ public struct CascadeResolver: Sendable {
                 map?.add(asset: asset, side: c.side, entry: c.ladderIndex, quantity: q, price: execution)
                 observer.positionClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(c.side),
                                         ladderIndex: c.ladderIndex, quantity: q, full: full, executionPrice: observedPrice(execution))
+                observer.liquidationRecorded(path: path, asset: asset, step: step, round: rounds, side: observedSide(c.side),
+                                             count: full ? 1 : 0, notional: notional(q, at: execution), partial: !full,
+                                             roundPrice: observedPrice(price), executionPrice: observedPrice(execution))
             }
             settle(receipts: receipts, deficit: deficit, execution: execution, logExecution: logPrice,
                    rankPrice: markBasis == nil ? execution : mark, path: path, step: step,
@@ -679,6 +685,9 @@ public struct CascadeResolver: Sendable {
                 map?.add(asset: asset, side: s, range: range, price: execution)
                 observer.roundClosed(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
                                      range: range, roundPrice: observedPrice(price), executionPrice: observedPrice(execution))
+                observer.liquidationRecorded(path: path, asset: asset, step: step, round: rounds, side: observedSide(s),
+                                             count: s == 0 ? count.long : count.short, notional: notional(t.quantity, at: execution),
+                                             partial: false, roundPrice: observedPrice(price), executionPrice: observedPrice(execution))
             }
             settle(receipts: receipts, deficit: deficit, execution: execution, logExecution: logPrice,
                    rankPrice: hasMark ? Foundation.exp(markLog) : execution, path: path, step: step,

@@ -521,7 +521,15 @@ struct PathBlockSimulator<Observer: CascadeObserver> {
                     for b in 0..<n {
                         observer.stepEnded(path: first + b, asset: lanes.index, step: step,
                                            logFundamental: lanes.logFundamental[b], logImpact: lanes.impact[b])
+                        if let basis = lanes.markBasis(b) {
+                            observer.markEnded(path: first + b, asset: lanes.index, step: step, logMark: lanes.logFundamental[b] + basis)
+                        }
                     }
+                }
+            }
+            if Observer.self != NoCascadeObserver.self {
+                for b in 0..<n {
+                    observer.pathStepEnded(path: first + b, step: step, tally: tallies[b], fundBalance: fundBalance(path: b))
                 }
             }
             let touchedRow = touchedCount > 0

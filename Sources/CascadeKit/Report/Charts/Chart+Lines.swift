@@ -11,12 +11,14 @@ extension Chart {
     /// - Parameters:
     ///   - series: The series, each in its own colour.
     ///   - logX: Whether the x axis is logarithmic (decade ticks; x ≤ 0 is skipped).
+    ///   - markers: Whether each point has its marker (`circle`); without, the line alone
+    ///     carries the values (`data-x`, `data-values`) — for long series.
     ///   - xFormat: How x tick labels are written.
     ///   - yFormat: How y tick labels are written.
     /// - Returns: The SVG document.
     /// - Complexity: O(total number of points).
     public static func lines(title: String, xLabel: String, yLabel: String, series: [LineSeries], logX: Bool = false,
-                             xFormat: AxisFormat = .compact, yFormat: AxisFormat = .compact) -> String {
+                             markers: Bool = true, xFormat: AxisFormat = .compact, yFormat: AxisFormat = .compact) -> String {
         let xScale: ChartAxis.Scale = logX ? .log : .linear, yScale = ChartAxis.Scale.linear
         var xs = ChartAxis.Extent(), ys = ChartAxis.Extent()
         var plotted: [(runs: [[Int]], intervals: [Int: (lower: Double, upper: Double)])] = []
@@ -61,7 +63,7 @@ extension Chart {
                 svg.element("path", [("class", "whisker"), ("d", d), ("stroke", color)])
             }
             drawLine(&svg, frame: frame, x: s.x, y: s.y, runs: runs, color: color, series: s.name)
-            for i in runs.joined() {
+            for i in runs.joined() where markers {
                 var attributes = [
                     ("cx", SVGWriter.coordinate(frame.px(s.x[i]))), ("cy", SVGWriter.coordinate(frame.py(s.y[i]))),
                     ("r", points > 60 ? "2" : "3"), ("fill", color), ("data-series", s.name),
