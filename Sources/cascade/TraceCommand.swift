@@ -81,7 +81,7 @@ struct Trace: ParsableCommand {
         if !quiet {
             // The path's own totals (cross-account closures included), as its run counts them.
             let end = trace.totals.last
-            print("path \(path) of \(config.paths) (seed \(config.seed)): \(end?.liquidations ?? trace.liquidations) liquidations, "
+            print("path \(path) of \(config.paths) (seed \(config.seed)): \(ReadableNumber.count.text(Double(end?.liquidations ?? trace.liquidations))) liquidations, "
                   + "\(Format.money(end?.liquidatedNotional ?? trace.liquidatedNotional)) liquidated over the path"
                   + (end.map { ", fund \(Format.money($0.fundBalance)) at the end" } ?? "")
                   + "; steps \(first)…\(last) of 0…\(config.steps - 1) → \(directory.path)")

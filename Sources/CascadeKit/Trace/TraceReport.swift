@@ -85,32 +85,52 @@ public struct TraceReport: Sendable {
     /// The end of each step, in seconds.
     var times: [Double] { steps.map { Double($0 + 1) * trace.stepSeconds } }
 
+    /// The charts' time axis: hours from two hours of steps on, minutes from two minutes, else
+    /// seconds (the CSVs keep seconds).
+    var timeUnit: (label: String, seconds: Double) {
+        let span = Double(steps.count) * trace.stepSeconds
+        return span >= 7_200 ? ("time (hours)", 3_600) : span >= 120 ? ("time (minutes)", 60) : ("time (s)", 1)
+    }
+
+    /// The end of each step in the charts' time unit.
+    var chartTimes: [Double] { times.map { $0 / timeUnit.seconds } }
+
+    /// The most bars the liquidations chart draws: steps are grouped into at most this many
+    /// bins of whole steps (a bar a step wide would be thinner than a pixel over a day of minutes).
+    public static let barLimit = 240
+
     /// The traded price and the fundamental (no-feedback) price of each asset at the end of each
     /// step.
     public func pricesChart(title: String? = nil) -> String {
         var series: [LineSeries] = []
-        let x = times
+        let x = chartTimes
+        // The fundamental first, so that the traded price is drawn over it where they agree.
         for (a, symbol) in trace.symbols.enumerated() {
             let prefix = trace.symbols.count > 1 ? symbol + " " : ""
-            series.append(LineSeries(name: prefix + "traded", x: x, y: steps.map { trace.step($0, asset: a).tradedPrice }))
             series.append(LineSeries(name: prefix + "fundamental (no feedback)", x: x,
                                      y: steps.map { trace.step($0, asset: a).fundamentalPrice }))
+            series.append(LineSeries(name: prefix + "traded", x: x, y: steps.map { trace.step($0, asset: a).tradedPrice }))
         }
-        return Chart.lines(title: title ?? "Path \(trace.path): traded and fundamental price", xLabel: "time (s)",
+        return Chart.lines(title: title ?? "Path \(trace.path): traded and fundamental price", xLabel: timeUnit.label,
                            yLabel: "price (USD)", series: series, markers: steps.count <= Self.markerLimit)
     }
 
-    /// The liquidated notional of each step over all assets, as bars one step wide; steps
-    /// without liquidations have no bar (but the first and the last, of height 0, which keep the
-    /// time axis that of the prices).
+    /// The liquidated notional over all assets, as bars: per step, or per bin of whole steps
+    /// when there are more than ``barLimit`` steps (each bar the sum of its steps). Bins without
+    /// liquidations have no bar (but the first and the last, of height 0, which keep the time
+    /// axis that of the prices).
     public func liquidationsChart(title: String? = nil) -> String {
-        let edges = [Double(steps.lowerBound) * trace.stepSeconds] + times
-        let counts = steps.map { s in
-            let v = trace.liquidatedNotional(step: s)
-            return v == 0 && s != steps.lowerBound && s != steps.upperBound ? Double.nan : v
+        let width = (steps.count + Self.barLimit - 1) / Self.barLimit
+        let bins = stride(from: steps.lowerBound, to: steps.upperBound, by: max(width, 1)).map { $0..<min($0 + max(width, 1), steps.upperBound) }
+        let unit = timeUnit.seconds
+        let edges = [Double(steps.lowerBound) * trace.stepSeconds / unit] + bins.map { Double($0.upperBound) * trace.stepSeconds / unit }
+        let sums = bins.enumerated().map { i, bin -> Double in
+            let v = bin.reduce(0.0) { $0 + trace.liquidatedNotional(step: $1) }
+            return v == 0 && i != 0 && i != bins.count - 1 ? Double.nan : v
         }
-        return Chart.histogram(title: title ?? "Path \(trace.path): liquidated notional per step", xLabel: "time (s)",
-                               yLabel: "liquidated notional (USD)", edges: edges, counts: counts)
+        let per = width > 1 ? "per \(TimeSpan(seconds: Double(width) * trace.stepSeconds))" : "per step"
+        return Chart.histogram(title: title ?? "Path \(trace.path): liquidated notional \(per)", xLabel: timeUnit.label,
+                               yLabel: "liquidated notional (USD)", edges: edges, counts: sums)
     }
 
     /// The most steps whose prices and fund are drawn with a marker at each point; beyond, the
@@ -120,7 +140,7 @@ public struct TraceReport: Sendable {
     /// The insurance fund's balance at the end of each step.
     public func fundChart(title: String? = nil) -> String {
         let y = steps.map { $0 < trace.totals.count ? trace.totals[$0].fundBalance : .nan }
-        return Chart.lines(title: title ?? "Path \(trace.path): insurance fund", xLabel: "time (s)", yLabel: "fund (USD)",
-                           series: [LineSeries(name: "insurance fund", x: times, y: y)], markers: steps.count <= Self.markerLimit)
+        return Chart.lines(title: title ?? "Path \(trace.path): insurance fund", xLabel: timeUnit.label, yLabel: "fund (USD)",
+                           series: [LineSeries(name: "insurance fund", x: chartTimes, y: y)], markers: steps.count <= Self.markerLimit)
     }
 }
