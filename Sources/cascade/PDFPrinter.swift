@@ -52,7 +52,9 @@ enum PDFPrinter {
         process.standardOutput = FileHandle.nullDevice
         // Chromium's messages go to a file: a pipe left unread could fill and stall it.
         let log = work.appendingPathComponent("chromium.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw PDFError("cannot write in the temporary folder \(work.path)")
+        }
         let errors = try FileHandle(forWritingTo: log)
         defer { try? errors.close() }
         process.standardError = errors
