@@ -20,14 +20,14 @@ ifeq ($(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo yes),yes)
 export OPENBLAS_CORETYPE ?= SkylakeX
 endif
 
-.PHONY: demo test build release bench fuzz deps validate reference clean
+.PHONY: demo test build release bench fuzz deps test-deps validate reference clean
 
 ## demo: run the bundled flash-crash scenario and write its reports to reports/flash-crash/
 demo: release
 	.build/release/cascade run $(SCENARIO) --out $(OUT)
 
 ## test: build and run the test suite
-test: deps
+test: test-deps
 	$(SWIFT) test
 
 build: deps
@@ -75,6 +75,10 @@ deps:
 		echo "Installing libopenblas-dev and pkg-config (needed to build cascade)…"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libopenblas-dev pkg-config >/dev/null; \
 	fi
+
+## test-deps: what the tests need beyond the build: Python's jsonschema and yaml (the scenario
+## JSON Schema check) and Debian's chromium (the report pages opened in a real browser).
+test-deps: deps
 	@if ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then \
 		echo "Installing python3-jsonschema and python3-yaml (the tests check the scenario JSON Schema with them)…"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-jsonschema python3-yaml >/dev/null; \

@@ -23,7 +23,7 @@ enum PDFPrinter {
 
     /// The line printed when `--pdf` is given and there is no Chromium.
     static let missing = "--pdf needs Chromium to print report.html, and none was found (CASCADE_CHROMIUM, or chromium, "
-        + "chromium-browser or google-chrome on the PATH); install Debian's chromium (make deps does) or run without --pdf"
+        + "chromium-browser or google-chrome on the PATH); install Debian's chromium (make test-deps does) or run without --pdf"
 
     /// `report.pdf` of a report set's `files` (its report.html printed by `chromium`), or nothing
     /// without a Chromium; throws the command's exit with one line naming the file in

@@ -8,7 +8,7 @@ inside a <figure>) is laid out with a non-zero width and height; a screenshot is
 (at least 1% of its pixels are not the background); it prints to a PDF with at least one page.
 One line per problem on standard error, exit status 1 if any; a line per page on standard
 output otherwise. Chromium is found as $CASCADE_CHROMIUM, chromium, chromium-browser or
-google-chrome on the PATH (Debian: apt-get install chromium; `make deps` installs it).
+google-chrome on the PATH (Debian: apt-get install chromium; `make test-deps` installs it).
 Standard library only.
 """
 import json
@@ -146,7 +146,7 @@ def main():
         return 2
     browser = chromium()
     if not browser:
-        print("check-pages.py: Chromium not found (set CASCADE_CHROMIUM or install Debian's chromium; make deps installs it)",
+        print("check-pages.py: Chromium not found (set CASCADE_CHROMIUM or install Debian's chromium; make test-deps installs it)",
               file=sys.stderr)
         return 1
     problems = []

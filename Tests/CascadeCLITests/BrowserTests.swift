@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The report pages opened in a real browser (headless Chromium, Debian's chromium, which
-/// `make deps` installs): each loads without errors, lays out every chart with a non-zero
+/// `make test-deps` installs): each loads without errors, lays out every chart with a non-zero
 /// size, is not blank in a screenshot and prints to PDF (Tests/Browser/check-pages.py); and
 /// `cascade run --pdf` writes report.pdf, listed in the manifest.
 @Suite("Report pages in headless Chromium")
@@ -42,7 +42,7 @@ struct BrowserTests {
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "check-pages.py (needs Debian's chromium; make deps installs it): \(message)")
+        #expect(process.terminationStatus == 0, "check-pages.py (needs Debian's chromium; make test-deps installs it): \(message)")
         #expect(lines.split(separator: "\n").count == 3, "\(lines)")
     }
 

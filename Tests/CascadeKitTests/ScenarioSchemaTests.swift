@@ -3,7 +3,7 @@ import Testing
 @testable import CascadeKit
 
 /// docs/scenario.schema.json, run by a real JSON Schema implementation (Python's jsonschema,
-/// Debian's python3-jsonschema, which `make deps` installs) against the bundled scenarios and a
+/// Debian's python3-jsonschema, which `make test-deps` installs) against the bundled scenarios and a
 /// set of invalid files, beside `cascade validate` (``ScenarioLoader``) on the same files.
 @Suite("Scenario JSON Schema")
 struct ScenarioSchemaTests {
@@ -23,7 +23,7 @@ struct ScenarioSchemaTests {
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            Issue.record("check-schema.py failed (exit \(process.terminationStatus)); it needs python3 with python3-yaml and python3-jsonschema (make deps installs them): \(message)")
+            Issue.record("check-schema.py failed (exit \(process.terminationStatus)); it needs python3 with python3-yaml and python3-jsonschema (make test-deps installs them): \(message)")
             return [:]
         }
         var verdicts: [String: String] = [:]

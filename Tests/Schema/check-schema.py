@@ -7,7 +7,7 @@ Prints one line per file: `ok FILE` or `reject FILE: KEY.PATH: message` (the sch
 jsonschema ranks most relevant). Exits 0 when every file was read, 2 when the schema or a
 file cannot be read. The YAML is read with the YAML 1.2 core schema, as the editors' YAML
 language server and cascade (Yams) read it: `1.0e9` is a number, `yes` and `2024-08-05` are
-text. Requires python3-yaml and python3-jsonschema (Debian packages; `make deps` installs them).
+text. Requires python3-yaml and python3-jsonschema (Debian packages; `make test-deps` installs them).
 """
 import json
 import re
