@@ -44,21 +44,6 @@ public final class ExactTimeSeries: @unchecked Sendable {
         storage[(column * rows + row) * paths + path - firstPath] = value
     }
 
-    /// The series of consecutive ranges of paths, in order, as one: path p of the whole at the
-    /// place the part holding it had it.
-    public static func joining(_ parts: [ExactTimeSeries]) -> ExactTimeSeries {
-        precondition(!parts.isEmpty)
-        let first = parts[0]
-        let whole = ExactTimeSeries(columns: first.columns, rows: first.rows, paths: parts.reduce(0) { $0 + $1.paths },
-                                    firstPath: first.firstPath)
-        var offset = 0
-        for part in parts {
-            whole.place(part, at: offset)
-            offset += part.paths
-        }
-        return whole
-    }
-
     /// Copies `part` (a range of this one's paths, starting `offset` paths in) into its place.
     public func place(_ part: ExactTimeSeries, at offset: Int) {
         precondition(part.columns == columns && part.rows == rows && part.firstPath == firstPath + offset

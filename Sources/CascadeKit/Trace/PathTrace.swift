@@ -50,8 +50,9 @@ public struct PathTrace: CascadeObserver, Sendable {
         totals.reserveCapacity(config.steps)
     }
 
-    /// Traces path `path` of `config`; also returns the path's result (one row, the path's, as
-    /// the run writes it).
+    /// Traces path `path` of `config`; also returns the path's result: rows 0…`path`, of which
+    /// only row `path` is simulated (as the run writes it), so its memory grows with `path`
+    /// (``SimulationEngine/trace(path:observer:)``).
     public static func record(config: SimulationConfig, path: Int) -> (trace: PathTrace, result: SimulationResult) {
         precondition(path >= 0 && path < config.paths, "path \(path) is not within 0..<\(config.paths)")
         var trace = PathTrace(config: config, path: path)
